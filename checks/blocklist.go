@@ -1,0 +1,4 @@
+package checks
+
+// addBlocklist registers the blocklist checks.
+func addBlocklist(r Registry) {}

@@ -1,0 +1,151 @@
+// Package checks holds the Go checks that evaluate rules, and the one
+// registry that binds a rule record's "check" name to its implementation.
+//
+// A check sees only snapshot records, never a collector: it is handed every
+// record of the snapshot in order (Observe) and then asked to conclude
+// (Finish). Checks that need cross-object facts keep the smallest index
+// they can; only the duplicate-address index may grow with the directory.
+package checks
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/snapshot"
+)
+
+// Env is what a check may know besides the records.
+type Env struct {
+	// Profile is the rule profile in force.
+	Profile string
+	// Now is the scan's start time.
+	Now time.Time
+	// CutoverDate is the planned cutover day; zero when not given.
+	CutoverDate time.Time
+	// Phase is pre-cutover or post-cutover.
+	Phase string
+	// BandwidthMbps is the migration bandwidth; zero when not given.
+	BandwidthMbps float64
+}
+
+// Cutover returns the cutover date, or Now when none was given.
+func (e Env) Cutover() time.Time {
+	if e.CutoverDate.IsZero() {
+		return e.Now
+	}
+	return e.CutoverDate
+}
+
+// Params are a rule's parameters under the profile in force, after config
+// overrides.
+type Params map[string]any
+
+// Decode fills v (a pointer to a struct with json tags) from the params.
+func (p Params) Decode(v any) error {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return fmt.Errorf("params: %w", err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("params: %w", err)
+	}
+	return nil
+}
+
+// Finding is what a check reports about one object. The engine adds the
+// rule ID, category, fingerprint and defaults.
+type Finding struct {
+	Object report.Object
+	// Identity is the object's stable identity for the fingerprint (an
+	// objectGUID); "" uses Object.ID.
+	Identity string
+	// Key is the problem's identity on the object for the fingerprint
+	// (the duplicated address, the attribute name); "" when the rule can
+	// report only one problem per object.
+	Key     string
+	Message string
+	// Evidence holds attribute, value, observed, threshold and anything
+	// else that shows the problem. The engine adds "source" (where the
+	// threshold comes from) when the check does not.
+	Evidence map[string]any
+	// Severity overrides the rule's severity ("" keeps it).
+	Severity string
+	// Remediation overrides the rule's remediation ("" keeps it).
+	Remediation string
+}
+
+// Output collects what a check reports.
+type Output struct {
+	Findings []Finding
+	// Errors are reasons the check could not be fully evaluated. Any error
+	// makes the check's status "error" and the verdict "incomplete".
+	Errors []string
+	// Estimate is set by the migration-estimate check.
+	Estimate *report.Estimate
+}
+
+// Add reports a finding.
+func (o *Output) Add(f Finding) { o.Findings = append(o.Findings, f) }
+
+// Fail reports that the check could not be evaluated (in whole or part).
+func (o *Output) Fail(format string, args ...any) {
+	o.Errors = append(o.Errors, fmt.Sprintf(format, args...))
+}
+
+// Check evaluates one rule over a snapshot.
+type Check interface {
+	// Observe is called for every record of the snapshot, in order.
+	Observe(r *snapshot.Record, out *Output)
+	// Finish is called once after the last record.
+	Finish(out *Output)
+}
+
+// Factory builds a check from its parameters. It returns an error when a
+// parameter is missing or has the wrong type.
+type Factory func(p Params, env Env) (Check, error)
+
+// Registry maps check names (the "check" field of rule records) to their
+// factories.
+type Registry map[string]Factory
+
+// Default returns the registry of every check this build has.
+func Default() Registry {
+	r := Registry{}
+	for _, add := range []func(Registry){
+		addDirectory, addClients, addMailbox, addDNS, addBlocklist, addNetwork,
+	} {
+		add(r)
+	}
+	return r
+}
+
+// Funcs adapts two functions to a Check; either may be nil.
+type Funcs struct {
+	ObserveFunc func(r *snapshot.Record, out *Output)
+	FinishFunc  func(out *Output)
+}
+
+// Observe calls ObserveFunc.
+func (f Funcs) Observe(r *snapshot.Record, out *Output) {
+	if f.ObserveFunc != nil {
+		f.ObserveFunc(r, out)
+	}
+}
+
+// Finish calls FinishFunc.
+func (f Funcs) Finish(out *Output) {
+	if f.FinishFunc != nil {
+		f.FinishFunc(out)
+	}
+}
+
+// ForDir starts a finding about a directory entry: the object is shown by
+// its DN and label and fingerprinted by its objectGUID when known.
+func ForDir(o *snapshot.DirObject) Finding {
+	return Finding{
+		Object:   report.Object{Kind: string(o.Kind), ID: o.DN, Name: o.Label()},
+		Identity: o.ID(),
+	}
+}

@@ -1,0 +1,4 @@
+package checks
+
+// addClients registers the clients checks.
+func addClients(r Registry) {}

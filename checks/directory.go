@@ -1,0 +1,4 @@
+package checks
+
+// addDirectory registers the directory checks.
+func addDirectory(r Registry) {}

@@ -1,0 +1,4 @@
+package checks
+
+// addDNS registers the dns checks.
+func addDNS(r Registry) {}

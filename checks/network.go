@@ -1,0 +1,4 @@
+package checks
+
+// addNetwork registers the network checks.
+func addNetwork(r Registry) {}

@@ -1,0 +1,281 @@
+// Package engine evaluates rules over a snapshot: it binds each rule record
+// to its check, streams the snapshot's records through the checks, and
+// turns their output into a report with check statuses, a verdict, a score
+// and coverage.
+package engine
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/preflight-scan/preflight/checks"
+	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/rules"
+	"github.com/preflight-scan/preflight/snapshot"
+)
+
+// Options configure an evaluation.
+type Options struct {
+	Rules    []*rules.Rule
+	Registry checks.Registry
+	Env      checks.Env
+	// Overrides replace rule parameters: rule ID, then parameter name.
+	Overrides map[string]map[string]any
+	// Only, when not empty, limits evaluation to these rule IDs.
+	Only []string
+}
+
+type bound struct {
+	rule    *rules.Rule
+	profile *rules.Profile
+	params  checks.Params
+	check   checks.Check
+	out     checks.Output
+}
+
+// Run is one evaluation in progress. It is a snapshot.Sink.
+type Run struct {
+	opts    Options
+	bound   []*bound
+	sources []snapshot.Source
+	tally   *snapshot.Tally
+}
+
+// New binds every rule to its check under the profile in opts.Env.Profile.
+// It fails when a rule names a check the registry lacks, when an override
+// names an unknown rule, or when a check rejects its parameters.
+func New(opts Options) (*Run, error) {
+	if !rules.ValidProfile(opts.Env.Profile) {
+		return nil, fmt.Errorf("engine: unknown profile %q (want one of %s)", opts.Env.Profile, strings.Join(rules.Profiles(), ", "))
+	}
+	known := map[string]*rules.Rule{}
+	for _, r := range opts.Rules {
+		known[r.ID] = r
+	}
+	for id := range opts.Overrides {
+		if known[id] == nil {
+			return nil, fmt.Errorf("engine: override for unknown rule %s", id)
+		}
+	}
+	only := map[string]bool{}
+	for _, id := range opts.Only {
+		only[id] = true
+	}
+	run := &Run{opts: opts, tally: snapshot.NewTally()}
+	for _, r := range opts.Rules {
+		if len(only) > 0 && !only[r.ID] {
+			continue
+		}
+		factory := opts.Registry[r.Check]
+		if factory == nil {
+			return nil, fmt.Errorf("engine: rule %s: no check named %q", r.ID, r.Check)
+		}
+		b := &bound{rule: r, profile: r.Profiles[opts.Env.Profile]}
+		if b.profile != nil {
+			b.params = checks.Params{}
+			for k, v := range b.profile.Params {
+				b.params[k] = v
+			}
+			for k, v := range opts.Overrides[r.ID] {
+				if _, ok := b.params[k]; !ok {
+					return nil, fmt.Errorf("engine: override %s.%s: rule has no such parameter under profile %s", r.ID, k, opts.Env.Profile)
+				}
+				b.params[k] = v
+			}
+			c, err := factory(b.params, opts.Env)
+			if err != nil {
+				return nil, fmt.Errorf("engine: rule %s: %w", r.ID, err)
+			}
+			b.check = c
+		}
+		run.bound = append(run.bound, b)
+	}
+	return run, nil
+}
+
+// Put feeds one record to every check.
+func (r *Run) Put(rec *snapshot.Record) error {
+	if rec.Source != nil {
+		r.sources = append(r.sources, *rec.Source)
+	}
+	_ = r.tally.Put(rec)
+	for _, b := range r.bound {
+		if b.check != nil {
+			b.check.Observe(rec, &b.out)
+		}
+	}
+	return nil
+}
+
+// Meta describes the scan for the report.
+type Meta struct {
+	Tool         report.Tool
+	Scan         report.Scan
+	Organisation string
+}
+
+// Finish concludes every check and builds the report.
+func (r *Run) Finish(meta Meta) *report.Report {
+	rep := &report.Report{
+		SchemaVersion: report.SchemaVersion,
+		Tool:          meta.Tool,
+		Scan:          meta.Scan,
+		Sources:       append([]snapshot.Source{}, r.sources...),
+		Checks:        []report.Check{},
+		Findings:      []report.Finding{},
+	}
+	rep.Scan.FingerprintVersion = report.FingerprintVersion
+	if rep.Scan.ParamsOverridden == nil {
+		rep.Scan.ParamsOverridden = map[string]map[string]any{}
+	}
+	for id, m := range r.opts.Overrides {
+		rep.Scan.ParamsOverridden[id] = m
+	}
+	sort.SliceStable(rep.Sources, func(i, j int) bool {
+		if rep.Sources[i].Kind != rep.Sources[j].Kind {
+			return rep.Sources[i].Kind < rep.Sources[j].Kind
+		}
+		return rep.Sources[i].Name < rep.Sources[j].Name
+	})
+
+	areaState := r.areaStates()
+	for _, b := range r.bound {
+		if b.check != nil {
+			b.check.Finish(&b.out)
+		}
+		c, fs := r.conclude(b, areaState)
+		rep.Checks = append(rep.Checks, c)
+		rep.Findings = append(rep.Findings, fs...)
+		if b.out.Estimate != nil && c.Status != report.CheckSkipped {
+			rep.Summary.Estimate = b.out.Estimate
+		}
+	}
+	sort.Slice(rep.Checks, func(i, j int) bool { return rep.Checks[i].RuleID < rep.Checks[j].RuleID })
+	report.SortFindings(rep.Findings)
+	rep.Summary.Inventory = r.tally.Inventory()
+	Summarize(rep)
+	return rep
+}
+
+// areaStates returns, per area, "" (no source), "ok" or the failure reason.
+func (r *Run) areaStates() map[snapshot.Area]string {
+	st := map[snapshot.Area]string{}
+	for _, s := range r.sources {
+		for _, a := range s.Areas {
+			switch s.Status {
+			case snapshot.StatusOK:
+				if st[a] == "" {
+					st[a] = "ok"
+				}
+			case snapshot.StatusError:
+				reason := fmt.Sprintf("source %s failed: %s", s.Name, s.Error)
+				if st[a] == "" || st[a] == "ok" {
+					st[a] = reason
+				} else {
+					st[a] += "; " + reason
+				}
+			}
+		}
+	}
+	return st
+}
+
+func (r *Run) conclude(b *bound, areas map[snapshot.Area]string) (report.Check, []report.Finding) {
+	rule := b.rule
+	c := report.Check{
+		RuleID:          rule.ID,
+		Title:           rule.Title,
+		Category:        rule.Category,
+		Severity:        rule.Severity,
+		Description:     rule.Description,
+		Remediation:     rule.Remediation,
+		SourceReference: rule.ReferenceText(),
+	}
+	if b.profile == nil {
+		c.Status = report.CheckNotApplicable
+		return c, nil
+	}
+	c.Threshold = b.params
+	c.SourceReference = b.profile.Source
+	covered := false
+	var failed []string
+	for _, a := range rule.Requires {
+		switch st := areas[snapshot.Area(a)]; st {
+		case "":
+		case "ok":
+			covered = true
+		default:
+			covered = true
+			failed = append(failed, st)
+		}
+	}
+	if !covered {
+		c.Status = report.CheckSkipped
+		c.Error = "not assessed: no source for " + strings.Join(rule.Requires, ", ")
+		return c, nil
+	}
+	var out []report.Finding
+	worst := 0
+	for _, f := range b.out.Findings {
+		rf := r.finding(b, f)
+		if n := report.SeverityRank(rf.Severity); n > worst {
+			worst = n
+		}
+		out = append(out, rf)
+	}
+	c.Findings = len(out)
+	errs := append(failed, b.out.Errors...)
+	switch {
+	case len(errs) > 0:
+		c.Status = report.CheckError
+		c.Error = strings.Join(dedupe(errs), "; ")
+	case worst > report.SeverityRank(report.SeverityInfo):
+		c.Status = report.CheckFail
+	default:
+		c.Status = report.CheckPass
+	}
+	return c, out
+}
+
+func (r *Run) finding(b *bound, f checks.Finding) report.Finding {
+	rf := report.Finding{
+		RuleID:      b.rule.ID,
+		Severity:    b.rule.Severity,
+		Category:    b.rule.Category,
+		Object:      f.Object,
+		Message:     f.Message,
+		Evidence:    map[string]any{},
+		Remediation: b.rule.Remediation,
+	}
+	if f.Severity != "" {
+		rf.Severity = f.Severity
+	}
+	if f.Remediation != "" {
+		rf.Remediation = f.Remediation
+	}
+	for k, v := range f.Evidence {
+		rf.Evidence[k] = v
+	}
+	if _, ok := rf.Evidence["source"]; !ok {
+		rf.Evidence["source"] = b.profile.Source
+	}
+	id := f.Identity
+	if id == "" {
+		id = f.Object.ID
+	}
+	rf.Fingerprint = report.Fingerprint(b.rule.ID, f.Object.Kind, strings.ToLower(id), f.Key)
+	return rf
+}
+
+func dedupe(ss []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,137 @@
+package engine
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/snapshot"
+)
+
+// ScoreFormula documents how Summarize computes the score.
+const ScoreFormula = "100 minus, for each failing or erroring check, a penalty by the most severe of its findings " +
+	"(critical 25, high 10, medium 4, low 1, info 0; a check in error costs 10); floor 0. " +
+	"Suppressed findings and checks that were skipped or not applicable cost nothing."
+
+var penalty = map[string]int{
+	report.SeverityCritical: 25,
+	report.SeverityHigh:     10,
+	report.SeverityMedium:   4,
+	report.SeverityLow:      1,
+}
+
+// Summarize (re)computes the report's counts, coverage, score and verdict
+// from its checks and findings. It is used after evaluation and again after
+// suppressions or a baseline change the findings.
+func Summarize(rep *report.Report) {
+	s := &rep.Summary
+	s.Counts = report.Counts{BySeverity: map[string]int{}, ByCategory: map[string]int{}}
+	for _, sev := range report.Severities() {
+		s.Counts.BySeverity[sev] = 0
+	}
+	worstByRule := map[string]int{}
+	for _, f := range rep.Findings {
+		if f.Suppressed != nil {
+			continue
+		}
+		s.Counts.BySeverity[f.Severity]++
+		s.Counts.ByCategory[f.Category]++
+		s.Counts.Total++
+		if n := report.SeverityRank(f.Severity); n > worstByRule[f.RuleID] {
+			worstByRule[f.RuleID] = n
+		}
+	}
+
+	// Coverage: an area is assessed when a source covers it; failed when
+	// one of its sources failed.
+	assessed := map[string]bool{}
+	failed := map[string]bool{}
+	for _, src := range rep.Sources {
+		for _, a := range src.Areas {
+			switch src.Status {
+			case snapshot.StatusOK:
+				assessed[string(a)] = true
+			case snapshot.StatusError:
+				failed[string(a)] = true
+			}
+		}
+	}
+	s.Coverage = report.Coverage{Assessed: []string{}, NotAssessed: []string{}, Failed: []string{}}
+	for _, a := range snapshot.Areas() {
+		switch {
+		case failed[string(a)]:
+			s.Coverage.Failed = append(s.Coverage.Failed, string(a))
+		case assessed[string(a)]:
+			s.Coverage.Assessed = append(s.Coverage.Assessed, string(a))
+		default:
+			s.Coverage.NotAssessed = append(s.Coverage.NotAssessed, string(a))
+		}
+	}
+
+	score := 100
+	var errored []string
+	rank := func(sev string) int { return report.SeverityRank(sev) }
+	for _, c := range rep.Checks {
+		switch c.Status {
+		case report.CheckError:
+			errored = append(errored, c.RuleID)
+			score -= 10
+		case report.CheckFail:
+			for sev, p := range penalty {
+				if worstByRule[c.RuleID] == rank(sev) {
+					score -= p
+				}
+			}
+		}
+	}
+	if score < 0 {
+		score = 0
+	}
+	s.Score = score
+	s.ScoreFormula = ScoreFormula
+
+	var reasons []string
+	switch {
+	case len(errored) > 0 || rep.Scan.Interrupted:
+		s.Verdict = report.VerdictIncomplete
+		if rep.Scan.Interrupted {
+			reasons = append(reasons, "the scan was interrupted before it finished")
+		}
+		for _, src := range rep.Sources {
+			if src.Status == snapshot.StatusError {
+				reasons = append(reasons, fmt.Sprintf("source %s (%s) failed: %s", src.Name, src.Kind, src.Error))
+			}
+		}
+		if len(errored) > 0 {
+			sort.Strings(errored)
+			reasons = append(reasons, fmt.Sprintf("%d check(s) could not be evaluated: %s", len(errored), strings.Join(errored, ", ")))
+		}
+	case s.Counts.BySeverity[report.SeverityCritical] > 0:
+		s.Verdict = report.VerdictBlocked
+		reasons = append(reasons, fmt.Sprintf("%d critical finding(s) in %s", s.Counts.BySeverity[report.SeverityCritical], rulesAt(rep, report.SeverityCritical)))
+	case s.Counts.BySeverity[report.SeverityHigh] > 0:
+		s.Verdict = report.VerdictAtRisk
+		reasons = append(reasons, fmt.Sprintf("%d high finding(s) in %s", s.Counts.BySeverity[report.SeverityHigh], rulesAt(rep, report.SeverityHigh)))
+	default:
+		s.Verdict = report.VerdictReady
+		reasons = append(reasons, "no critical or high findings in the areas assessed")
+	}
+	if len(s.Coverage.NotAssessed) > 0 {
+		reasons = append(reasons, "not assessed (no source given): "+strings.Join(s.Coverage.NotAssessed, ", "))
+	}
+	s.VerdictReasons = reasons
+}
+
+func rulesAt(rep *report.Report, sev string) string {
+	seen := map[string]bool{}
+	var ids []string
+	for _, f := range rep.Findings {
+		if f.Severity == sev && f.Suppressed == nil && !seen[f.RuleID] {
+			seen[f.RuleID] = true
+			ids = append(ids, f.RuleID)
+		}
+	}
+	sort.Strings(ids)
+	return strings.Join(ids, ", ")
+}

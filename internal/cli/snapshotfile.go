@@ -1,0 +1,54 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/preflight-scan/preflight/internal/atomicfile"
+	"github.com/preflight-scan/preflight/snapshot"
+)
+
+// pendingSnapshot writes --save-snapshot to a temporary file that replaces
+// the target only when the scan completes.
+type pendingSnapshot struct {
+	f *atomicfile.File
+	w *snapshot.Writer
+}
+
+func newPendingSnapshot(path string, now time.Time) (*pendingSnapshot, error) {
+	f, err := atomicfile.Create(path)
+	if err != nil {
+		return nil, usagef("--save-snapshot: %v", err)
+	}
+	w, err := snapshot.NewWriter(f, snapshot.Header{Tool: "preflight", ToolVersion: Version, CreatedAt: now.UTC()})
+	if err != nil {
+		f.Abort()
+		return nil, err
+	}
+	return &pendingSnapshot{f: f, w: w}, nil
+}
+
+func (p *pendingSnapshot) Put(r *snapshot.Record) error { return p.w.Put(r) }
+
+func (p *pendingSnapshot) commit() error {
+	if err := p.w.Close(); err != nil {
+		p.f.Abort()
+		return err
+	}
+	return p.f.Commit()
+}
+
+func (p *pendingSnapshot) abort() { p.f.Abort() }
+
+func readSnapshot(path string, sink snapshot.Sink) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return usagef("snapshot: %v", err)
+	}
+	defer f.Close()
+	if _, err := snapshot.Read(f, path, sink); err != nil {
+		return fmt.Errorf("evaluate: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,57 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/preflight-scan/preflight/snapshot"
+)
+
+// WriteJSON writes the report as indented JSON. Map keys are sorted and
+// slices are in the report's deterministic order, so the same report gives
+// the same bytes.
+func WriteJSON(rep *Report, w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(rep); err != nil {
+		return fmt.Errorf("report: encode: %w", err)
+	}
+	return nil
+}
+
+// ReadFile reads and validates a report.json. A report of a newer or
+// unknown schema version is refused with a clear message.
+func ReadFile(path string) (*Report, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &snapshot.InputError{File: path, Msg: err.Error()}
+	}
+	return Parse(path, b)
+}
+
+// Parse decodes and validates a report; name is used in errors.
+func Parse(name string, b []byte) (*Report, error) {
+	var head struct {
+		SchemaVersion string `json:"schema_version"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		return nil, &snapshot.InputError{File: name, Msg: "not a preflight report: " + err.Error()}
+	}
+	if head.SchemaVersion != SchemaVersion {
+		return nil, &snapshot.InputError{File: name, Msg: fmt.Sprintf("report schema version %q is not supported by this preflight (it reads version %q)", head.SchemaVersion, SchemaVersion)}
+	}
+	if err := Validate(b); err != nil {
+		return nil, &snapshot.InputError{File: name, Msg: err.Error()}
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var rep Report
+	if err := dec.Decode(&rep); err != nil {
+		return nil, &snapshot.InputError{File: name, Msg: "not a preflight report: " + err.Error()}
+	}
+	return &rep, nil
+}

@@ -1,0 +1,112 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+)
+
+// WriteTable writes the terminal summary: verdict, coverage, counts by
+// severity, the sources, and the failing rules with their counts and one
+// example each.
+func WriteTable(rep *Report, w io.Writer) error {
+	s := rep.Summary
+	fmt.Fprintf(w, "\nVerdict: %s   Score: %d/100   Profile: %s\n", strings.ToUpper(s.Verdict), s.Score, rep.Scan.Profile)
+	for _, r := range s.VerdictReasons {
+		fmt.Fprintf(w, "  - %s\n", r)
+	}
+	fmt.Fprintf(w, "Assessed: %s\n", listOrNone(s.Coverage.Assessed))
+	if len(s.Coverage.Failed) > 0 {
+		fmt.Fprintf(w, "FAILED (could not be assessed): %s\n", strings.Join(s.Coverage.Failed, ", "))
+	}
+	fmt.Fprintf(w, "Not assessed: %s\n\n", listOrNone(s.Coverage.NotAssessed))
+
+	src := tablewriter.NewWriter(w)
+	src.Header("Source", "Kind", "Status", "Objects", "Detail")
+	for _, x := range rep.Sources {
+		detail := x.Error
+		if detail == "" && len(x.Notes) > 0 {
+			detail = strings.Join(x.Notes, "; ")
+		}
+		if err := src.Append(x.Name, x.Kind, x.Status, fmt.Sprint(x.Objects), truncate(detail, 70)); err != nil {
+			return err
+		}
+	}
+	if err := src.Render(); err != nil {
+		return err
+	}
+
+	counts := tablewriter.NewWriter(w)
+	var hdr, row []any
+	for _, sev := range Severities() {
+		hdr = append(hdr, sev)
+		row = append(row, fmt.Sprint(s.Counts.BySeverity[sev]))
+	}
+	counts.Header(hdr...)
+	if err := counts.Append(row...); err != nil {
+		return err
+	}
+	if err := counts.Render(); err != nil {
+		return err
+	}
+
+	example := map[string]Finding{}
+	for _, f := range rep.Findings {
+		if f.Suppressed != nil {
+			continue
+		}
+		if _, ok := example[f.RuleID]; !ok {
+			example[f.RuleID] = f
+		}
+	}
+	var shown []Check
+	for _, c := range rep.Checks {
+		if c.Status == CheckFail || c.Status == CheckError {
+			shown = append(shown, c)
+		}
+	}
+	sort.SliceStable(shown, func(i, j int) bool {
+		a, b := shown[i], shown[j]
+		if (a.Status == CheckError) != (b.Status == CheckError) {
+			return a.Status == CheckError
+		}
+		if SeverityRank(a.Severity) != SeverityRank(b.Severity) {
+			return SeverityRank(a.Severity) > SeverityRank(b.Severity)
+		}
+		return a.RuleID < b.RuleID
+	})
+	if len(shown) == 0 {
+		fmt.Fprintln(w, "No failing rules.")
+		return nil
+	}
+	t := tablewriter.NewWriter(w)
+	t.Header("Rule", "Severity", "Status", "Count", "Title", "Example")
+	for _, c := range shown {
+		ex := c.Error
+		if f, ok := example[c.RuleID]; ok && c.Status == CheckFail {
+			ex = f.Message
+		}
+		if err := t.Append(c.RuleID, c.Severity, c.Status, fmt.Sprint(c.Findings), truncate(c.Title, 40), truncate(ex, 80)); err != nil {
+			return err
+		}
+	}
+	return t.Render()
+}
+
+func listOrNone(l []string) string {
+	if len(l) == 0 {
+		return "none"
+	}
+	return strings.Join(l, ", ")
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

@@ -1,0 +1,195 @@
+// Package rules holds the rule catalogue as data: one JSON record per rule
+// under this directory, embedded in the binary and validated against
+// rule.schema.json when loaded. Each record names the Go check (package
+// checks) that evaluates it and gives one parameter set per profile.
+package rules
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+//go:embed *.json
+var files embed.FS
+
+// Profiles are the rule profiles, the default first.
+func Profiles() []string {
+	return []string{"exchange-online", "office365-2011", "bpos-2010"}
+}
+
+// DefaultProfile is used when --profile is not given.
+const DefaultProfile = "exchange-online"
+
+// ValidProfile reports whether p names a profile.
+func ValidProfile(p string) bool {
+	for _, x := range Profiles() {
+		if x == p {
+			return true
+		}
+	}
+	return false
+}
+
+// Reference says where a rule's figure comes from.
+type Reference struct {
+	Source string `json:"source"`
+	Text   string `json:"text"`
+	URL    string `json:"url,omitempty"`
+}
+
+// Profile is a rule's parameter set under one profile.
+type Profile struct {
+	Params map[string]any `json:"params"`
+	Source string         `json:"source"`
+}
+
+// TestCase is a must-flag or must-not-flag case carried with the rule.
+type TestCase struct {
+	Name    string            `json:"name"`
+	Profile string            `json:"profile,omitempty"`
+	Env     map[string]any    `json:"env,omitempty"`
+	Params  map[string]any    `json:"params,omitempty"`
+	Records []json.RawMessage `json:"records"`
+	Expect  struct {
+		Findings        int      `json:"findings"`
+		Status          string   `json:"status,omitempty"`
+		Severity        string   `json:"severity,omitempty"`
+		MessageContains []string `json:"message_contains,omitempty"`
+	} `json:"expect"`
+}
+
+// Rule is one rule record.
+type Rule struct {
+	ID          string      `json:"id"`
+	Title       string      `json:"title"`
+	Category    string      `json:"category"`
+	Severity    string      `json:"severity"`
+	Check       string      `json:"check"`
+	Requires    []string    `json:"requires"`
+	Description string      `json:"description"`
+	Remediation string      `json:"remediation"`
+	References  []Reference `json:"references"`
+	// Profiles maps a profile name to its parameters; nil means the rule
+	// does not apply under that profile.
+	Profiles map[string]*Profile `json:"profiles"`
+	Tests    []TestCase          `json:"tests"`
+	// File is the record's file name, for error messages.
+	File string `json:"-"`
+}
+
+// ReferenceText joins the rule's references for reports.
+func (r *Rule) ReferenceText() string {
+	var parts []string
+	for _, ref := range r.References {
+		parts = append(parts, strings.TrimSpace(ref.Source+" "+ref.Text))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Schema returns the JSON Schema of rule records.
+func Schema() []byte {
+	b, _ := files.ReadFile("rule.schema.json")
+	return b
+}
+
+// Load reads, validates and returns every embedded rule, sorted by ID.
+func Load() ([]*Rule, error) {
+	return LoadFS(files)
+}
+
+// LoadFS reads rule records (*.json except rule.schema.json) from fsys.
+func LoadFS(fsys fs.FS) ([]*Rule, error) {
+	sch, err := compileSchema()
+	if err != nil {
+		return nil, err
+	}
+	names, err := fs.Glob(fsys, "*.json")
+	if err != nil {
+		return nil, fmt.Errorf("rules: list: %w", err)
+	}
+	var out []*Rule
+	seen := map[string]string{}
+	for _, name := range names {
+		if name == "rule.schema.json" {
+			continue
+		}
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("rules: read %s: %w", name, err)
+		}
+		rs, err := parse(sch, name, b)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rs {
+			if prev, dup := seen[r.ID]; dup {
+				return nil, fmt.Errorf("rules: %s: rule %s already defined in %s", name, r.ID, prev)
+			}
+			seen[r.ID] = name
+			out = append(out, r)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// parse accepts a file holding one rule object or an array of them.
+func parse(sch *jsonschema.Schema, name string, b []byte) ([]*Rule, error) {
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("rules: %s: %w", name, err)
+	}
+	var docs []any
+	if arr, ok := doc.([]any); ok {
+		docs = arr
+	} else {
+		docs = []any{doc}
+	}
+	var raws []json.RawMessage
+	if _, ok := doc.([]any); ok {
+		if err := json.Unmarshal(b, &raws); err != nil {
+			return nil, fmt.Errorf("rules: %s: %w", name, err)
+		}
+	} else {
+		raws = []json.RawMessage{b}
+	}
+	var out []*Rule
+	for i, d := range docs {
+		if err := sch.Validate(d); err != nil {
+			return nil, fmt.Errorf("rules: %s: record %d: %v", name, i+1, err)
+		}
+		var r Rule
+		if err := json.Unmarshal(raws[i], &r); err != nil {
+			return nil, fmt.Errorf("rules: %s: record %d: %w", name, i+1, err)
+		}
+		r.File = path.Base(name)
+		out = append(out, &r)
+	}
+	return out, nil
+}
+
+func compileSchema() (*jsonschema.Schema, error) {
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(Schema()))
+	if err != nil {
+		return nil, fmt.Errorf("rules: schema: %w", err)
+	}
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	const url = "mem://rule.schema.json"
+	if err := c.AddResource(url, doc); err != nil {
+		return nil, fmt.Errorf("rules: schema: %w", err)
+	}
+	sch, err := c.Compile(url)
+	if err != nil {
+		return nil, fmt.Errorf("rules: schema: %w", err)
+	}
+	return sch, nil
+}

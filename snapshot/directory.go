@@ -1,0 +1,291 @@
+package snapshot
+
+import (
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// ObjectKind classifies a directory object.
+type ObjectKind string
+
+// Directory object kinds.
+const (
+	KindUser     ObjectKind = "user"
+	KindContact  ObjectKind = "contact"
+	KindGroup    ObjectKind = "group"
+	KindComputer ObjectKind = "computer"
+	KindDomain   ObjectKind = "domain"
+	KindOther    ObjectKind = "other"
+)
+
+// DirObject is one directory entry, as read over LDAP or from LDIF. Both
+// collectors build it with NewDirObject so that a live scan and a scan of
+// an export of the same objects give the same records.
+type DirObject struct {
+	// DN is the distinguished name as the server wrote it.
+	DN string `json:"dn"`
+	// Kind is derived from objectClass.
+	Kind ObjectKind `json:"kind"`
+	// Domain is the DNS name of the domain holding the object, derived from
+	// the DC= components of the DN, lower-case ("corp.example.com").
+	Domain string `json:"domain"`
+	// Attrs maps lower-case attribute names to their values. Only the
+	// attributes of DirectoryAttributes are kept. Binary values are
+	// normalised: objectGUID and msExchMailboxGuid as the canonical
+	// lower-case GUID string, objectSid as S-1-5-... form.
+	Attrs map[string][]string `json:"attrs"`
+}
+
+// DirectoryAttributes are the attributes the directory collectors request
+// and keep, in LDAP display-name spelling.
+var directoryAttributes = []string{
+	"objectClass", "objectGUID", "objectSid", "cn", "name", "distinguishedName",
+	"sAMAccountName", "userPrincipalName", "mail", "mailNickname", "proxyAddresses",
+	"targetAddress", "displayName", "givenName", "sn",
+	"title", "department", "physicalDeliveryOfficeName", "telephoneNumber", "mobile",
+	"facsimileTelephoneNumber", "streetAddress", "l", "st", "postalCode", "c", "co",
+	"userAccountControl", "pwdLastSet", "accountExpires",
+	"msRTCSIP-PrimaryUserAddress", "altRecipient", "deliverAndRedirect", "publicDelegates",
+	"operatingSystem", "operatingSystemVersion", "operatingSystemServicePack", "dNSHostName",
+	"legacyExchangeDN", "msExchMailboxGuid", "msExchRecipientTypeDetails", "homeMDB",
+	"groupType", "isCriticalSystemObject", "member",
+	"minPwdLength", "pwdProperties", "pwdHistoryLength", "maxPwdAge", "minPwdAge",
+	"lockoutThreshold", "lockoutDuration",
+}
+
+// DirectoryAttributes returns the attributes the directory collectors
+// request, in LDAP display-name spelling.
+func DirectoryAttributes() []string {
+	return append([]string(nil), directoryAttributes...)
+}
+
+// KeepAttribute reports whether an attribute (any case, with or without a
+// ";range=" or other option) is one the snapshot keeps, and returns its
+// lower-case base name.
+func KeepAttribute(name string) (string, bool) {
+	base := name
+	if i := strings.IndexByte(base, ';'); i >= 0 {
+		base = base[:i]
+	}
+	base = strings.ToLower(base)
+	for _, a := range directoryAttributes {
+		if strings.EqualFold(a, base) {
+			return base, true
+		}
+	}
+	return base, false
+}
+
+// NewDirObject builds a directory object from raw attribute values keyed by
+// attribute name (any case). Attributes not in DirectoryAttributes are
+// dropped; binary attributes are normalised.
+func NewDirObject(dn string, raw map[string][][]byte) *DirObject {
+	o := &DirObject{DN: dn, Attrs: make(map[string][]string, len(raw))}
+	for name, vals := range raw {
+		base, ok := KeepAttribute(name)
+		if !ok || len(vals) == 0 {
+			continue
+		}
+		out := o.Attrs[base]
+		for _, v := range vals {
+			out = append(out, normalizeValue(base, v))
+		}
+		o.Attrs[base] = out
+	}
+	o.Kind = KindOf(o.Attrs["objectclass"])
+	o.Domain = DomainOfDN(dn)
+	return o
+}
+
+func normalizeValue(attr string, v []byte) string {
+	switch attr {
+	case "objectguid", "msexchmailboxguid":
+		if len(v) == 16 {
+			return FormatGUID(v)
+		}
+	case "objectsid":
+		if s, ok := formatSID(v); ok {
+			return s
+		}
+	}
+	return string(v)
+}
+
+// FormatGUID renders a 16-byte Active Directory GUID (mixed-endian) in the
+// canonical form Windows shows, lower-case.
+func FormatGUID(b []byte) string {
+	return fmt.Sprintf("%08x-%04x-%04x-%s-%s",
+		binary.LittleEndian.Uint32(b[0:4]), binary.LittleEndian.Uint16(b[4:6]),
+		binary.LittleEndian.Uint16(b[6:8]), hex.EncodeToString(b[8:10]), hex.EncodeToString(b[10:16]))
+}
+
+func formatSID(b []byte) (string, bool) {
+	if len(b) < 8 || int(b[1])*4+8 != len(b) {
+		return "", false
+	}
+	var auth uint64
+	for _, x := range b[2:8] {
+		auth = auth<<8 | uint64(x)
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "S-%d-%d", b[0], auth)
+	for i := 0; i < int(b[1]); i++ {
+		fmt.Fprintf(&sb, "-%d", binary.LittleEndian.Uint32(b[8+4*i:]))
+	}
+	return sb.String(), true
+}
+
+// KindOf classifies an object by its objectClass values.
+func KindOf(classes []string) ObjectKind {
+	has := func(c string) bool {
+		for _, x := range classes {
+			if strings.EqualFold(x, c) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has("computer"):
+		return KindComputer
+	case has("user") || has("inetOrgPerson"):
+		return KindUser
+	case has("contact"):
+		return KindContact
+	case has("group"):
+		return KindGroup
+	case has("domainDNS"):
+		return KindDomain
+	}
+	return KindOther
+}
+
+// DomainOfDN returns the DNS domain name formed by the DC= components of a
+// DN, lower-case; "" if there are none.
+func DomainOfDN(dn string) string {
+	var labels []string
+	for _, rdn := range splitDN(dn) {
+		k, v, ok := strings.Cut(rdn, "=")
+		if ok && strings.EqualFold(strings.TrimSpace(k), "dc") {
+			labels = append(labels, strings.ToLower(strings.TrimSpace(v)))
+		}
+	}
+	return strings.Join(labels, ".")
+}
+
+// splitDN splits a DN into RDNs on unescaped commas.
+func splitDN(dn string) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(dn); i++ {
+		switch dn[i] {
+		case '\\':
+			i++
+		case ',':
+			out = append(out, dn[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, dn[start:])
+}
+
+// First returns the first value of an attribute (lower-case name), or "".
+func (o *DirObject) First(attr string) string {
+	if v := o.Attrs[attr]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+// Has reports whether the attribute has at least one non-empty value.
+func (o *DirObject) Has(attr string) bool {
+	for _, v := range o.Attrs[attr] {
+		if strings.TrimSpace(v) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// Int returns the first value of an attribute parsed as an integer.
+func (o *DirObject) Int(attr string) (int64, bool) {
+	v := strings.TrimSpace(o.First(attr))
+	if v == "" {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	return n, err == nil
+}
+
+// UAC flags used by the rules.
+const (
+	UACAccountDisable     = 0x2
+	UACPasswdNotReqd      = 0x20
+	UACDontExpirePassword = 0x10000
+	UACSmartcardRequired  = 0x40000
+)
+
+// Disabled reports whether a user's account is disabled.
+func (o *DirObject) Disabled() bool {
+	n, ok := o.Int("useraccountcontrol")
+	return ok && n&UACAccountDisable != 0
+}
+
+// ID is the stable identity of the object for fingerprints: its objectGUID
+// when known, else its lower-cased DN.
+func (o *DirObject) ID() string {
+	if g := o.First("objectguid"); g != "" {
+		return g
+	}
+	return strings.ToLower(o.DN)
+}
+
+// Label is a short human name: displayName, else sAMAccountName, else cn.
+func (o *DirObject) Label() string {
+	for _, a := range []string{"displayname", "samaccountname", "cn", "name"} {
+		if v := o.First(a); v != "" {
+			return v
+		}
+	}
+	return o.DN
+}
+
+// SMTPAddresses returns every SMTP address of the object: mail, each
+// smtp/SMTP proxy address (prefix stripped) and the primary one flagged.
+// Addresses keep their case.
+func (o *DirObject) SMTPAddresses() (primary string, all []string) {
+	for _, p := range o.Attrs["proxyaddresses"] {
+		prefix, addr, ok := strings.Cut(p, ":")
+		if !ok || !strings.EqualFold(prefix, "smtp") {
+			continue
+		}
+		if prefix == "SMTP" && primary == "" {
+			primary = addr
+		}
+		all = append(all, addr)
+	}
+	if m := o.First("mail"); m != "" {
+		if primary == "" {
+			primary = m
+		}
+		all = append(all, m)
+	}
+	return primary, all
+}
+
+// MailEnabled reports whether the object is in sync scope as a recipient:
+// it has mail or an SMTP proxy address.
+func (o *DirObject) MailEnabled() bool {
+	if o.Has("mail") {
+		return true
+	}
+	for _, p := range o.Attrs["proxyaddresses"] {
+		if len(p) > 5 && strings.EqualFold(p[:5], "smtp:") {
+			return true
+		}
+	}
+	return false
+}

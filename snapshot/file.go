@@ -1,0 +1,108 @@
+package snapshot
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+)
+
+// FileVersion is the version of the snapshot file format.
+const FileVersion = 1
+
+// Header is the first line of a snapshot file.
+type Header struct {
+	SnapshotVersion int       `json:"snapshot_version"`
+	Tool            string    `json:"tool"`
+	ToolVersion     string    `json:"tool_version"`
+	CreatedAt       time.Time `json:"created_at"`
+}
+
+// Writer writes a snapshot file: gzip-compressed JSON lines, a header and
+// then one record per line. It never holds more than one record.
+type Writer struct {
+	zw  *gzip.Writer
+	bw  *bufio.Writer
+	enc *json.Encoder
+}
+
+// NewWriter starts a snapshot file on w.
+func NewWriter(w io.Writer, h Header) (*Writer, error) {
+	h.SnapshotVersion = FileVersion
+	zw := gzip.NewWriter(w)
+	bw := bufio.NewWriterSize(zw, 64<<10)
+	sw := &Writer{zw: zw, bw: bw, enc: json.NewEncoder(bw)}
+	if err := sw.enc.Encode(h); err != nil {
+		return nil, fmt.Errorf("snapshot: write header: %w", err)
+	}
+	return sw, nil
+}
+
+// Put writes one record.
+func (w *Writer) Put(r *Record) error {
+	if err := w.enc.Encode(r); err != nil {
+		return fmt.Errorf("snapshot: write record: %w", err)
+	}
+	return nil
+}
+
+// Close flushes the file. It does not close the underlying writer.
+func (w *Writer) Close() error {
+	if err := w.bw.Flush(); err != nil {
+		return fmt.Errorf("snapshot: flush: %w", err)
+	}
+	if err := w.zw.Close(); err != nil {
+		return fmt.Errorf("snapshot: close: %w", err)
+	}
+	return nil
+}
+
+// Read streams the records of a snapshot file into sink. name is used in
+// error messages.
+func Read(r io.Reader, name string, sink Sink) (Header, error) {
+	var h Header
+	zr, err := gzip.NewReader(r)
+	if err != nil {
+		return h, &InputError{File: name, Msg: "not a preflight snapshot (not gzip): " + err.Error()}
+	}
+	defer zr.Close()
+	br := bufio.NewReaderSize(zr, 64<<10)
+	line := 0
+	next := func() ([]byte, error) {
+		b, err := br.ReadBytes('\n')
+		if len(b) > 0 {
+			line++
+			return b, nil
+		}
+		return nil, err
+	}
+	b, err := next()
+	if err != nil {
+		return h, &InputError{File: name, Msg: "empty snapshot"}
+	}
+	if err := json.Unmarshal(b, &h); err != nil || h.SnapshotVersion == 0 {
+		return h, &InputError{File: name, Line: 1, Msg: "not a preflight snapshot header"}
+	}
+	if h.SnapshotVersion > FileVersion {
+		return h, &InputError{File: name, Line: 1, Msg: fmt.Sprintf("snapshot version %d is newer than this preflight reads (%d)", h.SnapshotVersion, FileVersion)}
+	}
+	for {
+		b, err := next()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return h, nil
+			}
+			return h, &InputError{File: name, Line: line + 1, Msg: err.Error()}
+		}
+		var rec Record
+		if err := json.Unmarshal(b, &rec); err != nil {
+			return h, &InputError{File: name, Line: line, Msg: "bad record: " + err.Error()}
+		}
+		if err := sink.Put(&rec); err != nil {
+			return h, err
+		}
+	}
+}
