@@ -2,6 +2,7 @@ package cli
 
 import (
 	"flag"
+	"io/fs"
 
 	"github.com/preflight-scan/preflight/snapshot"
 )
@@ -26,5 +27,11 @@ func (o *mailboxOptions) register(fs *flag.FlagSet) {
 // mailboxCollectors returns the mailbox and client collectors the flags ask
 // for; they run after the directory collectors. An error is a usage error.
 func mailboxCollectors(o *mailboxOptions, env *runEnv) ([]snapshot.Collector, error) {
+	return nil, nil
+}
+
+// sampleMailboxCollectors returns the collectors for the sample
+// organisation's mailbox and client exports (files in fsys).
+func sampleMailboxCollectors(env *runEnv, fsys fs.FS) ([]snapshot.Collector, error) {
 	return nil, nil
 }
