@@ -91,9 +91,15 @@ func Summarize(rep *report.Report) {
 	s.Score = score
 	s.ScoreFormula = ScoreFormula
 
+	sourceFailed := false
+	for _, src := range rep.Sources {
+		if src.Status == snapshot.StatusError {
+			sourceFailed = true
+		}
+	}
 	var reasons []string
 	switch {
-	case len(errored) > 0 || rep.Scan.Interrupted:
+	case len(errored) > 0 || rep.Scan.Interrupted || sourceFailed:
 		s.Verdict = report.VerdictIncomplete
 		if rep.Scan.Interrupted {
 			reasons = append(reasons, "the scan was interrupted before it finished")

@@ -11,14 +11,15 @@ import (
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
-// caseNow is the scan time of rule test cases that give none.
-var caseNow = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+// CaseNow is the scan time of rule test cases that give none:
+// 2026-11-01T00:00:00Z.
+func CaseNow() time.Time { return time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) }
 
 // RunCase evaluates one of a rule's own test cases and returns the rule's
 // check and findings. Records without a source record get an "ok" source
 // for each area the rule requires.
 func RunCase(rule *rules.Rule, tc rules.TestCase, reg checks.Registry) (report.Check, []report.Finding, error) {
-	env := checks.Env{Profile: rules.DefaultProfile, Now: caseNow, Phase: "pre-cutover"}
+	env := checks.Env{Profile: rules.DefaultProfile, Now: CaseNow(), Phase: "pre-cutover"}
 	if tc.Profile != "" {
 		env.Profile = tc.Profile
 	}

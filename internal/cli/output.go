@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -54,6 +55,16 @@ func parseFormats(list []string) ([]string, error) {
 // dir ("-" writes a single file format to stdout), tables to stdout.
 func writeOutputs(rep *report.Report, formats []string, dir string, sys IO) error {
 	rs := renderers()
+	if dir != "-" {
+		for _, f := range formats {
+			if rs[f].file != "" {
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					return usagef("--out: %v", err)
+				}
+				break
+			}
+		}
+	}
 	for _, f := range formats {
 		r := rs[f]
 		if r.file == "" || dir == "-" {

@@ -1,0 +1,49 @@
+# preflight: migration readiness scanner for Microsoft 365.
+GO        ?= go
+BIN       ?= bin/preflight
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -X github.com/preflight-scan/preflight/internal/cli.Version=$(VERSION)
+FUZZTIME  ?= 20s
+
+.PHONY: build test test-unit demo bench lint fuzz clean
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/preflight
+
+## demo: scan the bundled sample organisation (no server, no files needed).
+demo:
+	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/preflight scan --sample --out out/demo --format table,json,pdf,csv
+	@echo "reports written to out/demo/"
+
+## test: vet, unit tests, and the integration tests against real servers
+## (Samba AD DC, nsd, Dovecot) where they are installed and we run as root;
+## .ci/run installs them.
+test:
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 45m ./...
+
+## test-unit: unit tests only (no servers).
+test-unit:
+	$(GO) vet ./...
+	PREFLIGHT_NO_INTEGRATION=1 $(GO) test -count=1 ./...
+
+## bench: Go benchmarks and end-to-end measurements; figures go to docs/benchmarks.md.
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem ./collect/... ./checks/ ./snapshot/
+	@for s in scripts/bench-*.sh; do echo "== $$s"; bash $$s || exit 1; done
+
+lint:
+	gofmt -l . | (! grep .)
+	$(GO) vet ./...
+	staticcheck ./...
+
+## fuzz: run every fuzz target for FUZZTIME each.
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+clean:
+	rm -rf bin out

@@ -1,0 +1,219 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/snapshot"
+)
+
+// runCLI runs the command line in-process and returns the exit code,
+// stdout and stderr.
+func runCLI(t *testing.T, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(context.Background(), args, IO{
+		Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
+		Getenv: func(k string) string { return env[k] },
+		Now:    func() time.Time { return time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC) },
+	})
+	return code, out.String(), errb.String()
+}
+
+// writeSnapshot writes a snapshot file holding the given records and an ok
+// directory source.
+func writeSnapshot(t *testing.T, dir string, recs ...*snapshot.Record) string {
+	t.Helper()
+	path := filepath.Join(dir, "snap.jsonl.gz")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := snapshot.NewWriter(f, snapshot.Header{Tool: "preflight"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs = append(recs, &snapshot.Record{Source: &snapshot.Source{Name: "fixture.ldif", Kind: "ldif",
+		Areas: []snapshot.Area{snapshot.AreaDirectory, snapshot.AreaClients}, Status: snapshot.StatusOK, Objects: int64(len(recs))}})
+	for _, r := range recs {
+		if err := w.Put(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	return path
+}
+
+func dirUser(name, mail string, extra map[string][]string) *snapshot.Record {
+	attrs := map[string][]string{
+		"objectclass": {"top", "person", "organizationalPerson", "user"}, "samaccountname": {name},
+		"userprincipalname": {mail}, "mail": {mail}, "proxyaddresses": {"SMTP:" + mail},
+		"givenname": {"Given"}, "sn": {"Sur"}, "displayname": {"Given Sur " + name}, "useraccountcontrol": {"512"},
+	}
+	for k, v := range extra {
+		attrs[k] = v
+	}
+	dn := "CN=" + name + ",CN=Users,DC=corp,DC=example,DC=com"
+	raw := map[string][][]byte{}
+	for k, vs := range attrs {
+		for _, v := range vs {
+			raw[k] = append(raw[k], []byte(v))
+		}
+	}
+	return &snapshot.Record{Dir: snapshot.NewDirObject(dn, raw)}
+}
+
+func TestUsageErrorsExit2AndWriteNothing(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "report.json")
+	if err := os.WriteFile(good, []byte("good report"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := [][]string{
+		{},
+		{"frobnicate"},
+		{"scan", "--out", dir},
+		{"scan", "--sample", "--profile", "office2003", "--out", dir},
+		{"scan", "--sample", "--format", "docx", "--out", dir},
+		{"scan", "--sample", "--fail-on", "severe", "--out", dir},
+		{"scan", "--sample", "--cutover-date", "31/12/2026", "--out", dir},
+		{"scan", "--sample", "--phase", "during", "--out", dir},
+		{"scan", "--no-such-flag"},
+		{"scan", "--ldif", filepath.Join(dir, "missing.ldif"), "--out", dir},
+		{"evaluate", filepath.Join(dir, "missing.snap"), "--out", dir},
+		{"evaluate", good, "--out", dir}, // not a snapshot
+		{"report", filepath.Join(dir, "missing.json")},
+		{"rules", "--profile", "nope"},
+	}
+	for _, args := range cases {
+		code, _, stderr := runCLI(t, nil, args...)
+		if code != ExitUsage {
+			t.Errorf("%v: exit %d, want 2 (stderr %q)", args, code, stderr)
+		}
+		if len(args) > 0 && !strings.Contains(stderr, "preflight") {
+			t.Errorf("%v: no message on stderr", args)
+		}
+		if strings.Count(strings.TrimSpace(stderr), "\n") > 0 && len(args) > 1 && args[0] != "scan" {
+			// one clear line for errors that are not flag-parse errors
+			t.Errorf("%v: want one line on stderr, got %q", args, stderr)
+		}
+		b, _ := os.ReadFile(good)
+		if string(b) != "good report" {
+			t.Fatalf("%v: overwrote the existing report", args)
+		}
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if e.Name() != "report.json" {
+				t.Errorf("%v: left %s behind", args, e.Name())
+			}
+		}
+	}
+}
+
+func TestEvaluateSnapshotWritesValidReport(t *testing.T) {
+	dir := t.TempDir()
+	snap := writeSnapshot(t, dir,
+		dirUser("alice", "alice@example.com", nil),
+		dirUser("bob", "bob@example.com", map[string][]string{"useraccountcontrol": {"66048"}}))
+	out := filepath.Join(dir, "out")
+	code, stdout, stderr := runCLI(t, nil, "evaluate", snap, "--out", out, "--format", "json,table", "--quiet")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if stderr != "" {
+		t.Errorf("--quiet printed on stderr: %q", stderr)
+	}
+	if !strings.Contains(stdout, "Verdict:") || !strings.Contains(stdout, "Not assessed: ") {
+		t.Errorf("table lacks verdict or coverage:\n%s", stdout)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := report.Validate(b); err != nil {
+		t.Fatal(err)
+	}
+	var rep report.Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Summary.Inventory.Users != 2 || rep.Summary.Coverage.Assessed[0] != "directory" {
+		t.Errorf("inventory/coverage wrong: %+v %+v", rep.Summary.Inventory, rep.Summary.Coverage)
+	}
+	for _, c := range rep.Checks {
+		if c.Category == "dns" && c.Status != report.CheckSkipped && c.Status != report.CheckNotApplicable {
+			t.Errorf("%s: status %s with no DNS source, want skipped", c.RuleID, c.Status)
+		}
+	}
+	// --fail-on info: any finding exits 1; none exits 0.
+	code, _, _ = runCLI(t, nil, "evaluate", snap, "--out", out, "--fail-on", "info", "--quiet")
+	if want := ExitOK; len(rep.Findings) > 0 {
+		want = ExitFindings
+		if code != want {
+			t.Errorf("--fail-on info with %d findings: exit %d, want %d", len(rep.Findings), code, want)
+		}
+	}
+}
+
+func TestFailedSourceExit3(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "snap.gz")
+	f, _ := os.Create(path)
+	w, _ := snapshot.NewWriter(f, snapshot.Header{Tool: "preflight"})
+	_ = w.Put(&snapshot.Record{Source: &snapshot.Source{Name: "ldaps://127.0.0.1:636", Kind: "ldap",
+		Areas: []snapshot.Area{snapshot.AreaDirectory}, Status: snapshot.StatusError, Error: "invalid credentials"}})
+	_ = w.Close()
+	f.Close()
+	out := filepath.Join(dir, "out")
+	code, _, stderr := runCLI(t, nil, "evaluate", path, "--out", out, "--quiet", "--fail-on", "none")
+	if code != ExitIncomplete {
+		t.Fatalf("exit %d, want 3: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "invalid credentials") {
+		t.Errorf("stderr does not give the reason: %q", stderr)
+	}
+	rep, err := report.ReadFile(filepath.Join(out, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Summary.Verdict != report.VerdictIncomplete {
+		t.Errorf("verdict %s, want incomplete", rep.Summary.Verdict)
+	}
+	for _, c := range rep.Checks {
+		if c.Category == "directory" && c.Status == report.CheckPass {
+			t.Errorf("%s passed although its source failed", c.RuleID)
+		}
+	}
+}
+
+func TestVersionSchemaRules(t *testing.T) {
+	if code, out, _ := runCLI(t, nil, "version"); code != 0 || !strings.HasPrefix(out, "preflight ") {
+		t.Errorf("version: %d %q", code, out)
+	}
+	code, out, _ := runCLI(t, nil, "schema")
+	var v map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &v) != nil || v["$schema"] == nil {
+		t.Errorf("schema: exit %d, not a JSON Schema", code)
+	}
+	code, out, _ = runCLI(t, nil, "rules", "--format", "json")
+	var list []map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &list) != nil {
+		t.Fatalf("rules json: exit %d: %s", code, out)
+	}
+	for _, r := range list {
+		if _, ok := r["tests"]; ok {
+			t.Error("rules --format json leaks test cases")
+			break
+		}
+	}
+}
