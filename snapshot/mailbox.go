@@ -15,7 +15,11 @@ type Mailbox struct {
 	// TotalBytes is the mailbox size in bytes (items plus deleted items
 	// when the export gives both).
 	TotalBytes int64 `json:"total_bytes"`
-	ItemCount  int64 `json:"item_count"`
+	// DeletedBytes is the part of TotalBytes held in Recoverable Items
+	// (TotalDeletedItemSize), which Exchange Online counts against its own
+	// quota, not the mailbox quota.
+	DeletedBytes int64 `json:"deleted_bytes,omitempty"`
+	ItemCount    int64 `json:"item_count"`
 	// LargestItemBytes is the largest item's size, when the export holds it.
 	LargestItemBytes int64 `json:"largest_item_bytes,omitempty"`
 	// Source names the file and line (or IMAP account) this came from.
