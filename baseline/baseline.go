@@ -41,10 +41,11 @@ const DiffVersion = "1"
 
 // Diff is the comparison of two reports, as written to diff.json.
 type Diff struct {
-	DiffVersion string     `json:"diff_version"`
-	Old         ReportRef  `json:"old"`
-	New         ReportRef  `json:"new"`
-	Counts      DiffCounts `json:"counts"`
+	DiffVersion string `json:"diff_version"`
+	// Baseline is the older report, Current the newer one.
+	Baseline ReportRef  `json:"baseline"`
+	Current  ReportRef  `json:"current"`
+	Counts   DiffCounts `json:"counts"`
 	// NewFindings are in the new report only.
 	NewFindings []report.Finding `json:"new"`
 	// Existing are in both (the new report's copy).
@@ -115,8 +116,8 @@ func NewDiff(old, cur *report.Report, oldPath, curPath string) *Diff {
 	}
 	return &Diff{
 		DiffVersion: DiffVersion,
-		Old:         ref(old, oldPath),
-		New:         ref(cur, curPath),
+		Baseline:    ref(old, oldPath),
+		Current:     ref(cur, curPath),
 		Counts:      DiffCounts{New: len(r.New), Existing: len(r.Existing), Resolved: len(r.Resolved)},
 		NewFindings: r.New,
 		Existing:    r.Existing,

@@ -84,6 +84,15 @@ type Output struct {
 	Errors []string
 	// Estimate is set by the migration-estimate check.
 	Estimate *report.Estimate
+	// Skipped, when set and the check has neither findings nor errors,
+	// makes its status "skipped": the input it judges was not given
+	// (no allow-list, no probe). It says what is missing.
+	Skipped string
+}
+
+// Skip reports that the check had nothing to judge, and why.
+func (o *Output) Skip(format string, args ...any) {
+	o.Skipped = fmt.Sprintf(format, args...)
 }
 
 // Add reports a finding.

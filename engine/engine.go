@@ -230,6 +230,9 @@ func (r *Run) conclude(b *bound, areas map[snapshot.Area]string) (report.Check, 
 	case len(errs) > 0:
 		c.Status = report.CheckError
 		c.Error = strings.Join(dedupe(errs), "; ")
+	case len(out) == 0 && b.out.Skipped != "":
+		c.Status = report.CheckSkipped
+		c.Error = "not assessed: " + b.out.Skipped
 	case worst > report.SeverityRank(report.SeverityInfo):
 		c.Status = report.CheckFail
 	default:

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -10,15 +11,24 @@ import (
 )
 
 // ScoreFormula documents how Summarize computes the score.
-const ScoreFormula = "100 minus, for each failing or erroring check, a penalty by the most severe of its findings " +
-	"(critical 25, high 10, medium 4, low 1, info 0; a check in error costs 10); floor 0. " +
-	"Suppressed findings and checks that were skipped or not applicable cost nothing."
+const ScoreFormula = "100 × the product, over failing checks, of (1 − w), where w is set by the most severe of the check's " +
+	"unsuppressed findings: critical 0.25, high 0.10, medium 0.04, low 0.01, info 0; a check in error counts 0.10. " +
+	"Rounded to the nearest integer. Skipped and not-applicable checks cost nothing; the score never rises when a problem is added."
 
-var penalty = map[string]int{
-	report.SeverityCritical: 25,
-	report.SeverityHigh:     10,
-	report.SeverityMedium:   4,
-	report.SeverityLow:      1,
+// weight is the share of the score a failing check removes, by the most
+// severe of its findings.
+func weight(sev string) float64 {
+	switch sev {
+	case report.SeverityCritical:
+		return 0.25
+	case report.SeverityHigh:
+		return 0.10
+	case report.SeverityMedium:
+		return 0.04
+	case report.SeverityLow:
+		return 0.01
+	}
+	return 0
 }
 
 // Summarize (re)computes the report's counts, coverage, score and verdict
@@ -69,26 +79,22 @@ func Summarize(rep *report.Report) {
 		}
 	}
 
-	score := 100
+	score := 1.0
 	var errored []string
-	rank := func(sev string) int { return report.SeverityRank(sev) }
 	for _, c := range rep.Checks {
 		switch c.Status {
 		case report.CheckError:
 			errored = append(errored, c.RuleID)
-			score -= 10
+			score *= 1 - 0.10
 		case report.CheckFail:
-			for sev, p := range penalty {
-				if worstByRule[c.RuleID] == rank(sev) {
-					score -= p
+			for _, sev := range report.Severities() {
+				if worstByRule[c.RuleID] == report.SeverityRank(sev) {
+					score *= 1 - weight(sev)
 				}
 			}
 		}
 	}
-	if score < 0 {
-		score = 0
-	}
-	s.Score = score
+	s.Score = int(math.Round(score * 100))
 	s.ScoreFormula = ScoreFormula
 
 	sourceFailed := false

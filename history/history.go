@@ -40,7 +40,7 @@ type Skipped struct {
 	Err  error
 }
 
-// Load reads every report in the directory, oldest first. A missing
+// Load reads every report in the directory, oldest first by scan time. A missing
 // directory is an empty history. Files that are not readable reports (a
 // report of another schema version, say) are returned in skipped, not as
 // an error, so one bad file does not stop the nightly run.
@@ -58,6 +58,10 @@ func (s *Store) Load() (entries []Entry, skipped []Skipped, err error) {
 		}
 		entries = append(entries, Entry{Path: p, Report: rep})
 	}
+	// Names sort by time; the scan times decide between files renamed by hand.
+	sort.SliceStable(entries, func(i, j int) bool {
+		return entries[i].Report.Scan.StartedAt.Before(entries[j].Report.Scan.StartedAt)
+	})
 	return entries, skipped, nil
 }
 
@@ -114,13 +118,15 @@ func Points(entries []Entry) []report.HistoryPoint {
 	return out
 }
 
-// FileName is the name a report gets in the history.
+// FileName is the name a report gets in the history:
+// report-<UTC start time to the millisecond>-<first 8 characters of the
+// scan ID>.json, so that names sort by time.
 func FileName(rep *report.Report) string {
 	id := rep.Scan.ID
 	if len(id) > 8 {
 		id = id[:8]
 	}
-	return "report-" + rep.Scan.StartedAt.UTC().Format("20060102T150405Z") + "-" + id + ".json"
+	return "report-" + rep.Scan.StartedAt.UTC().Format("20060102T150405.000Z") + "-" + id + ".json"
 }
 
 // Save writes rep into the history atomically and then removes the

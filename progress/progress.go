@@ -73,15 +73,13 @@ func (r *Reporter) Printf(format string, args ...any) {
 }
 
 func (r *Reporter) print(source string, objects, pages int64, d time.Duration, status string) {
-	rate := 0.0
-	if s := d.Seconds(); s > 0 {
-		rate = float64(objects) / s
-	}
 	line := fmt.Sprintf("preflight: %s: %d objects", source, objects)
 	if pages > 0 {
 		line += fmt.Sprintf(", %d pages", pages)
 	}
-	line += fmt.Sprintf(", %.0f objects/s", rate)
+	if d >= 100*time.Millisecond {
+		line += fmt.Sprintf(", %.0f objects/s", float64(objects)/d.Seconds())
+	}
 	if status != "" {
 		line += fmt.Sprintf(", %s in %s", status, d.Round(time.Millisecond))
 	}

@@ -30,6 +30,10 @@ type DNSResult struct {
 	TTL uint32 `json:"ttl,omitempty"`
 	// Resolver is the server that answered.
 	Resolver string `json:"resolver,omitempty"`
+	// Authoritative is set when the question was put, without recursion,
+	// to a name server of the domain's zone: its TTL is the configured
+	// one, not a resolver's counted-down cache time.
+	Authoritative bool `json:"authoritative,omitempty"`
 	// SeenIn says where the domain was found (command line, UPN suffix,
 	// proxy address).
 	SeenIn []string `json:"seen_in,omitempty"`

@@ -9,11 +9,14 @@ package ldif
 import (
 	"bufio"
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/preflight-scan/preflight/snapshot"
@@ -53,14 +56,18 @@ type Reader struct {
 
 	// The current entry as logical lines (folded lines joined) in buf;
 	// spans index buf.
-	buf   []byte
-	spans []span
-	long  []byte // a physical line longer than the bufio buffer
-	dec   []byte // base64 decoding buffer
-	entry Entry
-	names map[string]string
-	first bool // no entry has been returned or skipped yet
-	eof   bool
+	buf     []byte
+	spans   []span
+	long    []byte // a physical line longer than the bufio buffer
+	dec     []byte // base64 decoding buffer
+	entry   Entry
+	names   map[string]string
+	results int
+	failed  string
+	refs    int
+	prev    []string // attribute names by position in the previous entry
+	first   bool     // no entry has been returned or skipped yet
+	eof     bool
 }
 
 type span struct {
@@ -75,7 +82,7 @@ type span struct {
 func NewReader(r io.Reader, name string) *Reader {
 	return &Reader{
 		name:  name,
-		br:    bufio.NewReaderSize(r, 256<<10),
+		br:    bufio.NewReaderSize(r, 64<<10),
 		names: make(map[string]string),
 		first: true,
 	}
@@ -94,16 +101,22 @@ func (r *Reader) sniff() error {
 		if err != nil {
 			return r.errorf(0, "bad gzip header: %v", err)
 		}
-		r.br = bufio.NewReaderSize(zr, 256<<10)
+		r.br = bufio.NewReaderSize(zr, 64<<10)
 		return r.sniff()
 	case len(head) >= 3 && head[0] == 0xef && head[1] == 0xbb && head[2] == 0xbf:
 		_, _ = r.br.Discard(3)
 	case len(head) >= 2 && head[0] == 0xff && head[1] == 0xfe:
 		_, _ = r.br.Discard(2)
-		r.br = bufio.NewReaderSize(&utf16Reader{r: r.br}, 256<<10)
+		r.br = bufio.NewReaderSize(&utf16Reader{r: r.br}, 64<<10)
 	case len(head) >= 2 && head[0] == 0xfe && head[1] == 0xff:
 		_, _ = r.br.Discard(2)
-		r.br = bufio.NewReaderSize(&utf16Reader{r: r.br, bigEndian: true}, 256<<10)
+		r.br = bufio.NewReaderSize(&utf16Reader{r: r.br, bigEndian: true}, 64<<10)
+	default:
+		// UTF-16LE without a byte-order mark: ASCII text ("dn", "# ",
+		// "ve") with a zero after every byte. LDIF never holds NUL bytes.
+		if four, _ := r.br.Peek(4); len(four) == 4 && four[0] != 0 && four[1] == 0 && four[2] != 0 && four[3] == 0 {
+			r.br = bufio.NewReaderSize(&utf16Reader{r: r.br}, 64<<10)
+		}
 	}
 	return nil
 }
@@ -115,9 +128,9 @@ func (r *Reader) readLine() ([]byte, error) {
 		return nil, io.EOF
 	}
 	b, err := r.br.ReadSlice('\n')
-	if errors.Is(err, bufio.ErrBufferFull) {
+	if err == bufio.ErrBufferFull {
 		r.long = append(r.long[:0], b...)
-		for errors.Is(err, bufio.ErrBufferFull) {
+		for err == bufio.ErrBufferFull {
 			if len(r.long) > MaxLineBytes {
 				return nil, r.errorf(r.line+1, "line longer than %d MiB", MaxLineBytes>>20)
 			}
@@ -128,6 +141,10 @@ func (r *Reader) readLine() ([]byte, error) {
 	}
 	if err != nil {
 		if !errors.Is(err, io.EOF) {
+			var corrupt flate.CorruptInputError
+			if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) || errors.As(err, &corrupt) {
+				return nil, r.errorf(r.line+1, "corrupt or truncated gzip data: %v", err)
+			}
 			return nil, fmt.Errorf("%s: read: %w", r.name, err)
 		}
 		r.eof = true
@@ -214,11 +231,11 @@ func (r *Reader) Next() (*Entry, error) {
 		spans := r.spans
 		if first {
 			// "version: 1" may stand alone or head the first entry.
-			name, val, _, err := r.split(spans[0])
-			if err != nil {
-				return nil, err
-			}
-			if string(name) == "version" {
+			if equalFold(r.name0(spans[0]), "version") {
+				_, val, _, err := r.split(spans[0])
+				if err != nil {
+					return nil, err
+				}
 				if string(val) != "1" {
 					return nil, r.errorf(spans[0].line, "unsupported LDIF version %q (want 1)", val)
 				}
@@ -228,8 +245,72 @@ func (r *Reader) Next() (*Entry, error) {
 				}
 			}
 		}
+		name := r.name0(spans[0])
+		switch {
+		case equalFold(name, "search"):
+			// ldapsearch's result record: "search: 2", "result: 0 Success".
+			if err := r.searchResult(spans[1:]); err != nil {
+				return nil, err
+			}
+			continue
+		case equalFold(name, "ref"):
+			// ldapsearch's search reference (a referral it did not follow).
+			r.refs++
+			continue
+		}
 		return r.parse(spans)
 	}
+}
+
+// name0 returns the attribute name of a logical line without decoding its
+// value (split decodes base64 in place, so it runs once per line).
+func (r *Reader) name0(s span) []byte {
+	l := r.buf[s.start:s.end]
+	if i := bytes.IndexByte(l, ':'); i >= 0 {
+		return l[:i]
+	}
+	return l
+}
+
+// searchResult records the outcome ldapsearch wrote at the end of a search.
+func (r *Reader) searchResult(spans []span) error {
+	for _, s := range spans {
+		name, val, _, err := r.split(s)
+		if err != nil {
+			return err
+		}
+		if !equalFold(name, "result") {
+			continue
+		}
+		code, text, _ := strings.Cut(string(val), " ")
+		n, err := strconv.Atoi(code)
+		if err != nil {
+			return r.errorf(s.line, "result: %q: want a result code", clip(val))
+		}
+		r.results++
+		if n != 0 && r.failed == "" {
+			r.failed = strings.TrimSpace(code + " " + text)
+		}
+	}
+	return nil
+}
+
+// Trailer describes what ldapsearch wrote about the search itself.
+type Trailer struct {
+	// Results counts "result:" records (one per search, or per page with
+	// paged results).
+	Results int
+	// Failed is the first non-zero result, for example "4 Size limit
+	// exceeded": the export then holds only part of the directory.
+	Failed string
+	// Referrals counts "ref:" records: referrals ldapsearch did not follow.
+	Referrals int
+}
+
+// Trailer returns what the input said about its own completeness so far;
+// call it after Next returned io.EOF.
+func (r *Reader) Trailer() Trailer {
+	return Trailer{Results: r.results, Failed: r.failed, Referrals: r.refs}
 }
 
 // split parses one logical line "name: value", "name:: base64" or
@@ -331,7 +412,20 @@ func (r *Reader) parse(spans []span) (*Entry, error) {
 		if equalFold(name, "control") || equalFold(name, "changetype") {
 			return nil, r.errorf(s.line, "%s: line out of place in a content record", name)
 		}
-		e.Attrs = append(e.Attrs, Attr{Name: r.intern(name), Value: val})
+		// Exports repeat the same attributes in the same order: try the
+		// name at this position in the previous entry before the table.
+		var n string
+		if k := len(e.Attrs); k < len(r.prev) && r.prev[k] == string(name) {
+			n = r.prev[k]
+		} else {
+			n = r.intern(name)
+			if k < len(r.prev) {
+				r.prev[k] = n
+			} else if k < maxNames {
+				r.prev = append(r.prev, n)
+			}
+		}
+		e.Attrs = append(e.Attrs, Attr{Name: n, Value: val})
 	}
 	return e, nil
 }

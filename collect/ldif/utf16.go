@@ -11,7 +11,7 @@ import (
 type utf16Reader struct {
 	r         io.Reader
 	bigEndian bool
-	in        [32 << 10]byte
+	in        [16 << 10]byte
 	nin       int    // bytes in in not yet decoded (at most 3: an odd byte or a lone high surrogate)
 	out       []byte // decoded text not yet returned
 	err       error

@@ -59,6 +59,7 @@ func dirUser(name, mail string, extra map[string][]string) *snapshot.Record {
 		"objectclass": {"top", "person", "organizationalPerson", "user"}, "samaccountname": {name},
 		"userprincipalname": {mail}, "mail": {mail}, "proxyaddresses": {"SMTP:" + mail},
 		"givenname": {"Given"}, "sn": {"Sur"}, "displayname": {"Given Sur " + name}, "useraccountcontrol": {"512"},
+		"pwdlastset": {"134070000000000000"}, // 2025-11-10
 	}
 	for k, v := range extra {
 		attrs[k] = v

@@ -2,8 +2,16 @@ package cli
 
 import (
 	"flag"
+	"fmt"
+	"sort"
+	"strings"
 
+	"github.com/preflight-scan/preflight/baseline"
+	"github.com/preflight-scan/preflight/config"
+	"github.com/preflight-scan/preflight/engine"
+	"github.com/preflight-scan/preflight/history"
 	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/rules"
 )
 
 // extraOptions are the flags of the nightly run: configuration file,
@@ -18,33 +26,269 @@ type extraOptions struct {
 func (o *extraOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.Config, "config", "", "YAML configuration `FILE` (flags override it)")
 	fs.StringVar(&o.Baseline, "baseline", "", "earlier report.json to mark findings new or existing against")
-	fs.StringVar(&o.FailOnNew, "fail-on-new", "", "exit 1 only for new findings at or above this severity")
-	fs.StringVar(&o.History, "history", "", "directory keeping the last reports; the latest is the baseline")
+	fs.StringVar(&o.FailOnNew, "fail-on-new", "", "exit 1 only for new findings at or above this `SEVERITY` (without a baseline every finding is new)")
+	fs.StringVar(&o.History, "history", "", "`DIR` keeping the last reports; the latest complete one is the baseline")
 }
 
-// configData is what the configuration file holds besides flag values.
+// configData is what the configuration file holds besides flag values,
+// and what the run loaded before collecting (baseline, history).
 type configData struct {
 	Organisation string
 	// Overrides replace rule parameters: rule ID, then parameter name.
 	Overrides map[string]map[string]any
+
+	file         *config.Config
+	baseline     *report.Report
+	baselinePath string
+	store        *history.Store
+	entries      []history.Entry
+}
+
+// flagKinds tells the configuration which flags exist and their types.
+func flagKinds(fs *flag.FlagSet) config.Flags {
+	kinds := config.Flags{}
+	fs.VisitAll(func(f *flag.Flag) {
+		switch v := f.Value.(type) {
+		case *listFlag:
+			kinds[f.Name] = config.List
+		case interface{ IsBoolFlag() bool }:
+			if v.IsBoolFlag() {
+				kinds[f.Name] = config.Bool
+				return
+			}
+			kinds[f.Name] = config.String
+		case flag.Getter:
+			switch v.Get().(type) {
+			case int, int64, uint, uint64, float64:
+				kinds[f.Name] = config.Number
+			default:
+				kinds[f.Name] = config.String
+			}
+		default:
+			kinds[f.Name] = config.String
+		}
+	})
+	return kinds
 }
 
 // applyConfig reads --config, sets every flag the command line did not set
-// from it, and returns the rest of its content.
+// from it, and loads the baseline and history. Every problem here is a
+// usage error (exit 2), found before anything is collected or written.
 func applyConfig(fs *flag.FlagSet, o *scanOptions, env *runEnv) (*configData, error) {
+	cd := &configData{}
 	if o.Config != "" {
-		return nil, usagef("--config: configuration files are not supported yet")
+		cfg, err := config.Load(o.Config, flagKinds(fs))
+		if err != nil {
+			return nil, err
+		}
+		cd.file = cfg
+		onCommandLine := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { onCommandLine[f.Name] = true })
+		names := make([]string, 0, len(cfg.Flags))
+		for n := range cfg.Flags {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			if onCommandLine[n] {
+				continue
+			}
+			for _, v := range cfg.Flags[n] {
+				if err := fs.Set(n, v); err != nil {
+					return nil, cfg.Problem(fmt.Sprintf("invalid value %q: %v", v, err), n)
+				}
+			}
+		}
+		if !onCommandLine["history"] && cfg.History.Dir != "" {
+			o.History = cfg.History.Dir
+		}
+		cd.Organisation = cfg.Organisation
+		if len(cfg.Rules) > 0 {
+			cd.Overrides = cfg.Rules
+		}
+		if err := checkRuleRefs(cfg, o.Profile); err != nil {
+			return nil, err
+		}
 	}
-	return &configData{}, nil
+	if o.FailOnNew != "" && report.SeverityRank(o.FailOnNew) == 0 {
+		return nil, usagef("--fail-on-new %q: want critical, high, medium, low or info", o.FailOnNew)
+	}
+	if o.Baseline != "" {
+		rep, err := readReportArg(o.Baseline)
+		if err != nil {
+			return nil, fmt.Errorf("--baseline: %w", err)
+		}
+		cd.baseline, cd.baselinePath = rep, o.Baseline
+	}
+	if o.History != "" {
+		keep := 0
+		if cd.file != nil {
+			keep = cd.file.History.Keep
+		}
+		cd.store = &history.Store{Dir: o.History, Keep: keep}
+		entries, skipped, err := cd.store.Load()
+		if err != nil {
+			return nil, usagef("--history: %v", err)
+		}
+		for _, s := range skipped {
+			fmt.Fprintf(env.io.Stderr, "preflight: warning: history: skipping %v\n", s.Err)
+		}
+		cd.entries = entries
+		if cd.baseline == nil {
+			if e := history.Baseline(entries); e != nil {
+				cd.baseline, cd.baselinePath = e.Report, e.Path
+			}
+		}
+	}
+	return cd, nil
+}
+
+// checkRuleRefs reports overrides and suppressions naming unknown rules
+// or parameters, with their line in the file.
+func checkRuleRefs(cfg *config.Config, profile string) error {
+	rs, err := rules.Load()
+	if err != nil {
+		return fmt.Errorf("load rules: %w", err)
+	}
+	byID := map[string]*rules.Rule{}
+	for _, r := range rs {
+		byID[r.ID] = r
+	}
+	ids := make([]string, 0, len(cfg.Rules))
+	for id := range cfg.Rules {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		r := byID[id]
+		if r == nil {
+			return cfg.Problem("no such rule (see preflight rules)", "rules", id)
+		}
+		p := r.Profiles[profile]
+		if p == nil {
+			continue // not applicable under this profile: the override is unused
+		}
+		names := make([]string, 0, len(cfg.Rules[id]))
+		for k := range cfg.Rules[id] {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			if _, ok := p.Params[k]; !ok {
+				var have []string
+				for h := range p.Params {
+					have = append(have, h)
+				}
+				sort.Strings(have)
+				return cfg.Problem(fmt.Sprintf("rule %s has no parameter %q under profile %s (it has: %s)", id, k, profile, strings.Join(have, ", ")), "rules", id, k)
+			}
+		}
+	}
+	for i, s := range cfg.Suppressions {
+		if byID[s.Rule] == nil {
+			return cfg.Problem("no such rule (see preflight rules)", "suppressions", fmt.Sprint(i), "rule")
+		}
+	}
+	return nil
+}
+
+// Suppression states.
+const (
+	suppressionActive  = "active"
+	suppressionExpired = "expired"
+	suppressionUnused  = "unused"
+)
+
+// applySuppressions marks the findings the configuration accepts and
+// reports each suppression's state. An expired suppression suppresses
+// nothing; an unused one matched no finding. It returns the warnings to
+// show.
+func applySuppressions(cfg *config.Config, today string, rep *report.Report) []string {
+	var warnings []string
+	for _, s := range cfg.Suppressions {
+		expired := s.Expires != "" && s.Expires < today
+		matched := 0
+		for i := range rep.Findings {
+			f := &rep.Findings[i]
+			if f.RuleID != s.Rule || !matchesObject(f, s.Object) {
+				continue
+			}
+			matched++
+			if !expired && f.Suppressed == nil {
+				f.Suppressed = &report.Suppression{Reason: s.Reason, Expires: s.Expires}
+			}
+		}
+		st := report.SuppressionStatus{RuleID: s.Rule, Object: s.Object, Reason: s.Reason, Expires: s.Expires, Matched: matched}
+		switch {
+		case expired:
+			st.State = suppressionExpired
+			warnings = append(warnings, fmt.Sprintf("%s:%d: suppression of %s on %q expired on %s; its %d finding(s) count again", cfg.File, s.Line, s.Rule, s.Object, s.Expires, matched))
+		case matched == 0:
+			st.State = suppressionUnused
+			warnings = append(warnings, fmt.Sprintf("%s:%d: suppression of %s on %q matches no finding; remove it if the problem is fixed", cfg.File, s.Line, s.Rule, s.Object))
+		default:
+			st.State = suppressionActive
+		}
+		rep.Suppressions = append(rep.Suppressions, st)
+	}
+	return warnings
+}
+
+// matchesObject reports whether a suppression's object names the
+// finding's object: its ID, its name or the finding's fingerprint,
+// compared case-insensitively.
+func matchesObject(f *report.Finding, obj string) bool {
+	return strings.EqualFold(f.Object.ID, obj) ||
+		(f.Object.Name != "" && strings.EqualFold(f.Object.Name, obj)) ||
+		strings.EqualFold(f.Fingerprint, obj)
 }
 
 // postProcess applies suppressions, the baseline and history to a report
-// before it is rendered.
+// before it is rendered, and saves it into the history.
 func postProcess(o *scanOptions, cfg *configData, env *runEnv, rep *report.Report) error {
+	if cfg.file != nil && len(cfg.file.Suppressions) > 0 {
+		for _, w := range applySuppressions(cfg.file, env.now.UTC().Format("2006-01-02"), rep) {
+			fmt.Fprintf(env.io.Stderr, "preflight: warning: %s\n", w)
+		}
+		engine.Summarize(rep)
+	}
+	if cfg.baseline != nil {
+		baseline.Apply(rep, cfg.baseline, cfg.baselinePath)
+		if !o.Quiet {
+			n := map[string]int{}
+			for _, f := range rep.Findings {
+				n[f.Status]++
+			}
+			fmt.Fprintf(env.io.Stderr, "preflight: compared with %s: %d new, %d existing, %d resolved\n",
+				cfg.baselinePath, n[baseline.StatusNew], n[baseline.StatusExisting], len(rep.Resolved))
+		}
+	}
+	if cfg.store != nil {
+		rep.History = history.Points(cfg.entries)
+		if _, err := cfg.store.Save(rep); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
 // extraExit returns the exit code --fail-on-new asks for, or ExitOK.
+// Without a baseline (a first run) every finding counts as new.
 func extraExit(o *scanOptions, rep *report.Report) int {
+	if o.FailOnNew == "" {
+		return ExitOK
+	}
+	if rep.Baseline == nil {
+		min := report.SeverityRank(o.FailOnNew)
+		for _, f := range rep.Findings {
+			if f.Suppressed == nil && report.SeverityRank(f.Severity) >= min {
+				return ExitFindings
+			}
+		}
+		return ExitOK
+	}
+	if baseline.NewAtOrAbove(rep.Findings, o.FailOnNew) {
+		return ExitFindings
+	}
 	return ExitOK
 }

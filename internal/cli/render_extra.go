@@ -1,20 +1,15 @@
 package cli
 
 import (
-	"errors"
 	"io"
 
 	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/export"
+	"github.com/preflight-scan/preflight/report/pdf"
 )
 
-func renderPDF(rep *report.Report, w io.Writer) error {
-	return errors.New("pdf output is not implemented yet")
-}
+func renderPDF(rep *report.Report, w io.Writer) error { return pdf.Write(rep, w) }
 
-func renderCSV(rep *report.Report, w io.Writer) error {
-	return errors.New("csv output is not implemented yet")
-}
+func renderCSV(rep *report.Report, w io.Writer) error { return export.WriteCSV(rep, w) }
 
-func renderJSONL(rep *report.Report, w io.Writer) error {
-	return errors.New("jsonl output is not implemented yet")
-}
+func renderJSONL(rep *report.Report, w io.Writer) error { return export.WriteJSONL(rep, w) }

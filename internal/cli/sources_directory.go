@@ -32,5 +32,16 @@ func (o *directoryOptions) register(fs *flag.FlagSet) {
 // directoryCollectors returns the directory collectors the flags ask for.
 // An error is a usage error (exit 2).
 func directoryCollectors(o *directoryOptions, env *runEnv) ([]snapshot.Collector, error) {
-	return nil, nil
+	var cs []snapshot.Collector
+	for _, source := range []func(*directoryOptions, *runEnv) ([]snapshot.Collector, error){
+		ldapCollectors, // source_ldap.go
+		ldifCollectors, // source_ldif.go
+	} {
+		more, err := source(o, env)
+		if err != nil {
+			return nil, err
+		}
+		cs = append(cs, more...)
+	}
+	return cs, nil
 }

@@ -1,9 +1,17 @@
 package cli
 
 import (
+	"crypto/x509"
+	"errors"
 	"flag"
+	"io"
 	"io/fs"
+	"os"
+	"strings"
 
+	"github.com/preflight-scan/preflight/collect/clients"
+	"github.com/preflight-scan/preflight/collect/imap"
+	"github.com/preflight-scan/preflight/collect/mailbox"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -14,6 +22,14 @@ type mailboxOptions struct {
 	MailboxUsage string
 	Clients      string
 	IMAPURL      string
+
+	IMAPAccounts        string
+	IMAPAdminUser       string
+	IMAPAdminMode       string
+	IMAPMasterSeparator string
+	IMAPPasswordEnv     string
+	IMAPPasswordFile    string
+	IMAPCAFile          string
 }
 
 func (o *mailboxOptions) register(fs *flag.FlagSet) {
@@ -21,17 +37,146 @@ func (o *mailboxOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.FolderStats, "folder-stats", "", "Get-MailboxFolderStatistics CSV export")
 	fs.StringVar(&o.MailboxUsage, "mailbox-usage", "", "Microsoft 365 admin center mailbox usage report CSV")
 	fs.StringVar(&o.Clients, "clients", "", "client software inventory CSV (MAP Toolkit or host,product,version)")
-	fs.StringVar(&o.IMAPURL, "imap-url", "", "live IMAP source, imaps://host[:993]")
+	fs.StringVar(&o.IMAPURL, "imap-url", "", "live IMAP source, imaps://host[:993] or imap://host[:143] (STARTTLS)")
+	fs.StringVar(&o.IMAPAccounts, "imap-accounts", "", "CSV `FILE` of IMAP accounts: user[,identity][,password|password_env|password_file]")
+	fs.StringVar(&o.IMAPAdminUser, "imap-admin-user", "", "administrator login that opens the accounts' mailboxes (no per-account passwords)")
+	fs.StringVar(&o.IMAPAdminMode, "imap-admin-mode", "master", "how the admin opens a mailbox: master (Dovecot LOGIN user*admin) or authzid (SASL PLAIN authorisation identity: Dovecot, Cyrus, Zimbra)")
+	fs.StringVar(&o.IMAPMasterSeparator, "imap-master-separator", "*", "separator between user and admin in master mode (Dovecot auth_master_user_separator)")
+	fs.StringVar(&o.IMAPPasswordEnv, "imap-password-env", "", "name of the environment variable holding the IMAP admin password")
+	fs.StringVar(&o.IMAPPasswordFile, "imap-password-file", "", "file holding the IMAP admin password")
+	fs.StringVar(&o.IMAPCAFile, "imap-ca-file", "", "PEM file of CA certificates to verify the IMAP server with")
 }
 
 // mailboxCollectors returns the mailbox and client collectors the flags ask
 // for; they run after the directory collectors. An error is a usage error.
+// The mailbox statistics come before the folder statistics so that the
+// checks know each mailbox before its folders.
 func mailboxCollectors(o *mailboxOptions, env *runEnv) ([]snapshot.Collector, error) {
-	return nil, nil
+	var cs []snapshot.Collector
+	add := func(path string, kind mailbox.Export) error {
+		if path == "" {
+			return nil
+		}
+		if _, err := os.Stat(path); err != nil {
+			return usagef("%s file: %v", kind, err)
+		}
+		cs = append(cs, &mailbox.Collector{Export: kind, Path: path, Lenient: env.lenient, Progress: env.progress})
+		return nil
+	}
+	if err := add(o.MailboxStats, mailbox.MailboxStats); err != nil {
+		return nil, err
+	}
+	if err := add(o.MailboxUsage, mailbox.MailboxUsage); err != nil {
+		return nil, err
+	}
+	if err := add(o.FolderStats, mailbox.FolderStats); err != nil {
+		return nil, err
+	}
+	if o.IMAPURL != "" {
+		c, err := o.imapCollector(env)
+		if err != nil {
+			return nil, err
+		}
+		cs = append(cs, c)
+	} else if o.IMAPAccounts != "" || o.IMAPAdminUser != "" {
+		return nil, usagef("--imap-accounts and --imap-admin-user need --imap-url")
+	}
+	if o.Clients != "" {
+		if _, err := os.Stat(o.Clients); err != nil {
+			return nil, usagef("client inventory: %v", err)
+		}
+		cs = append(cs, &clients.Collector{Path: o.Clients, Lenient: env.lenient, Progress: env.progress})
+	}
+	return cs, nil
+}
+
+func (o *mailboxOptions) imapCollector(env *runEnv) (snapshot.Collector, error) {
+	if _, _, _, err := imap.ParseURL(o.IMAPURL); err != nil {
+		return nil, usagef("--imap-url: %v", err)
+	}
+	if o.IMAPAccounts == "" {
+		return nil, usagef("--imap-url needs --imap-accounts FILE (the accounts to read; see docs/mailbox-exports.md)")
+	}
+	c := &imap.Collector{URL: o.IMAPURL, Timeout: env.timeout, Progress: env.progress, MasterSeparator: o.IMAPMasterSeparator}
+	if o.IMAPAdminUser != "" {
+		switch o.IMAPAdminMode {
+		case "master":
+			c.Mode = imap.AdminMaster
+		case "authzid":
+			c.Mode = imap.AdminAuthzid
+		default:
+			return nil, usagef("--imap-admin-mode %q: want master or authzid", o.IMAPAdminMode)
+		}
+		pw, err := secretFrom(env, "IMAP admin password", o.IMAPPasswordEnv, o.IMAPPasswordFile)
+		if err != nil {
+			return nil, err
+		}
+		c.Admin, c.AdminPassword = o.IMAPAdminUser, pw
+	} else if o.IMAPPasswordEnv != "" || o.IMAPPasswordFile != "" {
+		return nil, usagef("--imap-password-env/--imap-password-file are the admin's password: give --imap-admin-user too, or put per-account secrets in --imap-accounts")
+	}
+	accs, notes, err := imap.ReadAccounts(o.IMAPAccounts, env.io.Getenv, c.Mode == imap.AdminNone)
+	if err != nil {
+		return nil, err
+	}
+	c.Accounts, c.Notes = accs, notes
+	if o.IMAPCAFile != "" {
+		pem, err := os.ReadFile(o.IMAPCAFile)
+		if err != nil {
+			return nil, usagef("--imap-ca-file: %v", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, usagef("--imap-ca-file %s: no PEM certificate found", o.IMAPCAFile)
+		}
+		c.RootCAs = pool
+	}
+	return c, nil
+}
+
+// secretFrom reads a secret from the environment variable named by envName
+// or from file; exactly one must be given.
+func secretFrom(env *runEnv, what, envName, file string) (string, error) {
+	switch {
+	case envName != "" && file != "":
+		return "", usagef("%s: give an environment variable or a file, not both", what)
+	case envName != "":
+		v := env.io.Getenv(envName)
+		if v == "" {
+			return "", usagef("%s: environment variable %s is empty or not set", what, envName)
+		}
+		return v, nil
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", usagef("%s: %v", what, err)
+		}
+		return strings.TrimRight(string(b), "\r\n"), nil
+	}
+	return "", usagef("%s: give --imap-password-env VAR or --imap-password-file FILE", what)
 }
 
 // sampleMailboxCollectors returns the collectors for the sample
 // organisation's mailbox and client exports (files in fsys).
 func sampleMailboxCollectors(env *runEnv, fsys fs.FS) ([]snapshot.Collector, error) {
-	return nil, nil
+	opener := func(name string) func() (io.ReadCloser, error) {
+		return func() (io.ReadCloser, error) { return fsys.Open(name) }
+	}
+	var cs []snapshot.Collector
+	for _, f := range []struct {
+		name string
+		kind mailbox.Export
+	}{{"mailbox-stats.csv", mailbox.MailboxStats}, {"folder-stats.csv", mailbox.FolderStats}} {
+		if _, err := fs.Stat(fsys, f.name); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			return nil, err
+		}
+		cs = append(cs, &mailbox.Collector{Export: f.kind, Path: "sample/" + f.name, Open: opener(f.name), Progress: env.progress})
+	}
+	if _, err := fs.Stat(fsys, "clients.csv"); err == nil {
+		cs = append(cs, &clients.Collector{Path: "sample/clients.csv", Open: opener("clients.csv"), Progress: env.progress})
+	}
+	return cs, nil
 }

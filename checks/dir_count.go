@@ -1,0 +1,116 @@
+package checks
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/snapshot"
+)
+
+// objectLimit is one limit of DIR-006.
+type objectLimit struct {
+	Objects  int64  `json:"objects"`
+	Severity string `json:"severity"`
+	Meaning  string `json:"meaning"`
+	Source   string `json:"source"`
+}
+
+// objectCount is DIR-006: sync-scope objects against the profile's limits.
+type objectCount struct {
+	scoped
+	limits   []objectLimit
+	counting string // "mail-enabled" (the catalogue's sync scope) or "all"
+	inSync   int64
+	all      int64
+}
+
+func newObjectCount(p Params, _ Env) (Check, error) {
+	var cfg struct {
+		Limits []objectLimit `json:"limits"`
+		Count  string        `json:"count"`
+	}
+	if err := p.Decode(&cfg); err != nil {
+		return nil, err
+	}
+	if len(cfg.Limits) == 0 {
+		return nil, errParam("limits", "missing")
+	}
+	for i, l := range cfg.Limits {
+		if l.Objects <= 0 {
+			return nil, errParam("limits", "entry %d: objects must be positive", i+1)
+		}
+		if report.SeverityRank(l.Severity) == 0 {
+			return nil, errParam("limits", "entry %d: unknown severity %q", i+1, l.Severity)
+		}
+	}
+	switch cfg.Count {
+	case "":
+		cfg.Count = "mail-enabled"
+	case "mail-enabled", "all":
+	default:
+		return nil, errParam("count", "want mail-enabled or all, got %q", cfg.Count)
+	}
+	sort.Slice(cfg.Limits, func(i, j int) bool { return cfg.Limits[i].Objects < cfg.Limits[j].Objects })
+	return &objectCount{limits: cfg.Limits, counting: cfg.Count}, nil
+}
+
+func (c *objectCount) Observe(r *snapshot.Record, _ *Output) {
+	o := r.Dir
+	if o == nil {
+		return
+	}
+	e := c.scope.entry(o)
+	if !e.principal {
+		return
+	}
+	c.all++
+	if e.mail {
+		c.inSync++
+	}
+}
+
+func (c *objectCount) Finish(out *Output) {
+	n, what := c.inSync, "mail-enabled users, contacts and groups in sync scope"
+	if c.counting == "all" {
+		n, what = c.all, "users, contacts and groups (everything the sync tool synchronizes unless filtered)"
+	}
+	var over []objectLimit
+	worst := ""
+	for _, l := range c.limits {
+		if n > l.Objects {
+			over = append(over, l)
+			if report.SeverityRank(l.Severity) >= report.SeverityRank(worst) {
+				worst = l.Severity
+			}
+		}
+	}
+	if len(over) == 0 {
+		return
+	}
+	var parts []string
+	var ev []map[string]any
+	for _, l := range over {
+		parts = append(parts, fmt.Sprintf("over %s: %s (%s)", count(l.Objects), l.Meaning, l.Source))
+		ev = append(ev, map[string]any{"objects": l.Objects, "severity": l.Severity, "meaning": l.Meaning, "source": l.Source})
+	}
+	msg := fmt.Sprintf("the directory holds %s %s; %s", count(n), what, strings.Join(parts, "; "))
+	if c.counting != "all" && c.all > n {
+		msg += fmt.Sprintf(" (%s users, contacts and groups in all, mail-enabled or not)", count(c.all))
+	}
+	out.Add(Finding{
+		Object:   aggregateObject("directory", "sync-scope", "objects in sync scope"),
+		Key:      "object-count",
+		Message:  msg,
+		Severity: worst,
+		Evidence: map[string]any{
+			"observed":        n,
+			"counted":         c.counting,
+			"mail_enabled":    c.inSync,
+			"all_principals":  c.all,
+			"threshold":       over[len(over)-1].Objects,
+			"limits_exceeded": ev,
+		},
+	})
+}

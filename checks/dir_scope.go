@@ -1,0 +1,401 @@
+package checks
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/snapshot"
+)
+
+// Helpers shared by the directory checks (DIR-001 … DIR-012). Every
+// directory rule decides "is this object in sync scope" with inScope, so
+// the rules agree on what they count.
+
+// inScope reports whether a directory object is in sync scope: a
+// mail-enabled user, contact or group that is not one of the well-known
+// system objects IdFix never evaluates (anchors-directory §1.3).
+func inScope(o *snapshot.DirObject) bool {
+	switch o.Kind {
+	case snapshot.KindUser, snapshot.KindContact, snapshot.KindGroup:
+	default:
+		return false
+	}
+	return o.MailEnabled() && !systemObject(o)
+}
+
+// scopeCache remembers the scope decision for the record being evaluated.
+// The engine hands one record to every check in turn; with the cache the
+// twelve directory checks of a registry decide scope once per record
+// instead of twelve times (each decision costs several attribute-map
+// lookups). An entry matches only the same DirObject, with the same DN
+// and attribute count, so a collector that reuses its records for the next
+// object never gets a stale answer. Entries are immutable and swapped
+// atomically, so runs sharing a registry may run concurrently.
+type scopeCache struct{ last atomic.Pointer[scopeEntry] }
+
+type scopeEntry struct {
+	o         *snapshot.DirObject
+	dn        string
+	n         int
+	principal bool // user, contact or group, not a system object
+	mail      bool // mail-enabled
+}
+
+func (c *scopeCache) entry(o *snapshot.DirObject) *scopeEntry {
+	if c != nil {
+		if e := c.last.Load(); e != nil && e.o == o && e.n == len(o.Attrs) && e.dn == o.DN {
+			return e
+		}
+	}
+	e := &scopeEntry{o: o, dn: o.DN, n: len(o.Attrs), principal: principal(o)}
+	e.mail = e.principal && o.MailEnabled()
+	if c != nil {
+		c.last.Store(e)
+	}
+	return e
+}
+
+// in is inScope through the cache; a nil cache computes directly.
+func (c *scopeCache) in(o *snapshot.DirObject) bool { return c.entry(o).mail }
+
+// scoped is embedded by the directory checks to share a registry's cache.
+type scoped struct{ scope *scopeCache }
+
+func (s *scoped) setScope(c *scopeCache) { s.scope = c }
+
+// shareScope wraps a factory so that its checks use the registry's cache.
+func shareScope(c *scopeCache, f Factory) Factory {
+	return func(p Params, env Env) (Check, error) {
+		chk, err := f(p, env)
+		if s, ok := chk.(interface{ setScope(*scopeCache) }); ok && err == nil {
+			s.setScope(c)
+		}
+		return chk, err
+	}
+}
+
+// principal reports whether the object is a user, contact or group that is
+// not a well-known system object, mail-enabled or not.
+func principal(o *snapshot.DirObject) bool {
+	switch o.Kind {
+	case snapshot.KindUser, snapshot.KindContact, snapshot.KindGroup:
+		return !systemObject(o)
+	}
+	return false
+}
+
+// systemObject reports whether the object is a well-known system or
+// service object that is never synchronized as a recipient: IdFix's
+// exclusions (cn ending in "$", well-known cn prefixes, replication
+// conflict objects, isCriticalSystemObject) with two prefixes tightened so
+// they cannot hide real people ("IWAM_" instead of "iwam", which matched
+// "Iwamoto"; "Guest" only as the whole name).
+func systemObject(o *snapshot.DirObject) bool {
+	if v := o.First("iscriticalsystemobject"); v != "" && strings.EqualFold(strings.TrimSpace(v), "TRUE") {
+		return true
+	}
+	if strings.Contains(o.DN, "CNF:") && (strings.Contains(o.DN, `\0ACNF:`) || strings.Contains(o.DN, `\0aCNF:`) || strings.Contains(o.DN, "\nCNF:")) {
+		return true
+	}
+	cn := o.First("cn")
+	if cn == "" {
+		cn = firstRDNValue(o.DN)
+	}
+	if strings.HasSuffix(cn, "$") {
+		return true
+	}
+	if cn != "" && wellKnownName(cn) {
+		return true
+	}
+	if o.Kind == snapshot.KindUser {
+		if sam := o.First("samaccountname"); sam != "" {
+			switch sam[0] | 0x20 {
+			case 'c', 's', 'm':
+				if hasPrefixFold(sam, "CAS_") || hasPrefixFold(sam, "SUPPORT_") || hasPrefixFold(sam, "MSOL_") {
+					return true
+				}
+			}
+		}
+		if nick := o.First("mailnickname"); nick != "" {
+			switch nick[0] | 0x20 {
+			case 'c', 's':
+				if hasPrefixFold(nick, "CAS_") || hasPrefixFold(nick, "SYSTEMMAILBOX") {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// wellKnownName reports whether a cn is one of the well-known system and
+// service account names (by prefix, ASCII case ignored). It dispatches on
+// the first letter: every directory object passes here for every rule.
+func wellKnownName(cn string) bool {
+	switch cn[0] | 0x20 {
+	case 'a':
+		return hasPrefixFold(cn, "Admini")
+	case 'c':
+		return hasPrefixFold(cn, "CAS_{")
+	case 'd':
+		return hasPrefixFold(cn, "DiscoverySearchMailbox")
+	case 'e':
+		return hasPrefixFold(cn, "Exchange Online-ApplicationAccount")
+	case 'f':
+		return hasPrefixFold(cn, "FederatedEmail")
+	case 'g':
+		return strings.EqualFold(cn, "Guest")
+	case 'h':
+		return hasPrefixFold(cn, "HealthMailbox") || hasPrefixFold(cn, "HTTPConnector")
+	case 'i':
+		return hasPrefixFold(cn, "IUSR_") || hasPrefixFold(cn, "IWAM_")
+	case 'k':
+		return hasPrefixFold(cn, "krbtgt")
+	case 'm':
+		return hasPrefixFold(cn, "MSOL_")
+	case 's':
+		return hasPrefixFold(cn, "support_") || hasPrefixFold(cn, "SystemMailbox")
+	case 'w':
+		return hasPrefixFold(cn, "WWIOadmini")
+	}
+	return false
+}
+
+// hasPrefixFold is strings.HasPrefix ignoring ASCII case.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// firstRDNValue returns the value of a DN's first RDN ("Jane" for
+// "CN=Jane,OU=x"), escapes left as they are.
+func firstRDNValue(dn string) string {
+	end := len(dn)
+	for i := 0; i < len(dn); i++ {
+		if dn[i] == '\\' {
+			i++
+			continue
+		}
+		if dn[i] == ',' {
+			end = i
+			break
+		}
+	}
+	_, v, _ := strings.Cut(dn[:end], "=")
+	return strings.TrimSpace(v)
+}
+
+// Recipient types (msExchRecipientTypeDetails) of mailboxes that are not
+// people: shared, room and equipment mailboxes.
+const (
+	recipientShared    = 4
+	recipientRoom      = 16
+	recipientEquipment = 32
+)
+
+// personMailbox reports whether a user is a person rather than a shared,
+// room or equipment mailbox (which have no given name or job title).
+func personMailbox(o *snapshot.DirObject) bool {
+	n, ok := o.Int("msexchrecipienttypedetails")
+	if !ok {
+		return true
+	}
+	return n != recipientShared && n != recipientRoom && n != recipientEquipment
+}
+
+// splitAddress splits an address at its last "@". ok is false when there
+// is no "@".
+func splitAddress(a string) (local, domain string, ok bool) {
+	i := strings.LastIndexByte(a, '@')
+	if i < 0 {
+		return a, "", false
+	}
+	return a[:i], a[i+1:], true
+}
+
+// smtpProxy returns the address of an smtp/SMTP proxy address value and
+// whether it is one; primary is true for the upper-case "SMTP:" prefix.
+func smtpProxy(p string) (addr string, primary, ok bool) {
+	if len(p) < 5 || p[4] != ':' || !strings.EqualFold(p[:4], "smtp") {
+		return "", false, false
+	}
+	return p[5:], p[:4] == "SMTP", true
+}
+
+// targetSMTP returns the SMTP address of a targetAddress value ("SMTP:a@b"
+// or a bare address); ok is false for other address types (X400:, ...).
+func targetSMTP(v string) (string, bool) {
+	if a, _, ok := smtpProxy(v); ok {
+		return a, true
+	}
+	if strings.IndexByte(v, ':') < 0 && strings.IndexByte(v, '@') > 0 {
+		return v, true
+	}
+	return "", false
+}
+
+// primarySMTP returns the object's primary SMTP address: the first "SMTP:"
+// proxy address, else mail.
+func primarySMTP(o *snapshot.DirObject) string {
+	for _, p := range o.Attrs["proxyaddresses"] {
+		if a, primary, ok := smtpProxy(p); ok && primary {
+			return a
+		}
+	}
+	return o.First("mail")
+}
+
+// fileTimeEpoch is 1970-01-01 in FILETIME units (100 ns since 1601-01-01).
+const fileTimeEpoch = 116444736000000000
+
+// fileTime converts a FILETIME (100-ns intervals since 1601-01-01 UTC) to
+// a time. ok is false for 0 (never set), negative values and the
+// "never" marker 0x7FFFFFFFFFFFFFFF.
+func fileTime(ft int64) (time.Time, bool) {
+	if ft <= 0 || ft == math.MaxInt64 {
+		return time.Time{}, false
+	}
+	d := ft - fileTimeEpoch
+	sec, rem := d/1e7, d%1e7
+	if rem < 0 {
+		sec--
+		rem += 1e7
+	}
+	return time.Unix(sec, rem*100).UTC(), true
+}
+
+// toFileTime converts a time to FILETIME; it is the inverse of fileTime.
+func toFileTime(t time.Time) int64 {
+	return t.Unix()*1e7 + int64(t.Nanosecond()/100) + fileTimeEpoch
+}
+
+// interval100ns converts an Active Directory interval (maxPwdAge,
+// lockoutDuration: negative 100-ns counts) to a duration. never is true
+// for 0 and for 0x8000000000000000, which mean "no limit".
+func interval100ns(v int64) (d time.Duration, never bool) {
+	if v == 0 || v == math.MinInt64 {
+		return 0, true
+	}
+	if v < 0 {
+		v = -v
+	}
+	if v > math.MaxInt64/100 {
+		return 0, true
+	}
+	return time.Duration(v * 100), false
+}
+
+// days renders a duration as whole days.
+func days(d time.Duration) int64 { return int64(d / (24 * time.Hour)) }
+
+// dirFinding starts a finding about a directory object (ForDir, whose
+// object ID is the DN).
+func dirFinding(o *snapshot.DirObject) Finding { return ForDir(o) }
+
+// aggregateObject is the object of findings about the directory as a whole
+// or about a value shared by several objects.
+func aggregateObject(kind, id, name string) report.Object {
+	return report.Object{Kind: kind, ID: id, Name: name}
+}
+
+// sampler keeps the k smallest strings it is given, so a sample does not
+// depend on the order the directory returned objects in.
+type sampler struct {
+	k     int
+	items []string
+}
+
+func (s *sampler) add(v string) {
+	if s.k <= 0 {
+		return
+	}
+	if len(s.items) == s.k && v >= s.items[len(s.items)-1] {
+		return
+	}
+	i := sort.SearchStrings(s.items, v)
+	if i < len(s.items) && s.items[i] == v {
+		return
+	}
+	v = strings.Clone(v)
+	if len(s.items) < s.k {
+		s.items = append(s.items, "")
+	}
+	copy(s.items[i+1:], s.items[i:])
+	s.items[i] = v
+}
+
+// quoteList renders values as 'a', 'b' and 'c'.
+func quoteList(vs []string) string {
+	q := make([]string, len(vs))
+	for i, v := range vs {
+		q[i] = "'" + v + "'"
+	}
+	switch len(q) {
+	case 0:
+		return ""
+	case 1:
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
+}
+
+// count renders an integer with thousands separators.
+func count(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// plural returns "1 user" / "2 users".
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return count(n) + " " + many
+}
+
+// attrName returns the LDAP display-name spelling of a lower-case
+// attribute name ("userprincipalname" → "userPrincipalName").
+func attrName(lower string) string {
+	for _, a := range snapshot.DirectoryAttributes() {
+		if strings.EqualFold(a, lower) {
+			return a
+		}
+	}
+	return lower
+}
+
+// runeLen counts characters, not bytes.
+func runeLen(s string) int { return utf8.RuneCountInString(s) }
+
+// percent renders part/total as a whole percentage.
+func percent(part, total int64) float64 {
+	if total == 0 {
+		return 100
+	}
+	return math.Floor(float64(part)*1000/float64(total)) / 10
+}
+
+// errParam builds the error a factory returns for a bad parameter.
+func errParam(name, format string, args ...any) error {
+	return fmt.Errorf("param %s: %s", name, fmt.Sprintf(format, args...))
+}

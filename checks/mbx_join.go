@@ -1,0 +1,155 @@
+package checks
+
+import (
+	"hash/fnv"
+	"strings"
+
+	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/snapshot"
+)
+
+// owners is the compact join index the mailbox checks use to name the
+// person behind a mailbox or folder. Directory users arrive first in the
+// stream, then mailboxes, then folders; each key (legacyExchangeDN,
+// msExchMailboxGuid, SMTP addresses, UPN, sAMAccountName, display name,
+// and a mailbox's own Identity) is kept only as a 64-bit hash pointing at
+// a small owner entry, so the index grows with users and mailboxes, never
+// with folder rows.
+type owners struct {
+	keys    map[uint64]int32
+	entries []owner
+}
+
+type owner struct {
+	label string // display name
+	dn    string // directory DN, "" when not joined
+	guid  string // mailbox GUID, for fingerprints
+}
+
+// ambiguous marks a key held by two different owners (two users with the
+// same display name): it joins nobody.
+const ambiguous = int32(-1)
+
+func newOwners() *owners { return &owners{keys: map[uint64]int32{}} }
+
+func joinKey(s string) (uint64, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "" {
+		return 0, false
+	}
+	h := fnv.New64a()
+	h.Write([]byte(s))
+	return h.Sum64(), true
+}
+
+func (ix *owners) add(idx int32, keys ...string) {
+	for _, k := range keys {
+		h, ok := joinKey(k)
+		if !ok {
+			continue
+		}
+		if prev, seen := ix.keys[h]; seen && prev != idx {
+			ix.keys[h] = ambiguous
+			continue
+		}
+		ix.keys[h] = idx
+	}
+}
+
+func (ix *owners) find(keys ...string) (owner, bool) {
+	for _, k := range keys {
+		h, ok := joinKey(k)
+		if !ok {
+			continue
+		}
+		if i, seen := ix.keys[h]; seen && i >= 0 {
+			return ix.entries[i], true
+		}
+	}
+	return owner{}, false
+}
+
+// observe indexes directory users and mailboxes; other records are
+// ignored.
+func (ix *owners) observe(r *snapshot.Record) {
+	switch {
+	case r.Dir != nil && r.Dir.Kind == snapshot.KindUser:
+		o := r.Dir
+		ix.entries = append(ix.entries, owner{label: o.Label(), dn: o.DN, guid: o.First("msexchmailboxguid")})
+		idx := int32(len(ix.entries) - 1)
+		_, addrs := o.SMTPAddresses()
+		ix.add(idx, o.First("legacyexchangedn"), o.First("msexchmailboxguid"), o.First("userprincipalname"))
+		ix.add(idx, addrs...)
+		ix.add(idx, o.First("displayname"), o.First("samaccountname"))
+	case r.Mailbox != nil:
+		m := r.Mailbox
+		own, ok := ix.find(m.MailboxGUID, m.LegacyDN, m.PrimarySMTP, m.Identity, m.DisplayName)
+		if !ok {
+			own = owner{label: m.DisplayName}
+			if own.label == "" {
+				own.label = m.Identity
+			}
+		}
+		if own.guid == "" {
+			own.guid = m.MailboxGUID
+		}
+		ix.entries = append(ix.entries, own)
+		idx := int32(len(ix.entries) - 1)
+		// A mailbox's own keys point at the joined owner; they do not
+		// override a directory user's keys.
+		for _, k := range []string{m.Identity, m.MailboxGUID, m.LegacyDN, m.PrimarySMTP, m.DisplayName} {
+			if h, ok := joinKey(k); ok {
+				if _, seen := ix.keys[h]; !seen {
+					ix.keys[h] = idx
+				}
+			}
+		}
+	}
+}
+
+// mailboxKeys are the keys a mailbox identity string may match: the whole
+// identity and, for "domain/OU/Name" identities, the last segment.
+func mailboxKeys(id string) []string {
+	keys := []string{id}
+	if i := strings.LastIndexByte(id, '/'); i >= 0 && i < len(id)-1 {
+		keys = append(keys, id[i+1:])
+	}
+	return keys
+}
+
+// forMailbox returns the finding object of a mailbox, named after its
+// directory user when the join succeeds.
+func (ix *owners) forMailbox(m *snapshot.Mailbox) (Finding, owner) {
+	keys := append([]string{m.MailboxGUID, m.LegacyDN, m.PrimarySMTP}, mailboxKeys(m.Identity)...)
+	keys = append(keys, m.DisplayName)
+	own, ok := ix.find(keys...)
+	if !ok {
+		own = owner{label: m.DisplayName, guid: m.MailboxGUID}
+	}
+	if own.label == "" {
+		own.label = m.Identity
+	}
+	f := Finding{Object: report.Object{Kind: "mailbox", ID: m.Identity, Name: own.label}}
+	if own.guid != "" {
+		f.Identity = own.guid
+	}
+	f.Evidence = map[string]any{}
+	if own.dn != "" {
+		f.Evidence["user_dn"] = own.dn
+	}
+	return f, own
+}
+
+// forFolder returns the finding object of a folder ("mailbox\path").
+func (ix *owners) forFolder(fo *snapshot.Folder) (Finding, owner) {
+	own, ok := ix.find(mailboxKeys(fo.Mailbox)...)
+	if !ok || own.label == "" {
+		own.label = fo.Mailbox
+	}
+	f := Finding{Object: report.Object{Kind: "folder", ID: fo.Mailbox + `\` + strings.TrimPrefix(fo.Path, "/"), Name: own.label + ": " + fo.Path}}
+	f.Evidence = map[string]any{"mailbox": fo.Mailbox, "folder_path": fo.Path, "folder_type": fo.Type}
+	if own.dn != "" {
+		f.Evidence["user_dn"] = own.dn
+	}
+	return f, own
+}

@@ -1,0 +1,263 @@
+// Package csvin reads the CSV files Windows tools write: PowerShell's
+// Export-Csv (with or without the "#TYPE" line, comma or -UseCulture
+// semicolon), tab-separated exports, UTF-8 with or without a byte-order mark
+// and UTF-16 little or big endian with one, CRLF line ends, quoted fields
+// holding separators and newlines.
+//
+// A Table streams rows: it never holds more than one row. Header names are
+// matched case-insensitively and without spaces, so "Storage Used (Byte)"
+// and "storageused(byte)" are the same column; extra columns are ignored.
+// Errors name the file, the line and, where known, the column; in lenient
+// mode a malformed row is skipped and counted instead.
+package csvin
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/preflight-scan/preflight/snapshot"
+)
+
+// Table is one CSV file being read row by row.
+type Table struct {
+	name    string
+	lenient bool
+	r       *csv.Reader
+	// off is the number of physical lines before the CSV body (the #TYPE
+	// line and the header).
+	off     int
+	header  []string
+	index   map[string]int
+	sep     rune
+	line    int
+	skipped int64
+}
+
+// Open starts reading a CSV export. name is the file name used in errors.
+// With lenient, malformed rows are skipped and counted (see Skipped)
+// instead of failing.
+func Open(name string, r io.Reader, lenient bool) (*Table, error) {
+	br := bufio.NewReaderSize(Decode(r), 64<<10)
+	t := &Table{name: name, lenient: lenient, index: map[string]int{}}
+	first, n, err := logicalLine(br)
+	if err != nil && first == "" {
+		if errors.Is(err, io.EOF) {
+			return nil, &snapshot.InputError{File: name, Msg: "empty file: no header line"}
+		}
+		return nil, &snapshot.InputError{File: name, Line: 1, Msg: err.Error()}
+	}
+	t.off = n
+	if strings.HasPrefix(strings.TrimSpace(first), "#") {
+		// PowerShell's "#TYPE System.Management.Automation.PSCustomObject"
+		// (or "#TYPE Deserialized....") line.
+		first, n, err = logicalLine(br)
+		if first == "" && err != nil {
+			return nil, &snapshot.InputError{File: name, Line: t.off + 1, Msg: "no header line after the #TYPE line"}
+		}
+		t.off += n
+	}
+	t.sep = detectSeparator(first)
+	hr := csv.NewReader(strings.NewReader(first))
+	hr.Comma = t.sep
+	hr.LazyQuotes = true
+	hdr, herr := hr.Read()
+	if herr != nil {
+		return nil, &snapshot.InputError{File: name, Line: t.off, Msg: "unreadable header line: " + herr.Error()}
+	}
+	for i, h := range hdr {
+		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		t.header = append(t.header, h)
+		k := Normalize(h)
+		if _, dup := t.index[k]; !dup && k != "" {
+			t.index[k] = i
+		}
+	}
+	t.r = csv.NewReader(br)
+	t.r.Comma = t.sep
+	t.r.FieldsPerRecord = -1
+	t.r.ReuseRecord = true
+	return t, nil
+}
+
+// Normalize is the form header names are compared in: lower case, without
+// spaces, underscores or hyphens.
+func Normalize(h string) string {
+	h = strings.ToLower(strings.TrimSpace(h))
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '_', '-', '\u00a0':
+			return -1
+		}
+		return r
+	}, h)
+}
+
+// Name is the file name given to Open.
+func (t *Table) Name() string { return t.name }
+
+// Separator is the field separator detected from the header line.
+func (t *Table) Separator() rune { return t.sep }
+
+// Header returns the column names as the file wrote them.
+func (t *Table) Header() []string { return append([]string(nil), t.header...) }
+
+// Skipped is the number of rows skipped in lenient mode.
+func (t *Table) Skipped() int64 { return t.skipped }
+
+// Col returns the index of the first of names present in the header, or -1.
+func (t *Table) Col(names ...string) int {
+	for _, n := range names {
+		if i, ok := t.index[Normalize(n)]; ok {
+			return i
+		}
+	}
+	return -1
+}
+
+// Require is Col for a column that must be present: its absence is an
+// input error naming the file, the column (and its accepted spellings) and
+// the columns found.
+func (t *Table) Require(names ...string) (int, error) {
+	if i := t.Col(names...); i >= 0 {
+		return i, nil
+	}
+	col := names[0]
+	if len(names) > 1 {
+		col = fmt.Sprintf("%s (or %s)", names[0], strings.Join(names[1:], ", "))
+	}
+	return -1, &snapshot.InputError{File: t.name, Column: col,
+		Msg: fmt.Sprintf("required column missing; columns found: %s", strings.Join(t.header, ", "))}
+}
+
+// Row is one data row. Fields are only valid until the next call of Next.
+type Row struct {
+	t      *Table
+	Line   int
+	Fields []string
+}
+
+// Get returns the trimmed field at column i ("" for i < 0).
+func (r Row) Get(i int) string {
+	if i < 0 || i >= len(r.Fields) {
+		return ""
+	}
+	return strings.TrimSpace(r.Fields[i])
+}
+
+// Bad reports a bad value in column i of this row. It returns the input
+// error to abort with, or nil in lenient mode, where the row counts as
+// skipped and the caller must drop it.
+func (r Row) Bad(i int, msg string) error {
+	col := ""
+	if i >= 0 && i < len(r.t.header) {
+		col = r.t.header[i]
+	}
+	return r.t.bad(r.Line, col, msg)
+}
+
+func (t *Table) bad(line int, col, msg string) error {
+	if t.lenient {
+		t.skipped++
+		return nil
+	}
+	return &snapshot.InputError{File: t.name, Line: line, Column: col, Msg: msg}
+}
+
+// Next returns the next well-formed row, or io.EOF after the last. A
+// malformed row (too few or too many fields, a broken quote) is an input
+// error naming file and line, or, in lenient mode, skipped and counted.
+func (t *Table) Next() (Row, error) {
+	for {
+		rec, err := t.r.Read()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return Row{}, io.EOF
+			}
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line := t.off + pe.StartLine
+				msg := pe.Err.Error()
+				if errors.Is(pe.Err, csv.ErrQuote) {
+					msg = "unterminated or malformed quoted field (is the file truncated?)"
+				}
+				if e := t.bad(line, "", msg); e != nil {
+					return Row{}, e
+				}
+				continue
+			}
+			return Row{}, &snapshot.InputError{File: t.name, Line: t.off + t.line + 1, Msg: err.Error()}
+		}
+		line, _ := t.r.FieldPos(0)
+		line += t.off
+		t.line = line - t.off
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" && len(t.header) > 1 {
+			continue // a blank line made of spaces
+		}
+		switch {
+		case len(rec) < len(t.header):
+			if e := t.bad(line, t.header[len(rec)], fmt.Sprintf("row has %d fields, the header has %d (is the file truncated?)", len(rec), len(t.header))); e != nil {
+				return Row{}, e
+			}
+			continue
+		case len(rec) > len(t.header):
+			if e := t.bad(line, "", fmt.Sprintf("row has %d fields, the header has %d", len(rec), len(t.header))); e != nil {
+				return Row{}, e
+			}
+			continue
+		}
+		return Row{t: t, Line: line, Fields: rec}, nil
+	}
+}
+
+// detectSeparator picks the separator that occurs most often outside
+// quotes in the header line: tab, semicolon or comma (comma on a tie or
+// when there is none).
+func detectSeparator(line string) rune {
+	counts := map[rune]int{}
+	inQ := false
+	for _, c := range line {
+		switch {
+		case c == '"':
+			inQ = !inQ
+		case !inQ && (c == ',' || c == ';' || c == '\t'):
+			counts[c]++
+		}
+	}
+	best := ','
+	for _, c := range []rune{';', '\t'} {
+		if counts[c] > counts[best] {
+			best = c
+		}
+	}
+	return best
+}
+
+// logicalLine reads one line, continuing over newlines inside quotes, and
+// returns it without its line end and the number of physical lines read.
+func logicalLine(br *bufio.Reader) (string, int, error) {
+	var sb strings.Builder
+	n := 0
+	inQ := false
+	for {
+		part, err := br.ReadString('\n')
+		if part != "" {
+			n++
+		}
+		sb.WriteString(part)
+		inQ = inQ != (strings.Count(part, `"`)%2 == 1)
+		if err != nil {
+			s := strings.TrimRight(sb.String(), "\r\n")
+			return s, n, err
+		}
+		if !inQ {
+			return strings.TrimRight(sb.String(), "\r\n"), n, nil
+		}
+		if sb.Len() > 1<<20 {
+			return "", n, errors.New("header line longer than 1 MiB")
+		}
+	}
+}

@@ -1,0 +1,160 @@
+package csvin
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"unicode/utf16"
+
+	"github.com/preflight-scan/preflight/snapshot"
+)
+
+func utf16le(s string, bom bool) []byte {
+	var b []byte
+	if bom {
+		b = append(b, 0xFF, 0xFE)
+	}
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u), byte(u>>8))
+	}
+	return b
+}
+
+func readAll(t *testing.T, data []byte, lenient bool) (*Table, [][]string, []int, error) {
+	t.Helper()
+	tb, err := Open("f.csv", bytes.NewReader(data), lenient)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var rows [][]string
+	var lines []int
+	for {
+		r, err := tb.Next()
+		if errors.Is(err, io.EOF) {
+			return tb, rows, lines, nil
+		}
+		if err != nil {
+			return tb, rows, lines, err
+		}
+		rows = append(rows, append([]string(nil), r.Fields...))
+		lines = append(lines, r.Line)
+	}
+}
+
+func TestDialects(t *testing.T) {
+	const want = "a|b,c|x\ny"
+	for name, data := range map[string][]byte{
+		"comma":            []byte("\"Name\",\"Value\",\"Extra\"\r\n\"a\",\"b,c\",\"x\ny\"\r\n"),
+		"semicolon":        []byte("Name;Value;Extra\na;b,c;\"x\ny\"\n"),
+		"tab":              []byte("Name\tValue\tExtra\na\tb,c\t\"x\ny\"\n"),
+		"type line":        []byte("#TYPE Selected.Microsoft.Exchange.Data.Mapi.MailboxStatistics\r\n\"Name\";\"Value\";\"Extra\"\r\n\"a\";\"b,c\";\"x\ny\"\r\n"),
+		"utf8 bom":         append([]byte{0xEF, 0xBB, 0xBF}, []byte("Name,Value,Extra\na,\"b,c\",\"x\ny\"\n")...),
+		"utf16le bom":      utf16le("#TYPE X\r\nName;Value;Extra\r\na;b,c;\"x\ny\"\r\n", true),
+		"utf16le no bom":   utf16le("Name;Value;Extra\r\na;b,c;\"x\ny\"\r\n", false),
+		"header sep quote": []byte("\"Na,me\";\"Value\";\"Extra\"\na;b,c;\"x\ny\"\n"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			tb, rows, _, err := readAll(t, data, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rows) != 1 || strings.Join(rows[0], "|") != want {
+				t.Errorf("rows %q (separator %q, header %q)", rows, tb.Separator(), tb.Header())
+			}
+		})
+	}
+	be := []byte{0xFE, 0xFF}
+	for _, u := range utf16.Encode([]rune("Größe;Wert\r\n\"ü\";\"😀\"\r\n")) {
+		be = append(be, byte(u>>8), byte(u))
+	}
+	tb, rows, _, err := readAll(t, be, false)
+	if err != nil || len(rows) != 1 || rows[0][0] != "ü" || rows[0][1] != "😀" || tb.Col("größe") != 0 {
+		t.Errorf("UTF-16BE: %q %v", rows, err)
+	}
+}
+
+func TestColumns(t *testing.T) {
+	tb, err := Open("f.csv", strings.NewReader("User Principal Name,Storage Used (Byte)\n"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tb.Col("userprincipalname") != 0 || tb.Col("STORAGE USED (BYTE)") != 1 || tb.Col("nope") != -1 {
+		t.Error("case- and space-insensitive lookup failed")
+	}
+	_, err = tb.Require("ItemCount", "Item Count")
+	var ie *snapshot.InputError
+	if !errors.As(err, &ie) || ie.File != "f.csv" || !strings.Contains(ie.Column, "ItemCount") || !strings.Contains(ie.Msg, "User Principal Name, Storage Used (Byte)") {
+		t.Errorf("Require: %v", err)
+	}
+}
+
+func TestLines(t *testing.T) {
+	data := "#TYPE X\nA,B\n1,2\n\n\"3\n3\",4\n5,6\n"
+	_, _, lines, err := readAll(t, []byte(data), false)
+	if err != nil || len(lines) != 3 || lines[0] != 3 || lines[1] != 5 || lines[2] != 7 {
+		t.Errorf("lines %v, err %v", lines, err)
+	}
+}
+
+func TestTruncatedUTF16(t *testing.T) {
+	data := utf16le("A;B\r\n1;2\r\n3;4", true)
+	data = data[:len(data)-1] // cut in the middle of the last character
+	_, _, _, err := readAll(t, data, false)
+	var ie *snapshot.InputError
+	if !errors.As(err, &ie) || !strings.Contains(ie.Error(), "truncated") || ie.Line != 3 {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestEmpty(t *testing.T) {
+	for _, data := range []string{"", "#TYPE X\n", "\ufeff"} {
+		if _, err := Open("f.csv", strings.NewReader(data), false); !errors.Is(err, snapshot.ErrBadInput) {
+			t.Errorf("%q: err = %v", data, err)
+		}
+	}
+	_, rows, _, err := readAll(t, []byte("A,B"), false)
+	if err != nil || len(rows) != 0 {
+		t.Errorf("header only: %v %v", rows, err)
+	}
+}
+
+func FuzzTable(f *testing.F) {
+	for _, s := range []string{
+		"#TYPE X\r\n\"A\";\"B\"\r\n\"1\";\"2\"\r\n",
+		"A,B\n1,\"2\n3\"\n4\n",
+		"A\tB\n\"unterminated\n",
+		string(utf16le("A;B\r\n1;2\r\n", true)),
+		"\xfe\xff\x00A\x00,\x00B",
+	} {
+		f.Add([]byte(s), false)
+		f.Add([]byte(s), true)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, lenient bool) {
+		tb, err := Open("fuzz.csv", bytes.NewReader(data), lenient)
+		if err != nil {
+			if !errors.Is(err, snapshot.ErrBadInput) {
+				t.Fatalf("Open: error %v does not wrap ErrBadInput", err)
+			}
+			return
+		}
+		prev := 0
+		for i := 0; ; i++ {
+			r, err := tb.Next()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			if err != nil {
+				if !errors.Is(err, snapshot.ErrBadInput) {
+					t.Fatalf("Next: error %v does not wrap ErrBadInput", err)
+				}
+				return
+			}
+			if len(r.Fields) != len(tb.Header()) || r.Line <= prev {
+				t.Fatalf("row %d: %d fields for %d columns, line %d after %d", i, len(r.Fields), len(tb.Header()), r.Line, prev)
+			}
+			prev = r.Line
+		}
+	})
+}

@@ -1,0 +1,611 @@
+// Package ldap collects directory objects live from Active Directory over
+// LDAP: LDAPS or StartTLS with certificate verification, a simple bind,
+// every domain of the forest (each queried on a domain controller, not the
+// Global Catalog, which lacks pwdLastSet, operatingSystem and the password
+// policy), streamed paged searches and range retrieval of large
+// multi-valued attributes.
+//
+// The collector only binds and searches; it never modifies the directory.
+// Records are built with snapshot.NewDirObject from the raw attribute
+// values, so a live scan and a scan of an LDIF export of the same objects
+// give identical records. At most one page of results (and one object's
+// ranged values) is held in memory.
+package ldap
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	ber "github.com/go-asn1-ber/asn1-ber"
+	goldap "github.com/go-ldap/ldap/v3"
+
+	"github.com/preflight-scan/preflight/snapshot"
+)
+
+// Filter selects the objects the directory rules read: users, contacts,
+// groups, computers and the domain object.
+const Filter = "(|(objectClass=user)(objectClass=contact)(objectClass=group)(objectClass=computer)(objectClass=domainDNS))"
+
+// DefaultPageSize is the paged-results page size. Active Directory's
+// default MaxPageSize is 1,000; a larger request is clamped anyway.
+const DefaultPageSize = 1000
+
+// DefaultTimeout bounds the dial, the handshake and each request when
+// Config.Timeout is zero.
+const DefaultTimeout = 2 * time.Minute
+
+// maxNotes caps the referral notes of one source.
+const maxNotes = 20
+
+// Progress receives progress reports; *progress.Reporter implements it.
+type Progress interface {
+	Update(source string, objects, pages int64)
+	Done(source string, objects, pages int64, status string)
+}
+
+// Config configures a live directory scan.
+type Config struct {
+	// Endpoint is the server to connect to (see ParseURL).
+	Endpoint Endpoint
+	// BindUser is a user principal name (user@domain) or a DN.
+	BindUser string
+	// Password is the bind password.
+	Password Secret
+	// Roots are the CAs that verify the server's certificate; nil means the
+	// system roots.
+	Roots *x509.CertPool
+	// BaseDN limits the scan to one base; empty means every domain of the
+	// forest, found through the RootDSE and CN=Partitions.
+	BaseDN string
+	// Timeout bounds the dial and TLS handshake, and each request (client
+	// side, and as the search time limit sent to the server).
+	Timeout time.Duration
+	// PageSize is the paged-results page size (default DefaultPageSize).
+	PageSize uint32
+	// Progress, if not nil, receives progress reports.
+	Progress Progress
+}
+
+// Collector is a live directory source. It implements snapshot.Collector.
+type Collector struct {
+	cfg  Config
+	dial dialer
+}
+
+// New checks the configuration and returns a collector. It does not
+// connect.
+func New(cfg Config) (*Collector, error) {
+	if cfg.Endpoint.Host == "" {
+		return nil, errors.New("ldap: no server URL")
+	}
+	if strings.TrimSpace(cfg.BindUser) == "" {
+		return nil, errors.New("ldap: --bind-user is required with --ldap-url (a user principal name or a DN)")
+	}
+	if cfg.Password.Empty() {
+		return nil, ErrNoPassword
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.PageSize == 0 {
+		cfg.PageSize = DefaultPageSize
+	}
+	return &Collector{cfg: cfg, dial: netDialer(cfg.Roots, cfg.Timeout)}, nil
+}
+
+// Name is the source name: the server URL without credentials.
+func (c *Collector) Name() string { return c.cfg.Endpoint.String() }
+
+// Collect scans the directory into sink. Runtime failures (unreachable
+// server, bad certificate, wrong password, a connection lost mid-scan,
+// cancellation) give a Source with status error and a one-line reason; the
+// returned error is non-nil only when the sink fails.
+func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.Source, error) {
+	start := time.Now()
+	s := &scan{c: c, sink: sink, seen: map[string]bool{}}
+	fatal := s.run(ctx)
+	src := snapshot.Source{
+		Name:       c.Name(),
+		Kind:       "ldap",
+		Areas:      []snapshot.Area{snapshot.AreaDirectory, snapshot.AreaClients},
+		Status:     snapshot.StatusOK,
+		Objects:    s.objects,
+		DurationMS: time.Since(start).Milliseconds(),
+		Notes:      s.notes,
+	}
+	if s.dropped > 0 {
+		src.Notes = append(src.Notes, fmt.Sprintf("%d more referrals not followed", s.dropped))
+	}
+	var sinkErr *sinkError
+	if errors.As(fatal, &sinkErr) {
+		return src, sinkErr.err
+	}
+	if fatal != nil {
+		s.failures = append(s.failures, failure{reason: fatal.Error()})
+	}
+	if len(s.failures) > 0 {
+		src.Status = snapshot.StatusError
+		src.Error = s.reason()
+	}
+	if p := c.cfg.Progress; p != nil {
+		p.Done(src.Name, s.objects, s.pages, src.Status)
+	}
+	return src, nil
+}
+
+// failure is the failure of one domain, or of the whole scan (domain "").
+type failure struct {
+	domain string
+	reason string
+}
+
+// scan is the state of one Collect call.
+type scan struct {
+	c        *Collector
+	sink     snapshot.Sink
+	objects  int64
+	pages    int64
+	notes    []string
+	seen     map[string]bool
+	dropped  int
+	failures []failure
+	multi    bool // the forest has more than one domain
+}
+
+// domain is one domain naming context to scan.
+type domain struct {
+	nc    string // naming context DN
+	dns   string // DNS name (dnsRoot)
+	local bool   // held by the server we connected to
+}
+
+// sinkError wraps a failure of the sink, which aborts the scan as an
+// internal error rather than a source failure.
+type sinkError struct{ err error }
+
+func (e *sinkError) Error() string { return e.err.Error() }
+
+func isSinkError(err error) bool {
+	var se *sinkError
+	return errors.As(err, &se)
+}
+
+func (s *scan) reason() string {
+	var parts []string
+	for _, f := range s.failures {
+		if f.domain != "" && s.multi {
+			parts = append(parts, "domain "+f.domain+": "+f.reason)
+		} else {
+			parts = append(parts, f.reason)
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// note records a fact about the collection once.
+func (s *scan) note(n string) {
+	if s.seen[n] {
+		return
+	}
+	s.seen[n] = true
+	if len(s.notes) >= maxNotes {
+		s.dropped++
+		return
+	}
+	s.notes = append(s.notes, n)
+}
+
+func (s *scan) noteReferrals(refs []string) {
+	for _, r := range refs {
+		s.note("referral to " + r + " not followed")
+	}
+}
+
+// run performs the scan. A returned error fails the whole source; per
+// domain failures are collected in s.failures.
+func (s *scan) run(ctx context.Context) error {
+	ep := s.c.cfg.Endpoint
+	conn, err := s.connect(ctx, ep)
+	if err != nil {
+		return s.explain(ctx, err)
+	}
+	defer conn.Close()
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
+
+	domains, err := s.domains(ctx, conn)
+	if err != nil {
+		return s.explain(ctx, err)
+	}
+	s.multi = len(domains) > 1
+	for _, d := range domains {
+		if ctx.Err() != nil {
+			return s.interrupted()
+		}
+		if d.local {
+			if err := s.scanDomain(ctx, conn, d); err != nil {
+				if ctx.Err() != nil {
+					return s.interrupted()
+				}
+				if isSinkError(err) {
+					return err
+				}
+				s.failures = append(s.failures, failure{domain: d.dns, reason: s.explain(ctx, err).Error()})
+			}
+			continue
+		}
+		if err := s.scanRemote(ctx, ep.WithHost(d.dns), d); err != nil {
+			if ctx.Err() != nil {
+				return s.interrupted()
+			}
+			if isSinkError(err) {
+				return err
+			}
+			s.failures = append(s.failures, failure{domain: d.dns, reason: err.Error()})
+		}
+	}
+	return nil
+}
+
+// scanRemote scans a domain held by another domain controller, reached
+// through its dnsRoot with the same port and TLS settings.
+func (s *scan) scanRemote(ctx context.Context, ep Endpoint, d domain) error {
+	conn, err := s.connect(ctx, ep)
+	if err != nil {
+		return s.explain(ctx, err)
+	}
+	defer conn.Close()
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
+	if err := s.scanDomain(ctx, conn, d); err != nil {
+		if isSinkError(err) {
+			return err
+		}
+		return s.explain(ctx, err)
+	}
+	return nil
+}
+
+// connect dials and binds.
+func (s *scan) connect(ctx context.Context, ep Endpoint) (searcher, error) {
+	conn, err := s.c.dial(ctx, ep)
+	if err != nil {
+		return nil, err
+	}
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
+	if err := conn.Bind(s.c.cfg.BindUser, s.c.cfg.Password.Reveal()); err != nil {
+		conn.Close()
+		return nil, &bindError{user: s.c.cfg.BindUser, err: err}
+	}
+	return conn, nil
+}
+
+// bindError is a refused bind.
+type bindError struct {
+	user string
+	err  error
+}
+
+func (e *bindError) Error() string {
+	var le *goldap.Error
+	if errors.As(e.err, &le) && le.ResultCode == goldap.LDAPResultInvalidCredentials {
+		return "bind as " + e.user + ": invalid credentials" + diagnostic(le)
+	}
+	return "bind as " + e.user + ": " + describeLDAP(e.err)
+}
+
+func (e *bindError) Unwrap() error { return e.err }
+
+// timeLimit is the search time limit sent to the server, in seconds.
+func (s *scan) timeLimit() int {
+	return int(s.c.cfg.Timeout / time.Second)
+}
+
+func (s *scan) search(conn searcher, base string, scope int, filter string, attrs []string, controls []goldap.Control) (*goldap.SearchResult, error) {
+	req := goldap.NewSearchRequest(base, scope, goldap.NeverDerefAliases, 0, s.timeLimit(), false, filter, attrs, controls)
+	return conn.Search(req)
+}
+
+// domains lists the domains to scan: --base-dn alone, else every domain
+// partition of the forest (crossRef objects with FLAG_CR_NTDS_DOMAIN under
+// CN=Partitions), the connected server's own domain first.
+func (s *scan) domains(ctx context.Context, conn searcher) ([]domain, error) {
+	if b := s.c.cfg.BaseDN; b != "" {
+		return []domain{{nc: b, dns: snapshot.DomainOfDN(b), local: true}}, nil
+	}
+	res, err := s.search(conn, "", goldap.ScopeBaseObject, "(objectClass=*)",
+		[]string{"defaultNamingContext", "configurationNamingContext"}, nil)
+	if err != nil {
+		return nil, fmt.Errorf("read RootDSE: %w", err)
+	}
+	var def, config string
+	if len(res.Entries) > 0 {
+		def = res.Entries[0].GetAttributeValue("defaultNamingContext")
+		config = res.Entries[0].GetAttributeValue("configurationNamingContext")
+	}
+	var out []domain
+	if config != "" {
+		res, err := s.search(conn, "CN=Partitions,"+config, goldap.ScopeSingleLevel, "(objectClass=crossRef)",
+			[]string{"nCName", "dnsRoot", "systemFlags", "nETBIOSName"}, nil)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, err
+			}
+			s.failures = append(s.failures, failure{reason: "list the forest's domains in CN=Partitions: " + s.explain(ctx, err).Error() + " (scanned the server's own domain only)"})
+		} else {
+			s.noteReferrals(res.Referrals)
+			for _, e := range res.Entries {
+				flags, _ := strconv.ParseInt(e.GetAttributeValue("systemFlags"), 10, 64)
+				nc := e.GetAttributeValue("nCName")
+				if flags&2 == 0 || nc == "" { // FLAG_CR_NTDS_DOMAIN
+					continue
+				}
+				dns := strings.ToLower(e.GetAttributeValue("dnsRoot"))
+				if dns == "" {
+					dns = snapshot.DomainOfDN(nc)
+				}
+				out = append(out, domain{nc: nc, dns: dns, local: strings.EqualFold(nc, def)})
+			}
+		}
+	}
+	hasLocal := false
+	for _, d := range out {
+		hasLocal = hasLocal || d.local
+	}
+	if !hasLocal {
+		if def == "" {
+			if len(out) == 0 {
+				return nil, errors.New("the server's RootDSE has no defaultNamingContext: give --base-dn")
+			}
+		} else {
+			out = append(out, domain{nc: def, dns: snapshot.DomainOfDN(def), local: true})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].local != out[j].local {
+			return out[i].local
+		}
+		return out[i].dns < out[j].dns
+	})
+	return out, nil
+}
+
+// scanDomain emits the domain object, then every user, contact, group and
+// computer of the naming context, page by page.
+func (s *scan) scanDomain(ctx context.Context, conn searcher, d domain) error {
+	attrs := snapshot.DirectoryAttributes()
+	res, err := s.search(conn, d.nc, goldap.ScopeBaseObject, "(objectClass=domainDNS)", attrs, nil)
+	if err != nil {
+		if refs := referralsOf(err); len(refs) > 0 {
+			s.noteReferrals(refs)
+			return fmt.Errorf("%s is not held by this server (referral not followed)", d.nc)
+		}
+		return fmt.Errorf("read domain object %s: %w", d.nc, err)
+	}
+	s.noteReferrals(res.Referrals)
+	for _, e := range res.Entries {
+		if err := s.emit(ctx, conn, e); err != nil {
+			return err
+		}
+	}
+
+	paging := goldap.NewControlPaging(s.c.cfg.PageSize)
+	for {
+		res, err := s.search(conn, d.nc, goldap.ScopeWholeSubtree, Filter, attrs, []goldap.Control{paging})
+		if res != nil {
+			s.noteReferrals(res.Referrals)
+		}
+		if err != nil {
+			if refs := referralsOf(err); len(refs) > 0 {
+				s.noteReferrals(refs)
+				return fmt.Errorf("%s is not held by this server (referral not followed)", d.nc)
+			}
+			return fmt.Errorf("search %s: %w", d.nc, err)
+		}
+		s.pages++
+		for _, e := range res.Entries {
+			if strings.EqualFold(e.DN, d.nc) {
+				continue // emitted first, above
+			}
+			if err := s.emit(ctx, conn, e); err != nil {
+				return err
+			}
+		}
+		pc, ok := goldap.FindControl(res.Controls, goldap.ControlTypePaging).(*goldap.ControlPaging)
+		if !ok || len(pc.Cookie) == 0 {
+			return nil
+		}
+		paging.SetCookie(pc.Cookie)
+	}
+}
+
+// emit completes ranged attributes of one entry, builds its record and
+// puts it into the sink.
+func (s *scan) emit(ctx context.Context, conn searcher, e *goldap.Entry) error {
+	raw := make(map[string][][]byte, len(e.Attributes))
+	for _, a := range e.Attributes {
+		r, ok := parseRange(a.Name)
+		if !ok {
+			raw[a.Name] = append(raw[a.Name], a.ByteValues...)
+			continue
+		}
+		raw[r.Base] = append(raw[r.Base], a.ByteValues...)
+		if !r.Last {
+			more, err := s.fetchRange(conn, e.DN, r)
+			if err != nil {
+				return err
+			}
+			raw[r.Base] = append(raw[r.Base], more...)
+		}
+	}
+	obj := snapshot.NewDirObject(e.DN, raw)
+	if err := s.sink.Put(&snapshot.Record{Dir: obj}); err != nil {
+		return &sinkError{err: fmt.Errorf("ldap: %w", err)}
+	}
+	s.objects++
+	if p := s.c.cfg.Progress; p != nil {
+		p.Update(s.c.Name(), s.objects, s.pages)
+	}
+	return ctx.Err()
+}
+
+// fetchRange retrieves the values of a ranged attribute after r with
+// base-scope searches on the object, until the server marks the last chunk
+// with "*".
+func (s *scan) fetchRange(conn searcher, dn string, r valueRange) ([][]byte, error) {
+	var out [][]byte
+	for !r.Last {
+		want := nextRangeRequest(r)
+		res, err := s.search(conn, dn, goldap.ScopeBaseObject, "(objectClass=*)", []string{want}, nil)
+		if err != nil {
+			return nil, fmt.Errorf("range retrieval of %s on %s: %w", want, dn, err)
+		}
+		var next valueRange
+		found := false
+		for _, e := range res.Entries {
+			for _, a := range e.Attributes {
+				nr, ok := parseRange(a.Name)
+				if !ok || !strings.EqualFold(nr.Base, r.Base) {
+					continue
+				}
+				out = append(out, a.ByteValues...)
+				next, found = nr, true
+			}
+		}
+		if !found {
+			return out, nil // no more values
+		}
+		if next.Lo != r.Hi+1 || (!next.Last && next.Hi < next.Lo) {
+			return nil, fmt.Errorf("range retrieval of %s on %s: server answered range %d-%d", want, dn, next.Lo, next.Hi)
+		}
+		r = next
+	}
+	return out, nil
+}
+
+// interrupted is the failure of a scan stopped by cancellation.
+func (s *scan) interrupted() error {
+	return fmt.Errorf("interrupted after %d objects", s.objects)
+}
+
+// explain turns an error into the one-line reason a Source carries.
+func (s *scan) explain(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return s.interrupted()
+	}
+	var ce *connectError
+	var te *tlsError
+	var be *bindError
+	switch {
+	case errors.As(err, &te), errors.As(err, &be):
+		return err
+	case errors.As(err, &ce):
+		return errors.New("connect to " + ce.addr + ": " + netReason(ce.err))
+	}
+	var le *goldap.Error
+	if errors.As(err, &le) && le.ResultCode < goldap.ErrorNetwork {
+		return errors.New(describeLDAP(err)) // the server answered with an error
+	}
+	cause := err
+	if le != nil {
+		cause = le.Err
+	}
+	for errors.Unwrap(cause) != nil {
+		cause = errors.Unwrap(cause)
+	}
+	if strings.Contains(cause.Error(), "timed out") {
+		return fmt.Errorf("no answer within %s after %d objects", s.c.cfg.Timeout, s.objects)
+	}
+	// Anything else after the bind is the connection going away: the
+	// library reports a read failure, a closed channel or a reset.
+	return fmt.Errorf("connection lost after %d objects: %s", s.objects, oneLine(cause.Error()))
+}
+
+// netReason shortens a dial error to its cause: "connection refused",
+// "timed out", "no such host".
+func netReason(err error) string {
+	var ne interface{ Timeout() bool }
+	if errors.As(err, &ne) && ne.Timeout() {
+		return "timed out"
+	}
+	msg := err.Error()
+	if i := strings.LastIndex(msg, ": "); i >= 0 && strings.HasPrefix(msg, "dial ") {
+		return msg[i+2:]
+	}
+	return msg
+}
+
+// describeLDAP renders an error whose cause is an LDAP result as the
+// context the layers added, then "result name (LDAP result N) (server:
+// diagnostic)", in place of the library's "LDAP Result Code N ..." text.
+func describeLDAP(err error) string {
+	var le *goldap.Error
+	if !errors.As(err, &le) {
+		return oneLine(err.Error())
+	}
+	var nice string
+	if le.ResultCode == goldap.ErrorNetwork {
+		nice = "network error: " + le.Err.Error()
+	} else {
+		name := strings.ToLower(goldap.LDAPResultCodeMap[le.ResultCode])
+		if name == "" {
+			name = "error"
+		}
+		nice = fmt.Sprintf("%s (LDAP result %d)%s", name, le.ResultCode, diagnostic(le))
+	}
+	return oneLine(strings.Replace(err.Error(), le.Error(), nice, 1))
+}
+
+// diagnostic is the server's diagnostic message as ": text", or "".
+func diagnostic(le *goldap.Error) string {
+	if le.Err == nil {
+		return ""
+	}
+	d := strings.TrimSpace(le.Err.Error())
+	if d == "" {
+		return ""
+	}
+	return " (server: " + oneLine(d) + ")"
+}
+
+func oneLine(s string) string {
+	s = strings.ReplaceAll(s, "\r", " ")
+	s = strings.ReplaceAll(s, "\n", " ")
+	s = strings.TrimRight(s, "\x00 ")
+	return s
+}
+
+// referralsOf returns the referral URLs of an LDAP referral result
+// (result code 10).
+func referralsOf(err error) []string {
+	var le *goldap.Error
+	if !errors.As(err, &le) || le.ResultCode != goldap.LDAPResultReferral || le.Packet == nil {
+		return nil
+	}
+	if len(le.Packet.Children) < 2 {
+		return []string{"(no URL)"}
+	}
+	var out []string
+	for _, child := range le.Packet.Children[1].Children {
+		if child.ClassType == ber.ClassContext && child.Tag == 3 { // [3] Referral
+			for _, u := range child.Children {
+				if v, ok := u.Value.(string); ok && v != "" {
+					out = append(out, v)
+				} else if u.Data != nil && u.Data.Len() > 0 {
+					out = append(out, u.Data.String())
+				}
+			}
+		}
+	}
+	if len(out) == 0 {
+		return []string{"(no URL)"}
+	}
+	return out
+}

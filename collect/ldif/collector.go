@@ -1,0 +1,241 @@
+package ldif
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/preflight-scan/preflight/progress"
+	"github.com/preflight-scan/preflight/snapshot"
+)
+
+// checkEvery is how many entries the collector reads between two looks at
+// the context.
+const checkEvery = 1000
+
+// Collector reads one LDIF file into directory records.
+type Collector struct {
+	name string
+	open func() (io.ReadCloser, error)
+	prog *progress.Reporter
+}
+
+// NewCollector returns a collector of the LDIF text that open returns.
+// name identifies the source in the report and in error messages (a file
+// path). prog may be nil.
+func NewCollector(name string, open func() (io.ReadCloser, error), prog *progress.Reporter) snapshot.Collector {
+	return &Collector{name: name, open: open, prog: prog}
+}
+
+// Collect reads every entry and puts one directory record per entry into
+// sink. A malformed file is an error wrapping snapshot.ErrBadInput; a file
+// that cannot be opened or read, or a cancelled context, gives a source with
+// status error.
+func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.Source, error) {
+	start := time.Now()
+	src := snapshot.Source{
+		Name:   c.name,
+		Kind:   "ldif",
+		Areas:  []snapshot.Area{snapshot.AreaDirectory, snapshot.AreaClients},
+		Status: snapshot.StatusOK,
+	}
+	finish := func() (snapshot.Source, error) {
+		src.DurationMS = time.Since(start).Milliseconds()
+		c.prog.Done(c.name, src.Objects, 0, src.Status)
+		return src, nil
+	}
+	f, err := c.open()
+	if err != nil {
+		src.Status, src.Error = snapshot.StatusError, oneLine(fmt.Sprintf("open: %v", err))
+		return finish()
+	}
+	defer f.Close()
+
+	// A reader goroutine parses and converts entries while this one feeds
+	// the sink (the rule engine): on two or more cores the two overlap. It
+	// runs at most a few batches ahead.
+	rd := NewReader(f, c.name)
+	conv := newConverter()
+	batches := make(chan *batch, 4)
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		readBatches(rd, conv, batches, stop)
+	}()
+	defer func() {
+		close(stop)
+		// Drain what the reader still hands over so that it can end.
+		for range batches {
+		}
+		<-stopped
+	}()
+	var rec snapshot.Record
+	for b := range batches {
+		for _, o := range b.objs {
+			if src.Objects%checkEvery == 0 && ctx.Err() != nil {
+				src.Status = snapshot.StatusError
+				src.Error = fmt.Sprintf("interrupted after %d objects", src.Objects)
+				return finish()
+			}
+			rec.Dir = o
+			if err := sink.Put(&rec); err != nil {
+				return src, fmt.Errorf("ldif %s: %w", c.name, err)
+			}
+			src.Objects++
+			c.prog.Update(c.name, src.Objects, 0)
+		}
+		switch err := b.err; {
+		case err == nil, errors.Is(err, io.EOF):
+		case errors.Is(err, snapshot.ErrBadInput):
+			return src, err
+		default:
+			src.Status, src.Error = snapshot.StatusError, oneLine(err.Error())
+			return finish()
+		}
+	}
+	if ctx.Err() != nil {
+		src.Status = snapshot.StatusError
+		src.Error = fmt.Sprintf("interrupted after %d objects", src.Objects)
+		return finish()
+	}
+	tr := rd.Trailer()
+	if tr.Failed != "" {
+		src.Status = snapshot.StatusError
+		src.Error = fmt.Sprintf("the export is incomplete: ldapsearch reported result %q after %d objects", tr.Failed, src.Objects)
+	}
+	if tr.Referrals > 0 {
+		src.Notes = append(src.Notes, fmt.Sprintf("%d search reference(s) (referrals) in the export were not followed: objects in other naming contexts or domains are not in this file", tr.Referrals))
+	}
+	if conv.ranged > 0 {
+		src.Notes = append(src.Notes, fmt.Sprintf(
+			"%d object(s) carry a partial multi-valued attribute (%s): the export holds only the first range of values; export with a tool that follows range retrieval, or scan over LDAP, to see them all",
+			conv.ranged, conv.rangedExample))
+	}
+	return finish()
+}
+
+// batchSize is how many objects the reader goroutine hands over at once.
+const batchSize = 256
+
+// batch is a run of converted objects and, in the last batch, the error
+// that ended reading (io.EOF at the end of the input).
+type batch struct {
+	objs []*snapshot.DirObject
+	err  error
+}
+
+// readBatches reads and converts entries into batches until the input ends,
+// an error occurs or stop is closed; it closes out when it returns.
+func readBatches(rd *Reader, conv *converter, out chan<- *batch, stop <-chan struct{}) {
+	defer close(out)
+	for {
+		b := &batch{objs: make([]*snapshot.DirObject, 0, batchSize)}
+		for len(b.objs) < batchSize {
+			e, err := rd.Next()
+			if err != nil {
+				b.err = err
+				break
+			}
+			b.objs = append(b.objs, conv.object(e))
+		}
+		select {
+		case out <- b:
+		case <-stop:
+			return
+		}
+		if b.err != nil {
+			return
+		}
+	}
+}
+
+// converter turns entries into directory objects, reusing its buffers.
+type converter struct {
+	base          map[string]string // attribute description -> kept lower-case base name, "" when dropped
+	raw           map[string][][]byte
+	store         map[string][][]byte
+	prevName      []string // attribute names by position in the previous entry
+	prevBase      []string // and their base names
+	touched       []string
+	ranged        int64
+	rangedExample string
+}
+
+func newConverter() *converter {
+	return &converter{base: map[string]string{}, raw: map[string][][]byte{}, store: map[string][][]byte{}}
+}
+
+// object converts one entry. Attributes with options (member;range=0-1499)
+// are merged into their base attribute.
+func (c *converter) object(e *Entry) *snapshot.DirObject {
+	// raw holds only this entry's attributes (NewDirObject looks at every
+	// key); store keeps the value slices for reuse across entries.
+	for _, k := range c.touched {
+		c.store[k] = c.raw[k][:0]
+	}
+	clear(c.raw)
+	c.touched = c.touched[:0]
+	partial := false
+	for i, a := range e.Attrs {
+		var base string
+		var ok bool
+		if i < len(c.prevName) && c.prevName[i] == a.Name {
+			base, ok = c.prevBase[i], true
+		} else {
+			base, ok = c.base[a.Name]
+		}
+		if !ok {
+			b, keep := snapshot.KeepAttribute(a.Name)
+			if keep {
+				base = b
+			}
+			if len(c.base) < maxNames {
+				c.base[a.Name] = base
+			}
+		}
+		if i < len(c.prevName) {
+			c.prevName[i], c.prevBase[i] = a.Name, base
+		} else if i < maxNames {
+			c.prevName = append(c.prevName, a.Name)
+			c.prevBase = append(c.prevBase, base)
+		}
+		if base == "" {
+			continue
+		}
+		if len(a.Name) != len(base) && isPartialRange(a.Name) {
+			partial = true
+			if c.rangedExample == "" {
+				c.rangedExample = a.Name
+			}
+		}
+		vals, ok := c.raw[base]
+		if !ok {
+			vals = c.store[base]
+			c.touched = append(c.touched, base)
+		}
+		c.raw[base] = append(vals, a.Value)
+	}
+	if partial {
+		c.ranged++
+	}
+	return snapshot.NewDirObject(e.DN, c.raw)
+}
+
+// isPartialRange reports whether an attribute description carries a range
+// option that does not run to the last value ("member;range=0-1499", as
+// opposed to "member;range=1500-*").
+func isPartialRange(desc string) bool {
+	for _, opt := range strings.Split(desc, ";")[1:] {
+		if r, ok := strings.CutPrefix(strings.ToLower(opt), "range="); ok {
+			return !strings.HasSuffix(r, "-*")
+		}
+	}
+	return false
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,194 @@
+package cli
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/preflight-scan/preflight/collect/dnscheck"
+	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/snapshot"
+)
+
+// selfSignedTLS listens on loopback with a self-signed certificate, as a
+// TLS-inspecting proxy would present one.
+func selfSignedTLS(t *testing.T) int {
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "Corp Inspection CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() { _ = c.(*tls.Conn).Handshake(); time.Sleep(50 * time.Millisecond); c.Close() }()
+		}
+	}()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func TestNetworkScanLoopback(t *testing.T) {
+	dir := t.TempDir()
+	closed, _ := net.Listen("tcp", "127.0.0.1:0")
+	closedPort := closed.Addr().(*net.TCPAddr).Port
+	closed.Close()
+	open, _ := net.Listen("tcp", "127.0.0.1:0")
+	defer open.Close()
+	openPort := open.Addr().(*net.TCPAddr).Port
+	tlsPort := selfSignedTLS(t)
+
+	eps := `[{"id":9,"serviceArea":"Exchange","urls":["127.0.0.1"],"ips":["40.107.0.0/16","2a01:111:f403::/48"],"tcpPorts":"` +
+		strconv.Itoa(openPort) + `,` + strconv.Itoa(closedPort) + `","category":"Allow","required":true},
+	 {"id":6,"serviceArea":"Exchange","urls":["127.0.0.1"],"ips":["10.0.0.0/8"],"tcpPorts":"1","category":"Allow","required":false}]`
+	epFile := filepath.Join(dir, "endpoints.json")
+	fwFile := filepath.Join(dir, "fw.txt")
+	if err := os.WriteFile(epFile, []byte(eps), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(fwFile, []byte("# firewall\n40.107.0.0/17\n2a01:111:f403::/48 # EXO\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	code, _, stderr := runCLI(t, nil, "scan", "--quiet", "--format", "json", "--out", out,
+		"--endpoints", epFile, "--firewall-allowlist", fwFile, "--probe", "tls://127.0.0.1:"+strconv.Itoa(tlsPort),
+		"--egress-ip", "192.0.2.1", "--dnsbl-zone", "none", "--probe-timeout", "2s")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	rep := readReport(t, filepath.Join(out, "report.json"))
+	st := map[string]report.Check{}
+	for _, c := range rep.Checks {
+		st[c.RuleID] = c
+	}
+	got := map[string][]string{}
+	for _, f := range rep.Findings {
+		got[f.RuleID] = append(got[f.RuleID], f.Object.ID+" "+f.Message)
+	}
+	if st["NET-001"].Status != report.CheckFail || len(got["NET-001"]) != 1 || !strings.Contains(got["NET-001"][0], "refused") {
+		t.Errorf("NET-001 %s %v", st["NET-001"].Status, got["NET-001"])
+	}
+	if st["NET-002"].Status != report.CheckFail || len(got["NET-002"]) != 1 || !strings.Contains(got["NET-002"][0], "40.107.128.0/17") {
+		t.Errorf("NET-002 %s %v", st["NET-002"].Status, got["NET-002"])
+	}
+	if st["NET-004"].Status != report.CheckFail || len(got["NET-004"]) != 1 || !strings.Contains(got["NET-004"][0], "Corp Inspection CA") {
+		t.Errorf("NET-004 %s %v", st["NET-004"].Status, got["NET-004"])
+	}
+	if st["NET-003"].Status != report.CheckSkipped {
+		t.Errorf("NET-003 %s %q (no directory: not assessed)", st["NET-003"].Status, st["NET-003"].Error)
+	}
+}
+
+func TestNetworkBadInputExit2(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "fw.txt")
+	_ = os.WriteFile(bad, []byte("10.0.0.0/8\n\n10.0.0.1/8\n"), 0o600)
+	badEP := filepath.Join(dir, "e.json")
+	_ = os.WriteFile(badEP, []byte(`[{"id":1,"tcpPorts":"443-80"}]`), 0o600)
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--firewall-allowlist", bad}, "fw.txt:3"},
+		{[]string{"--firewall-allowlist", filepath.Join(dir, "missing")}, "missing"},
+		{[]string{"--endpoints", badEP}, "runs backwards"},
+		{[]string{"--egress-ip", "300.1.1.1"}, "--egress-ip"},
+		{[]string{"--probe", "nope"}, "HOST:PORT"},
+		{[]string{"--probe", "ftp://127.0.0.1:21"}, "unknown scheme"},
+		{[]string{"--domain", "bad domain"}, "not a domain"},
+		{[]string{"--domain", "example.com", "--resolver", "127.0.0.1:0"}, "bad port"},
+		{[]string{"--domain", "example.com", "--dnsbl-zone", "x y"}, "not a DNS zone"},
+	} {
+		out := filepath.Join(dir, "out")
+		code, _, stderr := runCLI(t, nil, append([]string{"scan", "--quiet", "--out", out}, tc.args...)...)
+		if code != ExitUsage || !strings.Contains(stderr, tc.msg) {
+			t.Errorf("%v: exit %d, stderr %q (want 2 and %q)", tc.args, code, stderr, tc.msg)
+		}
+		if _, err := os.Stat(filepath.Join(out, "report.json")); err == nil {
+			t.Errorf("%v: report written on bad input", tc.args)
+		}
+	}
+}
+
+func TestDomainsFromDirectory(t *testing.T) {
+	tally := snapshot.NewTally()
+	for _, r := range []*snapshot.Record{
+		dirUser("ann", "ann@contoso.com", map[string][]string{"proxyaddresses": {"SMTP:ann@contoso.com", "smtp:ann@fabrikam.com", "smtp:ann@contoso.onmicrosoft.com"}}),
+		dirUser("bob", "bob@contoso.com", nil),
+	} {
+		_ = tally.Put(r)
+	}
+	conf := filepath.Join(t.TempDir(), "resolv.conf")
+	_ = os.WriteFile(conf, []byte("nameserver 127.0.0.1\n"), 0o600)
+	o := &networkOptions{DNSTimeout: time.Second, DNSConcurrency: 1, DNSDeadline: time.Minute, ProbeTimeout: time.Second, resolvConf: conf}
+	cs, err := networkCollectors(o, &runEnv{}, tally)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ds []string
+	for _, c := range cs {
+		if dc, ok := c.(*dnscheck.Collector); ok {
+			for _, d := range dc.Domains {
+				ds = append(ds, d.Name+"="+strings.Join(d.SeenIn, "+"))
+			}
+			if !strings.Contains(dc.Name, "127.0.0.1:53") {
+				t.Errorf("source name %q should name the resolver from resolv.conf", dc.Name)
+			}
+		}
+	}
+	if strings.Join(ds, " ") != "contoso.com=UPN suffix+proxy address fabrikam.com=proxy address" {
+		t.Errorf("domains %v", ds)
+	}
+	// --domain replaces discovery.
+	o.Domains = listFlag{"Example.ORG."}
+	cs, _ = networkCollectors(o, &runEnv{}, tally)
+	if dc := cs[0].(*dnscheck.Collector); len(dc.Domains) != 1 || dc.Domains[0].Name != "example.org" || dc.Domains[0].SeenIn[0] != "command line" {
+		t.Errorf("--domain: %+v", dc.Domains)
+	}
+}
+
+// TestProbeDefaultsTargets checks which endpoints --probe-defaults would
+// probe, without probing them.
+func TestProbeDefaultsTargets(t *testing.T) {
+	params, err := defaultParams("NET-001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := &networkOptions{ProbeDefaults: true, ProbeTimeout: time.Second}
+	c, err := o.netprobe(&runEnv{}, params["NET-001"], []dnscheck.Domain{{Name: "contoso.com"}}, nil, nil)
+	if err != nil || c == nil {
+		t.Fatal(c, err)
+	}
+	var got []string
+	for _, tg := range c.Targets {
+		got = append(got, tg.Host+":"+strconv.Itoa(tg.Port))
+	}
+	want := "outlook.office365.com:443 smtp.office365.com:587 outlook.office365.com:995 contoso-com.mail.protection.outlook.com:25"
+	if strings.Join(got, " ") != want {
+		t.Errorf("targets %v, want %s", got, want)
+	}
+	// Nothing asked: no network collector at all.
+	if c, _ := (&networkOptions{}).netprobe(&runEnv{}, params["NET-001"], nil, nil, nil); c != nil {
+		t.Errorf("collector without any network input: %+v", c)
+	}
+}

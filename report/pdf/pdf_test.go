@@ -1,0 +1,180 @@
+package pdf
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/reporttest"
+)
+
+var (
+	update = flag.Bool("update", false, "rewrite the golden hashes under testdata/")
+	keep   = flag.String("keep", "", "also write the rendered PDFs into this directory (to look at them)")
+)
+
+func render(t *testing.T, rep *report.Report) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Write(rep, &buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func fixtures() map[string]*report.Report {
+	minimal := reporttest.Report()
+	minimal.Findings = []report.Finding{}
+	minimal.Checks = []report.Check{}
+	minimal.Sources = nil
+	minimal.History = nil
+	minimal.Summary.Estimate = nil
+	minimal.Summary.Verdict = report.VerdictReady
+	minimal.Summary.VerdictReasons = []string{"no critical or high findings in the areas assessed"}
+	minimal.Summary.Score = 100
+	minimal.Summary.Counts = report.Counts{BySeverity: map[string]int{}, ByCategory: map[string]int{}}
+	minimal.Scan.Organisation = ""
+	return map[string]*report.Report{
+		"fixture":  reporttest.Report(),
+		"baseline": reporttest.WithBaseline(),
+		"minimal":  minimal,
+	}
+}
+
+// TestDeterministic renders each fixture twice and compares the bytes,
+// and compares them with the golden hash (go test -update rewrites it).
+func TestDeterministic(t *testing.T) {
+	for name, rep := range fixtures() {
+		t.Run(name, func(t *testing.T) {
+			a, b := render(t, rep), render(t, rep)
+			if !bytes.Equal(a, b) {
+				t.Fatal("two renders of the same report differ")
+			}
+			if *keep != "" {
+				if err := os.WriteFile(filepath.Join(*keep, name+".pdf"), a, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			sum := sha256.Sum256(a)
+			got := hex.EncodeToString(sum[:])
+			golden := filepath.Join("testdata", name+".pdf.sha256")
+			if *update {
+				if err := os.WriteFile(golden, []byte(got+"\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./report/pdf/ -update)", err)
+			}
+			if strings.TrimSpace(string(want)) != got {
+				t.Errorf("PDF bytes changed (sha256 %s, golden %s); if intended, look at the pages and run go test ./report/pdf/ -update", got, strings.TrimSpace(string(want)))
+			}
+		})
+	}
+}
+
+// TestScanTimeChangesOnlyDates checks that the PDF's dates come from the
+// scan, not from the clock.
+func TestDatesFromScan(t *testing.T) {
+	rep := reporttest.Report()
+	a := render(t, rep)
+	if !bytes.Contains(a, []byte("D:20261120020000")) {
+		t.Error("creation date is not the scan time")
+	}
+	rep.Scan.StartedAt = rep.Scan.StartedAt.Add(time.Hour)
+	if bytes.Equal(a, render(t, rep)) {
+		t.Error("a different scan time gave the same bytes")
+	}
+}
+
+func poppler(t *testing.T, tool string, args ...string) string {
+	t.Helper()
+	if _, err := exec.LookPath(tool); err != nil {
+		t.Skipf("%s not installed (apt-get install poppler-utils)", tool)
+	}
+	out, err := exec.Command(tool, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", tool, err, out)
+	}
+	return string(out)
+}
+
+func writeTemp(t *testing.T, rep *report.Report) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "report.pdf")
+	if err := os.WriteFile(p, render(t, rep), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestTextIsThere reads the PDF back with pdftotext: every failing rule,
+// the verdict, names in Cyrillic, Greek and accented Latin, the checklist
+// and the page footer must be in it.
+func TestTextIsThere(t *testing.T) {
+	rep := reporttest.WithBaseline()
+	text := poppler(t, "pdftotext", "-layout", writeTemp(t, rep), "-")
+	want := []string{
+		"INCOMPLETE", "Contoso Ökonomie GmbH",
+		reporttest.CyrillicName, reporttest.GreekName, reporttest.AccentedName,
+		"‹U+738B›", // CJK: shown as code points, with a note
+		"findings.csv", "Manual checklist", "[004 s49–50]", "Migration estimate", "28.9 hours",
+		"Trend", "Since the last report", "Suppressions", "expired", "unused",
+		"page 1 of ", "preflight 1.2.3", "not assessed",
+	}
+	for _, c := range rep.Checks {
+		if c.Status == report.CheckFail || c.Status == report.CheckError {
+			want = append(want, c.RuleID)
+		}
+	}
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("pdftotext does not find %q", w)
+		}
+	}
+	if strings.Contains(text, "{nb}") {
+		t.Error("page count alias not replaced")
+	}
+}
+
+// TestFontsEmbedded checks with pdffonts that every font is embedded, so
+// the PDF looks the same on a machine without DejaVu.
+func TestFontsEmbedded(t *testing.T) {
+	out := poppler(t, "pdffonts", writeTemp(t, reporttest.Report()))
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) < 3 {
+		t.Fatalf("no fonts listed:\n%s", out)
+	}
+	for _, l := range lines[2:] {
+		f := strings.Fields(l)
+		// name type... encoding emb sub uni object ID: emb is the 5th from the end.
+		if len(f) < 6 || f[len(f)-5] != "yes" {
+			t.Errorf("font not embedded: %s", l)
+		}
+	}
+}
+
+func TestCoverage(t *testing.T) {
+	cov, err := readCoverage(fontRegular)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range "AzÖåЖжΩω€–‹›•" {
+		if !cov[r] {
+			t.Errorf("DejaVu Sans should have %q", r)
+		}
+	}
+	if cov['王'] {
+		t.Error("DejaVu Sans has no CJK ideographs; the fallback note depends on knowing that")
+	}
+}
