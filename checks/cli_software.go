@@ -318,12 +318,24 @@ func newSoftwareCheck(what string) Factory {
 		}
 		hosts := hostIndex{}
 		when := env.Cutover()
-		return Funcs{ObserveFunc: func(r *snapshot.Record, out *Output) {
+		var installs int64
+		return Funcs{FinishFunc: func(out *Output) {
+			if installs > 0 {
+				return
+			}
+			// The directory covers the clients area too (computer
+			// objects), but says nothing about installed software.
+			fd := orgFinding("no-client-inventory", "Client software inventory")
+			fd.Severity = "info"
+			fd.Message = fmt.Sprintf("the scan holds no client software inventory, so %ss were not checked: give --clients (MAP Toolkit or host,product,version CSV)", what)
+			out.Add(fd)
+		}, ObserveFunc: func(r *snapshot.Record, out *Output) {
 			hosts.observe(r)
 			c := r.Client
 			if c == nil {
 				return
 			}
+			installs++
 			m, v, unknown := prm.verdict(c.Product, c.Version, when)
 			if m == nil {
 				return

@@ -71,8 +71,10 @@ func newFolderItems(p Params, env Env) (Check, error) {
 		byType[strings.ToLower(strings.ReplaceAll(k, " ", ""))] = v
 	}
 	ix := newOwners()
+	var seen notSeen
 	return Funcs{ObserveFunc: func(r *snapshot.Record, out *Output) {
 		ix.observe(r)
+		seen.observe(r)
 		f := r.Folder
 		if f == nil {
 			return
@@ -107,7 +109,33 @@ func newFolderItems(p Params, env Env) (Check, error) {
 			fd.Message = fmt.Sprintf("%s: folder %s (%s) holds %d items, over the limit of %d for %s", own.label, f.Path, f.Type, f.Items, limit, scope)
 		}
 		out.Add(fd)
-	}}, nil
+	}, FinishFunc: seen.finish("folder item counts")}, nil
+}
+
+// notSeen tells a folder check that mailboxes were scanned but no folders:
+// the check then says it could not look, instead of passing silently.
+type notSeen struct{ mailboxes, folders int64 }
+
+func (n *notSeen) observe(r *snapshot.Record) {
+	switch {
+	case r.Mailbox != nil:
+		n.mailboxes++
+	case r.Folder != nil:
+		n.folders++
+	}
+}
+
+func (n *notSeen) finish(what string) func(out *Output) {
+	return func(out *Output) {
+		if n.mailboxes == 0 || n.folders > 0 {
+			return
+		}
+		fd := orgFinding("no-folder-statistics", "Folder statistics")
+		fd.Severity = "info"
+		fd.Evidence = map[string]any{"mailboxes": n.mailboxes, "folders": 0}
+		fd.Message = fmt.Sprintf("%d mailboxes were scanned but no folders, so %s were not checked: give --folder-stats (Get-MailboxFolderStatistics) or an IMAP source", n.mailboxes, what)
+		out.Add(fd)
+	}
 }
 
 // --- MBX-002 -------------------------------------------------------------
@@ -296,8 +324,10 @@ func newFolderLimits(p Params, env Env) (Check, error) {
 		return nil, err
 	}
 	ix := newOwners()
+	var seen notSeen
 	return Funcs{ObserveFunc: func(r *snapshot.Record, out *Output) {
 		ix.observe(r)
+		seen.observe(r)
 		f := r.Folder
 		if f == nil {
 			return
@@ -326,7 +356,7 @@ func newFolderLimits(p Params, env Env) (Check, error) {
 		}
 		check("subfolders", "direct subfolders:", f.Subfolders, prm.MaxSubfolders, prm.WarnSubfolders)
 		check("depth", "depth", int64(f.Depth), int64(prm.MaxDepth), int64(prm.WarnDepth))
-	}}, nil
+	}, FinishFunc: seen.finish("subfolder counts and folder depth")}, nil
 }
 
 // --- MBX-006 -------------------------------------------------------------

@@ -100,10 +100,14 @@ func newEstimate(p Params, env Env) (Check, error) {
 					rate, limitedBy = link, "bandwidth"
 				}
 				totalMB := float64(total) / float64(mib)
-				hours := totalMB / rate
-				if h := float64(largest) / float64(mib) / prm.ThroughputMBh; h > hours {
-					hours, limitedBy = h, "largest mailbox"
+				bulk := totalMB / rate
+				single := float64(largest) / float64(mib) / prm.ThroughputMBh
+				hours := bulk
+				if single > hours {
+					hours, limitedBy = single, "largest mailbox"
 				}
+				fd.Evidence["bulk_hours"] = math.Round(bulk*10) / 10
+				fd.Evidence["largest_mailbox_hours"] = math.Round(single*10) / 10
 				hours = math.Round(hours*10) / 10
 				est.BandwidthMbps, est.Concurrency, est.Hours = env.BandwidthMbps, conc, hours
 				est.Basis = fmt.Sprintf("%d concurrent migrations (%g per Mbit/s × %g Mbit/s, at most one per mailbox) × %g MB/h each, limited by %s; %d mailboxes, %s, %d licences",

@@ -104,7 +104,9 @@ func TestLiveScan(t *testing.T) {
 			if g := ivan.First("objectguid"); len(g) != 36 {
 				t.Errorf("objectGUID %q not normalised", g)
 			}
-			if !slices.ContainsFunc(src.Notes, func(n string) bool { return strings.HasPrefix(n, "referral to ") && strings.HasSuffix(n, " not followed") }) {
+			if !slices.ContainsFunc(src.Notes, func(n string) bool {
+				return strings.HasPrefix(n, "referral to ") && strings.HasSuffix(n, " not followed")
+			}) {
 				t.Errorf("notes %q: Samba's referral to the configuration partition should be noted", src.Notes)
 			}
 		})
@@ -266,40 +268,41 @@ func TestLiveScanFailures(t *testing.T) {
 		args []string
 		code int
 		want string // in the source error (exit 3) or on stderr (exit 2)
+		note string // in the source notes
 	}{
 		{"wrong password", map[string]string{"PF_TEST_PW": "not-the-password"},
 			[]string{"--ldap-url", "ldaps://127.0.0.1", "--bind-user", user, "--bind-password-env", "PF_TEST_PW", "--ldap-ca-file", ca},
-			cli.ExitIncomplete, "invalid credentials"},
+			cli.ExitIncomplete, "invalid credentials", ""},
 		{"CA not trusted (system roots)", nil,
 			[]string{"--ldap-url", "ldaps://127.0.0.1", "--bind-user", user, "--bind-password-file", pwFile},
-			cli.ExitIncomplete, "certificate verify failed: x509: certificate signed by unknown authority"},
+			cli.ExitIncomplete, "certificate verify failed: x509: certificate signed by unknown authority", ""},
 		{"wrong CA file, StartTLS", nil,
 			[]string{"--ldap-url", "ldap://127.0.0.1", "--bind-user", user, "--bind-password-file", pwFile, "--ldap-ca-file", otherCA},
-			cli.ExitIncomplete, "certificate verify failed"},
+			cli.ExitIncomplete, "certificate verify failed", ""},
 		{"unreachable port", nil,
 			[]string{"--ldap-url", "ldaps://127.0.0.1:1", "--bind-user", user, "--bind-password-file", pwFile, "--ldap-ca-file", ca},
-			cli.ExitIncomplete, "connect to 127.0.0.1:1: connection refused"},
+			cli.ExitIncomplete, "connect to 127.0.0.1:1: connection refused", ""},
 		{"plaintext allowed by flag, refused by the DC", nil,
 			[]string{"--ldap-url", "ldap://127.0.0.1", "--ldap-insecure-plaintext", "--bind-user", user, "--bind-password-file", pwFile},
-			cli.ExitIncomplete, "strong auth required"},
+			cli.ExitIncomplete, "strong auth required", "plaintext LDAP (--ldap-insecure-plaintext)"},
 		{"base DN not on this server", nil,
 			append(d.ldapFlags("ldaps://127.0.0.1"), "--base-dn", "DC=elsewhere,DC=example"),
-			cli.ExitIncomplete, "DC=elsewhere,DC=example"},
+			cli.ExitIncomplete, "DC=elsewhere,DC=example", ""},
 		{"password env unset", nil,
 			[]string{"--ldap-url", "ldaps://127.0.0.1", "--bind-user", user, "--bind-password-env", "PF_TEST_UNSET_VAR", "--ldap-ca-file", ca},
-			cli.ExitUsage, "PF_TEST_UNSET_VAR is not set"},
+			cli.ExitUsage, "PF_TEST_UNSET_VAR is not set", ""},
 		{"password file unreadable", nil,
 			[]string{"--ldap-url", "ldaps://127.0.0.1", "--bind-user", user, "--bind-password-file", "/nonexistent/pw", "--ldap-ca-file", ca},
-			cli.ExitUsage, "/nonexistent/pw: no such file or directory"},
+			cli.ExitUsage, "/nonexistent/pw: no such file or directory", ""},
 		{"CA file unreadable", nil,
 			[]string{"--ldap-url", "ldaps://127.0.0.1", "--bind-user", user, "--bind-password-file", pwFile, "--ldap-ca-file", "/nonexistent/ca.pem"},
-			cli.ExitUsage, "--ldap-ca-file /nonexistent/ca.pem"},
+			cli.ExitUsage, "--ldap-ca-file /nonexistent/ca.pem", ""},
 		{"no password source", nil,
 			[]string{"--ldap-url", "ldaps://127.0.0.1", "--bind-user", user},
-			cli.ExitUsage, "no bind password source"},
+			cli.ExitUsage, "no bind password source", ""},
 		{"credentials in the URL", nil,
 			[]string{"--ldap-url", "ldaps://admin:" + string(password) + "@127.0.0.1", "--bind-user", user, "--bind-password-file", pwFile},
-			cli.ExitUsage, "credentials do not belong in the URL"},
+			cli.ExitUsage, "credentials do not belong in the URL", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -318,6 +321,9 @@ func TestLiveScanFailures(t *testing.T) {
 				src := r.source(t)
 				if src.Status != snapshot.StatusError || !strings.Contains(src.Error, tc.want) {
 					t.Errorf("source %s %q, want error containing %q", src.Status, src.Error, tc.want)
+				}
+				if tc.note != "" && !slices.ContainsFunc(src.Notes, func(n string) bool { return strings.HasPrefix(n, tc.note) }) {
+					t.Errorf("notes %q, want one starting %q", src.Notes, tc.note)
 				}
 				if r.rep.Summary.Verdict != report.VerdictIncomplete {
 					t.Errorf("verdict %s, want incomplete", r.rep.Summary.Verdict)

@@ -78,7 +78,7 @@ def main():
         cn = u.get("cn", [name])[0]
         guid = u["msexchmailboxguid"][0]
         ident = "corp.northwind.local/Northwind/Staff/" + cn
-        items = rnd.randint(800, 40000)
+        items = rnd.randint(800, 24000)
         size = rnd.randint(150 * MB, 9 * GB)
         deleted = rnd.randint(0, 300 * MB)
         if i == 0: size, items = int(57.3 * GB), 212000        # over 50 GB: quota, two licences
@@ -95,7 +95,7 @@ def main():
         fitems = [max(0, int(items * w / tot)) for w in weights]
         if name == "Anna Schmidt":
             fitems[0], fitems[1], fitems[3] = 20000, 20001, 5001   # at, over (BPOS), calendar over
-        top_subject = [rnd.randint(2 * MB, 40 * MB) for _ in fl]
+        top_subject = [rnd.randint(1 * MB, 24 * MB) for _ in fl]
         if i == 0: top_subject[0] = 187 * MB + 12345              # over the 150 MB migration limit
         frows.append([ident + "\\", TOP[lg], "/", "Root", "0", de_size(0), str(sum(fitems)), de_size(sum(fsizes)), "", ""])
         for j, ((fname, ftype), n, b, ts) in enumerate(zip(fl, fitems, fsizes, top_subject)):

@@ -67,9 +67,22 @@ func fileTime(t time.Time) string {
 func daysAgo(d int) string { return fileTime(ref.Add(-time.Duration(d) * 24 * time.Hour)) }
 
 // person is a name in its own script with the ASCII form used in aliases.
-type person struct{ given, sn, agiven, asn string }
+type person struct {
+	given, sn, agiven, asn string
+	// display is the display name when it is not "given sn": Chinese,
+	// Japanese and Korean names put the family name first.
+	display string
+}
 
-func latin(given, sn string) person { return person{given, sn, fold(given), fold(sn)} }
+func latin(given, sn string) person { return person{given: given, sn: sn, agiven: fold(given), asn: fold(sn)} }
+
+// name is the person's display name.
+func (p person) name() string {
+	if p.display != "" {
+		return p.display
+	}
+	return p.given + " " + p.sn
+}
 
 // fold turns a Latin name into the lower-case ASCII form of an alias.
 func fold(s string) string {
@@ -102,20 +115,20 @@ var surnames = []string{
 // Colleagues whose names are not in Latin script, with the ASCII aliases
 // their administrators gave them.
 var nonLatin = []person{
-	{"Иван", "Петров", "ivan", "petrov"},
-	{"Ольга", "Смирнова", "olga", "smirnova"},
-	{"Дмитрий", "Козлов", "dmitri", "kozlov"},
-	{"Наталья", "Иванова", "natalia", "ivanova"},
-	{"Олександр", "Шевченко", "oleksandr", "shevchenko"},
-	{"Γιώργος", "Παπαδόπουλος", "giorgos", "papadopoulos"},
-	{"Ελένη", "Γεωργίου", "eleni", "georgiou"},
-	{"娜", "李", "na", "li"},
-	{"伟", "王", "wei", "wang"},
-	{"太郎", "田中", "taro", "tanaka"},
-	{"花子", "佐藤", "hanako", "sato"},
-	{"민준", "김", "minjun", "kim"},
-	{"أحمد", "المصري", "ahmed", "elmasry"},
-	{"ليلى", "حداد", "leila", "haddad"},
+	{"Иван", "Петров", "ivan", "petrov", ""},
+	{"Ольга", "Смирнова", "olga", "smirnova", ""},
+	{"Дмитрий", "Козлов", "dmitri", "kozlov", ""},
+	{"Наталья", "Иванова", "natalia", "ivanova", ""},
+	{"Олександр", "Шевченко", "oleksandr", "shevchenko", ""},
+	{"Γιώργος", "Παπαδόπουλος", "giorgos", "papadopoulos", ""},
+	{"Ελένη", "Γεωργίου", "eleni", "georgiou", ""},
+	{"娜", "李", "na", "li", "李娜"},
+	{"伟", "王", "wei", "wang", "王伟"},
+	{"太郎", "田中", "taro", "tanaka", "田中 太郎"},
+	{"花子", "佐藤", "hanako", "sato", "佐藤 花子"},
+	{"민준", "김", "minjun", "kim", "김민준"},
+	{"أحمد", "المصري", "ahmed", "elmasry", ""},
+	{"ليلى", "حداد", "leila", "haddad", ""},
 }
 
 var (
@@ -314,7 +327,7 @@ func planUsers(rng *rand.Rand) []*user {
 		}
 		seen["local:"+local] = true
 		u := &user{
-			p: p, cn: p.given + " " + p.sn, sam: sam, upn: local + "@" + mailDomain, nick: local,
+			p: p, cn: p.name(), sam: sam, upn: local + "@" + mailDomain, nick: local,
 			primary: local + "@" + mailDomain, uac: 512, pwdAge: rng.IntN(14),
 			dept: rng.IntN(len(departments)), site: rng.IntN(len(sites)), galFill: 3, ou: "Staff",
 			recipType: "1",
@@ -522,7 +535,7 @@ func userEntry(u *user, rid uint32) *entry {
 	case u.noNames:
 		e.add("displayName", u.sam)
 	default:
-		e.add("displayName", u.p.given+" "+u.p.sn)
+		e.add("displayName", u.p.name())
 	}
 	if u.galFill >= 1 {
 		e.add("department", departments[u.dept])

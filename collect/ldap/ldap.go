@@ -109,6 +109,9 @@ func (c *Collector) Name() string { return c.cfg.Endpoint.String() }
 func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.Source, error) {
 	start := time.Now()
 	s := &scan{c: c, sink: sink, seen: map[string]bool{}}
+	if c.cfg.Endpoint.Security == Plaintext {
+		s.note("plaintext LDAP (--ldap-insecure-plaintext): the bind password crossed the network unencrypted")
+	}
 	fatal := s.run(ctx)
 	src := snapshot.Source{
 		Name:       c.Name(),

@@ -52,7 +52,6 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 		src.Status, src.Error = snapshot.StatusError, oneLine(fmt.Sprintf("open: %v", err))
 		return finish()
 	}
-	defer f.Close()
 
 	// A reader goroutine parses and converts entries while this one feeds
 	// the sink (the rule engine): on two or more cores the two overlap. It
@@ -67,18 +66,33 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 	}()
 	defer func() {
 		close(stop)
-		// Drain what the reader still hands over so that it can end.
+		// Closing the input ends a read that waits on a pipe; then drain
+		// what the reader still hands over so that it can end.
+		_ = f.Close()
 		for range batches {
 		}
 		<-stopped
 	}()
+	interrupted := func() (snapshot.Source, error) {
+		src.Status = snapshot.StatusError
+		src.Error = fmt.Sprintf("interrupted after %d objects", src.Objects)
+		return finish()
+	}
 	var rec snapshot.Record
-	for b := range batches {
+	for {
+		var b *batch
+		var more bool
+		select {
+		case b, more = <-batches:
+		case <-ctx.Done():
+			return interrupted()
+		}
+		if !more {
+			break
+		}
 		for _, o := range b.objs {
 			if src.Objects%checkEvery == 0 && ctx.Err() != nil {
-				src.Status = snapshot.StatusError
-				src.Error = fmt.Sprintf("interrupted after %d objects", src.Objects)
-				return finish()
+				return interrupted()
 			}
 			rec.Dir = o
 			if err := sink.Put(&rec); err != nil {
@@ -97,9 +111,7 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 		}
 	}
 	if ctx.Err() != nil {
-		src.Status = snapshot.StatusError
-		src.Error = fmt.Sprintf("interrupted after %d objects", src.Objects)
-		return finish()
+		return interrupted()
 	}
 	tr := rd.Trailer()
 	if tr.Failed != "" {

@@ -7,11 +7,13 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
 
 	"github.com/preflight-scan/preflight/snapshot"
@@ -149,6 +151,7 @@ func TestErrorsNameTheLine(t *testing.T) {
 		{"two dns", "dn: CN=a,DC=x\ndn: CN=b,DC=x\n", "x.ldif:2: second dn: line"},
 		{"latin1", "dn: CN=a,DC=x\nsn: N\xfa\xf1ez\n", "x.ldif:2: value of sn is not valid UTF-8"},
 		{"bad dn base64 utf8", "dn:: /w==\n", "x.ldif:1: dn:: decodes to text that is not UTF-8"},
+		{"bare CR", "dn: CN=a,DC=x\robjectClass: user\r\r", "x.ldif:1: carriage return inside a line"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, err := collect(t, "x.ldif", []byte(tc.text))
@@ -292,5 +295,42 @@ func TestReferralsAreNoted(t *testing.T) {
 	src, recs, err := collect(t, "x.ldif", []byte(text))
 	if err != nil || len(recs) != 1 || src.Status != snapshot.StatusOK || len(src.Notes) != 1 || !strings.Contains(src.Notes[0], "1 search reference(s)") {
 		t.Errorf("got %+v, %d records, %v; want ok with one note about the referral", src, len(recs), err)
+	}
+}
+
+// TestCancelWhileReadingAPipe checks that an interrupted scan of a pipe
+// that stays open returns instead of waiting for more input.
+func TestCancelWhileReadingAPipe(t *testing.T) {
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pw.Close()
+	go func() {
+		for i := 0; i < 3000; i++ {
+			fmt.Fprintf(pw, "dn: CN=u%d,DC=x\nobjectClass: user\n\n", i)
+		}
+		// ... and then nothing more, without closing the pipe.
+	}()
+	ctx, cancel := context.WithCancel(context.Background())
+	c := NewCollector("pipe", func() (io.ReadCloser, error) { return pr, nil }, nil)
+	done := make(chan snapshot.Source)
+	go func() {
+		var n int
+		src, _ := c.Collect(ctx, snapshot.SinkFunc(func(*snapshot.Record) error {
+			if n++; n == 2500 {
+				cancel()
+			}
+			return nil
+		}))
+		done <- src
+	}()
+	select {
+	case src := <-done:
+		if src.Status != snapshot.StatusError || !strings.HasPrefix(src.Error, "interrupted after") {
+			t.Errorf("source = %+v, want interrupted", src)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Collect did not return after the context was cancelled")
 	}
 }

@@ -159,6 +159,10 @@ func (r *Reader) readLine() ([]byte, error) {
 	if n := len(b); n > 0 && b[n-1] == '\r' {
 		b = b[:n-1]
 	}
+	if bytes.IndexByte(b, '\r') >= 0 {
+		// LDIF text never holds a bare CR; base64 carries one in a value.
+		return nil, r.errorf(r.line, "carriage return inside a line (a file with old Mac line endings, or a value that should be base64)")
+	}
 	return b, nil
 }
 

@@ -19,7 +19,8 @@ var ErrUnlimited = errors.New("unlimited")
 //     (13 421 772 800 octets)"; only the exact byte count in parentheses
 //     is used, never the rounded figure before it;
 //   - a plain byte count, with or without digit grouping ("1325421312",
-//     "1,325,421,312", "1.325.421.312", "1 325 421 312", "1'325'421'312").
+//     "1,325,421,312", "1.325.421.312", "1 325 421 312", "1'325'421'312"),
+//     or with a B as Exchange 2007 writes it ("1325421312B").
 //
 // Grouping separators must separate groups of exactly three digits, so a
 // decimal figure such as "1.5" is rejected rather than misread. An empty
@@ -49,7 +50,9 @@ func ParseSize(s string) (int64, error) {
 		}
 		return n, nil
 	}
-	n, err := parseGrouped(s)
+	// Exchange 2007 writes a plain byte count with a B: "1325421312B".
+	plain := strings.TrimSpace(strings.TrimSuffix(s, "B"))
+	n, err := parseGrouped(plain)
 	if err != nil {
 		return 0, fmt.Errorf("size %q: want a byte count or Exchange size text such as \"1.2 GB (1,288,490,189 bytes)\": %w", s, err)
 	}

@@ -26,7 +26,7 @@ func TestParseSize(t *testing.T) {
 			t.Errorf("ParseSize(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", "1.5 GB", "1.5", "12,34", "1,2345", "abc", "1 GB (bytes)", "1 GB (12 34 bytes)", "1 GB (1,000", "(1,000)", "-5", "99999999999999999999"} {
+	for _, in := range []string{"", "1.5 GB", "1.5", "12,34", "1,2345", "abc", "1 GB (bytes)", "1 GB (12 34 bytes)", "1 GB (1,000", "(1,000)", "-5", "99999999999999999999", "B", "1.5B", "12 KB", "1.2MB"} {
 		if got, err := ParseSize(in); err == nil {
 			t.Errorf("ParseSize(%q) = %d, want an error", in, got)
 		}

@@ -23,7 +23,7 @@ func (o *directoryOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.BindUser, "bind-user", "", "bind as user@domain or a DN")
 	fs.StringVar(&o.BindPasswordEnv, "bind-password-env", "", "name of the environment variable holding the bind password")
 	fs.StringVar(&o.BindPasswordFile, "bind-password-file", "", "file holding the bind password")
-	fs.StringVar(&o.LDAPCAFile, "ldap-ca-file", "", "PEM file of CA certificates to verify the directory server with")
+	fs.StringVar(&o.LDAPCAFile, "ldap-ca-file", "", "PEM file of the CA certificates that verify the directory server (used instead of the system roots)")
 	fs.StringVar(&o.BaseDN, "base-dn", "", "search only this base DN (default: every domain of the forest)")
 	fs.BoolVar(&o.LDAPInsecurePlaintext, "ldap-insecure-plaintext", false, "allow a simple bind without TLS (sends the password in clear)")
 	fs.Var(&o.LDIF, "ldif", "read directory objects from an LDIF `FILE` (repeatable)")

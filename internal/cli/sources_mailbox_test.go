@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"net"
 	"os"
@@ -8,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/preflight-scan/preflight/checks"
 	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/snapshot"
 )
 
 // TestMailboxExportsScan scans the German fixtures end to end under the
@@ -117,6 +120,54 @@ func TestIMAPUnreachable(t *testing.T) {
 	for _, c := range rep.Checks {
 		if c.RuleID == "MBX-002" && c.Status != report.CheckError {
 			t.Errorf("MBX-002 status %s, want error", c.Status)
+		}
+	}
+}
+
+// TestSampleExportsMatchDirectory keeps the sample's mailbox and client
+// exports consistent with its directory: every mailbox joins a directory
+// user by mailbox GUID, and every inventory host is a directory computer.
+// When it fails after the directory changed, run
+// python3 scripts/gen-mailbox-sample.py.
+func TestSampleExportsMatchDirectory(t *testing.T) {
+	cs, err := sampleCollectors(&runEnv{io: IO{Getenv: func(string) string { return "" }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	guids := map[string]bool{}
+	hosts := map[string]bool{}
+	var mbxGUIDs, clientHosts []string
+	sink := snapshot.SinkFunc(func(r *snapshot.Record) error {
+		switch {
+		case r.Dir != nil && r.Dir.Kind == snapshot.KindUser:
+			guids[r.Dir.First("msexchmailboxguid")] = true
+		case r.Dir != nil && r.Dir.Kind == snapshot.KindComputer:
+			hosts[checks.HostKey(r.Dir.First("dnshostname"))] = true
+			hosts[checks.HostKey(r.Dir.First("cn"))] = true
+		case r.Mailbox != nil:
+			mbxGUIDs = append(mbxGUIDs, r.Mailbox.MailboxGUID)
+		case r.Client != nil:
+			clientHosts = append(clientHosts, r.Client.Host)
+		}
+		return nil
+	})
+	for _, c := range cs {
+		src, err := c.Collect(context.Background(), sink)
+		if err != nil || src.Status != snapshot.StatusOK {
+			t.Fatalf("%s: %v %+v", src.Name, err, src)
+		}
+	}
+	if len(mbxGUIDs) == 0 || len(clientHosts) == 0 {
+		t.Fatalf("sample has %d mailboxes and %d client rows", len(mbxGUIDs), len(clientHosts))
+	}
+	for _, g := range mbxGUIDs {
+		if !guids[g] {
+			t.Errorf("sample mailbox %s has no directory user", g)
+		}
+	}
+	for _, h := range clientHosts {
+		if !hosts[checks.HostKey(h)] {
+			t.Errorf("sample inventory host %s is not a directory computer", h)
 		}
 	}
 }
