@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/tw"
 )
 
 // WriteTable writes the terminal summary: verdict, coverage, counts by
@@ -24,7 +25,7 @@ func WriteTable(rep *Report, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "Not assessed: %s\n\n", listOrNone(s.Coverage.NotAssessed))
 
-	src := tablewriter.NewWriter(w)
+	src := newTable(w)
 	src.Header("Source", "Kind", "Status", "Objects", "Detail")
 	for _, x := range rep.Sources {
 		detail := x.Error
@@ -39,7 +40,7 @@ func WriteTable(rep *Report, w io.Writer) error {
 		return err
 	}
 
-	counts := tablewriter.NewWriter(w)
+	counts := newTable(w)
 	var hdr, row []any
 	for _, sev := range Severities() {
 		hdr = append(hdr, sev)
@@ -82,7 +83,7 @@ func WriteTable(rep *Report, w io.Writer) error {
 		fmt.Fprintln(w, "No failing rules.")
 		return nil
 	}
-	t := tablewriter.NewWriter(w)
+	t := newTable(w)
 	t.Header("Rule", "Severity", "Status", "Count", "Title", "Example")
 	for _, c := range shown {
 		ex := c.Error
@@ -94,6 +95,11 @@ func WriteTable(rep *Report, w io.Writer) error {
 		}
 	}
 	return t.Render()
+}
+
+// newTable returns a table that keeps header text as written.
+func newTable(w io.Writer) *tablewriter.Table {
+	return tablewriter.NewTable(w, tablewriter.WithHeaderAutoFormat(tw.Off))
 }
 
 func listOrNone(l []string) string {

@@ -47,17 +47,17 @@ source "$tmp/env"
 filter='(|(objectClass=user)(objectClass=contact)(objectClass=group)(objectClass=computer)(objectClass=domainDNS))'
 mapfile -t attrs < <(cd "$root" && go run ./scripts/dirattrs)
 
-# measure NAME CMD...: runs CMD $runs times; keeps the median wall time
-# and the largest peak RSS.
+# measure NAME CMD...: runs CMD $runs times; prints the median wall time,
+# the largest peak RSS (KiB) and the median CPU time (user + system).
 measure() {
 	local name=$1
 	shift
 	: >"$tmp/$name.times"
 	for _ in $(seq 1 "$runs"); do
-		/usr/bin/time -f '%e %M' -o "$tmp/time" "$@" >/dev/null 2>"$tmp/$name.err" || true
+		/usr/bin/time -f '%e %M %U %S' -o "$tmp/time" "$@" >/dev/null 2>"$tmp/$name.err" || true
 		tail -n 1 "$tmp/time" >>"$tmp/$name.times" # after any "Command exited with non-zero status"
 	done
-	sort -n "$tmp/$name.times" | awk -v n="$runs" 'NR == int((n + 1) / 2) { wall = $1 } { if ($2 > rss) rss = $2 } END { print wall, rss }'
+	sort -n "$tmp/$name.times" | awk -v n="$runs" 'NR == int((n + 1) / 2) { wall = $1; cpu = $3 + $4 } { if ($2 > rss) rss = $2 } END { print wall, rss, cpu }'
 }
 
 # The two commands, as scripts /usr/bin/time can run (exec: the measured
@@ -77,8 +77,8 @@ EOS
 	printf ' >%q\n' "$tmp/dump.ldif"
 } >"$tmp/ls.sh"
 
-read -r pf_wall pf_rss < <(measure preflight bash "$tmp/pf.sh")
-read -r ls_wall ls_rss < <(measure ldapsearch bash "$tmp/ls.sh")
+read -r pf_wall pf_rss pf_cpu < <(measure preflight bash "$tmp/pf.sh")
+read -r ls_wall ls_rss ls_cpu < <(measure ldapsearch bash "$tmp/ls.sh")
 [[ -f $tmp/out/report.json ]] || { echo "bench-ldap: preflight wrote no report:" >&2; cat "$tmp/preflight.err" >&2; exit 1; }
 objects=$(/usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); s=[s for s in r["sources"] if s["kind"]=="ldap"][0]; assert s["status"]=="ok", s; print(s["objects"], s["duration_ms"])' "$tmp/out/report.json")
 read -r pf_objects pf_src_ms <<<"$objects"
@@ -89,10 +89,10 @@ rate() { awk -v n="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", n / s; else 
 cat <<EOT
 Live LDAP vs ldapsearch: $pf_objects objects ($n bulk contacts + fixtures) from Samba $(samba --version | awk '{print $2}') on loopback, LDAPS, page size 1000, median of $runs runs; $(nproc) CPUs; DC loaded in ${load_s}s.
 
-| tool | wall s | objects/s | peak RSS MiB | notes |
-|---|---|---|---|---|
-| preflight scan (whole run) | $pf_wall | $(rate "$pf_objects" "$pf_wall") | $(awk -v k="$pf_rss" 'BEGIN{printf "%.1f", k/1024}') | LDAP source alone: $(awk -v m="$pf_src_ms" 'BEGIN{printf "%.2f", m/1000}') s, $(rate "$pf_objects" "$(awk -v m="$pf_src_ms" 'BEGIN{print m/1000}')") objects/s; includes rule evaluation and report |
-| ldapsearch -E pr=1000/noprompt > file | $ls_wall | $(rate "$ls_objects" "$ls_wall") | $(awk -v k="$ls_rss" 'BEGIN{printf "%.1f", k/1024}') | dump only |
+| tool | wall s | objects/s | client CPU s | peak RSS MiB | notes |
+|---|---|---|---|---|---|
+| preflight scan (whole run) | $pf_wall | $(rate "$pf_objects" "$pf_wall") | $pf_cpu | $(awk -v k="$pf_rss" 'BEGIN{printf "%.1f", k/1024}') | LDAP source alone: $(awk -v m="$pf_src_ms" 'BEGIN{printf "%.2f", m/1000}') s, $(rate "$pf_objects" "$(awk -v m="$pf_src_ms" 'BEGIN{print m/1000}')") objects/s; includes rule evaluation and report |
+| ldapsearch -E pr=1000/noprompt > file | $ls_wall | $(rate "$ls_objects" "$ls_wall") | $ls_cpu | $(awk -v k="$ls_rss" 'BEGIN{printf "%.1f", k/1024}') | dump only |
 
 preflight / ldapsearch wall-time ratio: $(awk -v a="$pf_wall" -v b="$ls_wall" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
 EOT

@@ -74,7 +74,9 @@ type person struct {
 	display string
 }
 
-func latin(given, sn string) person { return person{given: given, sn: sn, agiven: fold(given), asn: fold(sn)} }
+func latin(given, sn string) person {
+	return person{given: given, sn: sn, agiven: fold(given), asn: fold(sn)}
+}
 
 // name is the person's display name.
 func (p person) name() string {

@@ -167,8 +167,20 @@ func (f *fakeDir) rangeSearch(req *goldap.SearchRequest) (*goldap.SearchResult, 
 	return &goldap.SearchResult{}, nil
 }
 
+// dialer returns a dialer handing out f, reopened if an earlier Collect
+// closed it.
 func (f *fakeDir) dialer() dialer {
-	return func(ctx context.Context, e Endpoint) (searcher, error) { return f, nil }
+	return func(ctx context.Context, e Endpoint) (searcher, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		select {
+		case <-f.closed:
+			f.closed = make(chan struct{})
+			f.once = sync.Once{}
+		default:
+		}
+		return f, nil
+	}
 }
 
 func attr(name string, vals ...string) *goldap.EntryAttribute {

@@ -110,7 +110,10 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 	start := time.Now()
 	s := &scan{c: c, sink: sink, seen: map[string]bool{}}
 	if c.cfg.Endpoint.Security == Plaintext {
-		s.note("plaintext LDAP (--ldap-insecure-plaintext): the bind password crossed the network unencrypted")
+		s.note("plaintext LDAP (--ldap-insecure-plaintext): no TLS, the bind password is sent unencrypted")
+	}
+	if p := c.cfg.Endpoint.Port; p == 3268 || p == 3269 {
+		s.note(fmt.Sprintf("port %d is the Global Catalog, which lacks pwdLastSet, operatingSystem and the password policy: scan a domain controller on 636 or 389", p))
 	}
 	fatal := s.run(ctx)
 	src := snapshot.Source{

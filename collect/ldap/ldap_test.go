@@ -411,3 +411,21 @@ func referralError(uri string) error {
 	}
 	return goldap.GetLDAPError(decoded)
 }
+
+func TestNotesForGlobalCatalogPortAndPlaintext(t *testing.T) {
+	for _, tc := range []struct {
+		url      string
+		insecure bool
+		want     string
+	}{
+		{"ldaps://dc1.corp.example:3269", false, "port 3269 is the Global Catalog"},
+		{"ldap://dc1.corp.example", true, "plaintext LDAP (--ldap-insecure-plaintext)"},
+	} {
+		cfg := testConfig()
+		cfg.Endpoint, _ = ParseURL(tc.url, tc.insecure)
+		_, src := collect(t, context.Background(), newTestCollector(smallDomain(1, 0), cfg), nil)
+		if !slices.ContainsFunc(src.Notes, func(n string) bool { return strings.HasPrefix(n, tc.want) }) {
+			t.Errorf("%s: notes %q, want %q", tc.url, src.Notes, tc.want)
+		}
+	}
+}

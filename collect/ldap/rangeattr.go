@@ -16,6 +16,11 @@ type valueRange struct {
 	Last bool
 }
 
+// maxRangeIndex bounds the value indexes a server may name, far above any
+// real attribute (AD caps a multi-valued attribute far lower), so that
+// the next request's index cannot overflow.
+const maxRangeIndex = 1 << 31
+
 // parseRange reads an attribute description such as "member;range=0-1499"
 // or "member;range=1500-*". ok is false when there is no well-formed range
 // option.
@@ -31,7 +36,7 @@ func parseRange(desc string) (r valueRange, ok bool) {
 			return r, false
 		}
 		n, err := strconv.Atoi(lo)
-		if err != nil || n < 0 {
+		if err != nil || n < 0 || n >= maxRangeIndex {
 			return r, false
 		}
 		r.Lo = n
@@ -40,7 +45,7 @@ func parseRange(desc string) (r valueRange, ok bool) {
 			return r, true
 		}
 		m, err := strconv.Atoi(hi)
-		if err != nil || m < n {
+		if err != nil || m < n || m >= maxRangeIndex {
 			return r, false
 		}
 		r.Hi = m

@@ -127,6 +127,7 @@ func TestParseRange(t *testing.T) {
 		{"member;range=x-1", valueRange{Base: "member"}, false},
 		{"member;range=-1-5", valueRange{Base: "member"}, false},
 		{"member;range=7", valueRange{Base: "member"}, false},
+		{"member;range=0-9223372036854775807", valueRange{Base: "member"}, false},
 	}
 	for _, tc := range cases {
 		got, ok := parseRange(tc.in)
@@ -140,7 +141,7 @@ func TestParseRange(t *testing.T) {
 }
 
 func FuzzParseRange(f *testing.F) {
-	for _, s := range []string{"member;range=0-1499", "member;range=1500-*", "a;range=", "x;range=9-", ";;range=1-2", "member;range=99999999999999999999-*"} {
+	for _, s := range []string{"member;range=0-1499", "member;range=1500-*", "a;range=", "x;range=9-", ";;range=1-2", "member;range=99999999999999999999-*", "member;range=0-9223372036854775807"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

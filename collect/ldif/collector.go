@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -31,7 +32,8 @@ func NewCollector(name string, open func() (io.ReadCloser, error), prog *progres
 }
 
 // Collect reads every entry and puts one directory record per entry into
-// sink. A malformed file is an error wrapping snapshot.ErrBadInput; a file
+// sink. The source covers the directory area, and the clients area when the
+// export holds computer objects. A malformed file is an error wrapping snapshot.ErrBadInput; a file
 // that cannot be opened or read, or a cancelled context, gives a source with
 // status error.
 func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.Source, error) {
@@ -39,10 +41,15 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 	src := snapshot.Source{
 		Name:   c.name,
 		Kind:   "ldif",
-		Areas:  []snapshot.Area{snapshot.AreaDirectory, snapshot.AreaClients},
+		Areas:  []snapshot.Area{snapshot.AreaDirectory},
 		Status: snapshot.StatusOK,
 	}
 	finish := func() (snapshot.Source, error) {
+		if src.Status == snapshot.StatusError && !slices.Contains(src.Areas, snapshot.AreaClients) {
+			// A failed export might have held computers: their rules
+			// cannot pass either.
+			src.Areas = append(src.Areas, snapshot.AreaClients)
+		}
 		src.DurationMS = time.Since(start).Milliseconds()
 		c.prog.Done(c.name, src.Objects, 0, src.Status)
 		return src, nil
@@ -79,6 +86,7 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 		return finish()
 	}
 	var rec snapshot.Record
+	var computers int64
 	for {
 		var b *batch
 		var more bool
@@ -93,6 +101,9 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 		for _, o := range b.objs {
 			if src.Objects%checkEvery == 0 && ctx.Err() != nil {
 				return interrupted()
+			}
+			if o.Kind == snapshot.KindComputer {
+				computers++
 			}
 			rec.Dir = o
 			if err := sink.Put(&rec); err != nil {
@@ -114,9 +125,21 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 		return interrupted()
 	}
 	tr := rd.Trailer()
+	if src.Objects == 0 && tr.Failed == "" {
+		// An empty export would otherwise pass every directory rule.
+		return src, &snapshot.InputError{File: c.name, Msg: "no directory entries in the file (an empty or failed export?)"}
+	}
 	if tr.Failed != "" {
 		src.Status = snapshot.StatusError
 		src.Error = fmt.Sprintf("the export is incomplete: ldapsearch reported result %q after %d objects", tr.Failed, src.Objects)
+	}
+	// The export covers the client area (operating systems) only if it
+	// holds computer objects: an export of users alone must not make the
+	// operating-system rules pass.
+	if computers > 0 {
+		src.Areas = append(src.Areas, snapshot.AreaClients)
+	} else if src.Status == snapshot.StatusOK {
+		src.Notes = append(src.Notes, "no computer objects in the export: operating systems not assessed from it")
 	}
 	if tr.Referrals > 0 {
 		src.Notes = append(src.Notes, fmt.Sprintf("%d search reference(s) (referrals) in the export were not followed: objects in other naming contexts or domains are not in this file", tr.Referrals))

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -151,6 +152,8 @@ func TestErrorsNameTheLine(t *testing.T) {
 		{"two dns", "dn: CN=a,DC=x\ndn: CN=b,DC=x\n", "x.ldif:2: second dn: line"},
 		{"latin1", "dn: CN=a,DC=x\nsn: N\xfa\xf1ez\n", "x.ldif:2: value of sn is not valid UTF-8"},
 		{"bad dn base64 utf8", "dn:: /w==\n", "x.ldif:1: dn:: decodes to text that is not UTF-8"},
+		{"empty", "", "x.ldif: no directory entries"},
+		{"comments only", "version: 1\n\n# search result\nsearch: 2\nresult: 0 Success\n", "x.ldif: no directory entries"},
 		{"bare CR", "dn: CN=a,DC=x\robjectClass: user\r\r", "x.ldif:1: carriage return inside a line"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -186,8 +189,21 @@ func TestCancelled(t *testing.T) {
 		return io.NopCloser(strings.NewReader("dn: CN=a,DC=x\n")), nil
 	}, nil)
 	src, err := c.Collect(ctx, snapshot.SinkFunc(func(*snapshot.Record) error { return nil }))
-	if err != nil || src.Status != snapshot.StatusError || src.Error != "interrupted after 0 objects" {
+	if err != nil || src.Status != snapshot.StatusError || src.Error != "interrupted after 0 objects" || !slices.Contains(src.Areas, snapshot.AreaClients) {
 		t.Errorf("got %+v, %v; want status error, interrupted", src, err)
+	}
+}
+
+// TestClientsAreaNeedsComputers checks that an export without computer
+// objects does not claim to cover the operating systems.
+func TestClientsAreaNeedsComputers(t *testing.T) {
+	src, _, err := collect(t, "x.ldif", []byte("dn: CN=a,DC=x\nobjectClass: user\n"))
+	if err != nil || slices.Contains(src.Areas, snapshot.AreaClients) {
+		t.Errorf("users only: areas %v, %v; want no clients area", src.Areas, err)
+	}
+	src, _, err = collect(t, "x.ldif", []byte("dn: CN=pc,DC=x\nobjectClass: computer\noperatingSystem: Windows 11 Pro\n"))
+	if err != nil || !slices.Contains(src.Areas, snapshot.AreaClients) {
+		t.Errorf("with a computer: areas %v, %v; want the clients area", src.Areas, err)
 	}
 }
 
@@ -293,7 +309,7 @@ func TestTruncatedGzipIsBadInput(t *testing.T) {
 func TestReferralsAreNoted(t *testing.T) {
 	text := "dn: CN=a,DC=x\nobjectClass: user\n\n# search reference\nref: ldap://DomainDnsZones.x/DC=DomainDnsZones,DC=x\n\n# search result\nsearch: 2\nresult: 0 Success\n"
 	src, recs, err := collect(t, "x.ldif", []byte(text))
-	if err != nil || len(recs) != 1 || src.Status != snapshot.StatusOK || len(src.Notes) != 1 || !strings.Contains(src.Notes[0], "1 search reference(s)") {
+	if err != nil || len(recs) != 1 || src.Status != snapshot.StatusOK || !strings.Contains(strings.Join(src.Notes, "\n"), "1 search reference(s)") {
 		t.Errorf("got %+v, %d records, %v; want ok with one note about the referral", src, len(recs), err)
 	}
 }
@@ -332,5 +348,25 @@ func TestCancelWhileReadingAPipe(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Collect did not return after the context was cancelled")
+	}
+}
+
+// TestLargeGroup reads a group with 100,000 members in one entry.
+func TestLargeGroup(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("dn: CN=All,DC=x\nobjectClass: group\n")
+	for i := 0; i < 100000; i++ {
+		fmt.Fprintf(&b, "member: CN=User %d,OU=Staff,DC=x\n", i)
+	}
+	_, recs, err := collect(t, "g.ldif", []byte(b.String()))
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("%v, %d records", err, len(recs))
+	}
+	var r snapshot.Record
+	if err := json.Unmarshal(recs[0], &r); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(r.Dir.Attrs["member"]); n != 100000 {
+		t.Errorf("%d members, want 100000", n)
 	}
 }

@@ -22,9 +22,13 @@ import (
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
-// MaxLineBytes bounds one physical line and one entry. A folded value may be
-// long (a group's member list, a certificate), but not this long.
+// MaxLineBytes bounds one line, folded lines joined: one value. A value may
+// be long (a certificate, a photo), but not this long.
 const MaxLineBytes = 64 << 20
+
+// MaxEntryBytes bounds one entry, which is held in memory whole. A group
+// with a million members takes about 70 MB.
+const MaxEntryBytes = 512 << 20
 
 // maxNames bounds the attribute-name intern table.
 const maxNames = 4096
@@ -77,8 +81,8 @@ type span struct {
 
 // NewReader returns a reader of the LDIF text in r. name is used in error
 // messages (normally the file path). The text may be UTF-8 with or without
-// a byte-order mark, UTF-16 with a byte-order mark (ldifde -u), or gzip
-// compressed.
+// a byte-order mark, UTF-16 (ldifde -u writes little-endian with a
+// byte-order mark), with LF or CRLF line endings, and gzip compressed.
 func NewReader(r io.Reader, name string) *Reader {
 	return &Reader{
 		name:  name,
@@ -197,8 +201,11 @@ func (r *Reader) readEntry() error {
 			if len(r.spans) == 0 {
 				return r.errorf(r.line, "continuation line (starting with a space) with no line to continue")
 			}
-			if len(r.buf)+len(b) > MaxLineBytes {
-				return r.errorf(r.line, "entry longer than %d MiB", MaxLineBytes>>20)
+			if last := &r.spans[len(r.spans)-1]; last.end-last.start+len(b) > MaxLineBytes {
+				return r.errorf(last.line, "value longer than %d MiB", MaxLineBytes>>20)
+			}
+			if len(r.buf)+len(b) > MaxEntryBytes {
+				return r.errorf(r.line, "entry longer than %d MiB", MaxEntryBytes>>20)
 			}
 			r.buf = append(r.buf, b[1:]...)
 			r.spans[len(r.spans)-1].end = len(r.buf)
@@ -208,8 +215,8 @@ func (r *Reader) readEntry() error {
 			continue
 		}
 		inComment = false
-		if len(r.buf)+len(b) > MaxLineBytes {
-			return r.errorf(r.line, "entry longer than %d MiB", MaxLineBytes>>20)
+		if len(r.buf)+len(b) > MaxEntryBytes {
+			return r.errorf(r.line, "entry longer than %d MiB", MaxEntryBytes>>20)
 		}
 		start := len(r.buf)
 		r.buf = append(r.buf, b...)

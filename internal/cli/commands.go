@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/preflight-scan/preflight/report"
 	"github.com/preflight-scan/preflight/rules"
@@ -70,7 +71,7 @@ func runRules(args []string, sys IO) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(list)
 	case "table":
-		t := tablewriter.NewWriter(sys.Stdout)
+		t := tablewriter.NewTable(sys.Stdout, tablewriter.WithHeaderAutoFormat(tw.Off))
 		profiles := rules.Profiles()
 		if *profile != "" {
 			profiles = []string{*profile}
@@ -83,9 +84,12 @@ func runRules(args []string, sys IO) error {
 		for _, r := range rs {
 			row := []any{r.ID, r.Severity, r.Category, r.Title}
 			for _, p := range profiles {
-				if pr := r.Profiles[p]; pr == nil {
+				switch pr := r.Profiles[p]; {
+				case pr == nil:
 					row = append(row, "n/a")
-				} else {
+				case *profile == "":
+					row = append(row, "applies")
+				default:
 					row = append(row, pr.Source)
 				}
 			}

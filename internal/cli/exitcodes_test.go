@@ -218,3 +218,25 @@ func TestVersionSchemaRules(t *testing.T) {
 		}
 	}
 }
+
+// TestOfflineScanSaysWhatWasNotAssessed scans an export with --offline: no
+// DNS traffic at all (the loopback guard of TestMain would refuse the
+// system resolver), and the report says DNS was not assessed.
+func TestOfflineScanSaysWhatWasNotAssessed(t *testing.T) {
+	out := t.TempDir()
+	code, _, stderr := runCLI(t, nil, "scan", "--ldif", "../../testdata/sample/directory.ldif", "--offline", "--quiet", "--out", out, "--format", "json")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	rep, err := report.ReadFile(filepath.Join(out, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(rep.Summary.Coverage.NotAssessed, ","), "dns") ||
+		!strings.Contains(strings.Join(rep.Summary.VerdictReasons, ";"), "not assessed") {
+		t.Errorf("coverage %+v reasons %v", rep.Summary.Coverage, rep.Summary.VerdictReasons)
+	}
+	if code, _, _ := runCLI(t, nil, "scan", "--ldif", "../../testdata/sample/directory.ldif", "--offline", "--domain", "example.com"); code != ExitUsage {
+		t.Errorf("--offline with --domain: exit %d, want 2", code)
+	}
+}

@@ -262,5 +262,5 @@ func newScanID() string {
 }
 
 func (o *networkOptions) any() bool {
-	return len(o.Domains) > 0 || len(o.EgressIPs) > 0 || o.FirewallAllowlist != "" || o.Endpoints != "" || len(o.Probes) > 0
+	return len(o.Domains) > 0 || len(o.EgressIPs) > 0 || o.FirewallAllowlist != "" || o.Endpoints != "" || len(o.Probes) > 0 || o.ProbeDefaults
 }

@@ -189,3 +189,20 @@ func TestLDIFScaleByRule(t *testing.T) {
 		runtime.KeepAlive(run)
 	}
 }
+
+func TestLDIFCommaList(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.ldif"), filepath.Join(dir, "b.ldif")
+	os.WriteFile(a, []byte("dn: CN=a,DC=x\nobjectClass: user\n"), 0o644)
+	os.WriteFile(b, []byte("dn: CN=b,DC=x\nobjectClass: user\n"), 0o644)
+	var o directoryOptions
+	o.LDIF = listFlag{a + "," + b}
+	cs, err := ldifCollectors(&o, &runEnv{})
+	if err != nil || len(cs) != 2 {
+		t.Fatalf("got %d collectors, %v; want 2", len(cs), err)
+	}
+	o.LDIF = listFlag{a + "," + filepath.Join(dir, "missing.ldif")}
+	if _, err := ldifCollectors(&o, &runEnv{}); err == nil || !strings.Contains(err.Error(), "missing.ldif: no such file") {
+		t.Errorf("err = %v, want the missing file named", err)
+	}
+}

@@ -30,12 +30,14 @@ type networkOptions struct {
 	Endpoints         string
 	Probes            listFlag
 	ProbeDefaults     bool
-	DNSTimeout        time.Duration
-	DNSRetries        int
-	DNSConcurrency    int
-	DNSDeadline       time.Duration
-	ProbeTimeout      time.Duration
-	DNSAuthoritative  bool
+	// Offline skips every DNS, blocklist and network source.
+	Offline          bool
+	DNSTimeout       time.Duration
+	DNSRetries       int
+	DNSConcurrency   int
+	DNSDeadline      time.Duration
+	ProbeTimeout     time.Duration
+	DNSAuthoritative bool
 	// resolvConf is the resolver configuration read when --resolver is
 	// not given (tests point it elsewhere).
 	resolvConf string
@@ -64,6 +66,7 @@ func (o *networkOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.FirewallAllowlist, "firewall-allowlist", "", "`FILE` of the CIDRs the firewall / proxy allows, one a line, # comments (rule NET-002)")
 	fs.StringVar(&o.Endpoints, "endpoints", "", "Microsoft 365 endpoint web service JSON `FILE` (endpoints.office.com/endpoints/worldwide): required sets are probed (NET-001) and their ranges checked (NET-002)")
 	fs.Var(&o.Probes, "probe", "extra `HOST:PORT` to probe (repeatable; prefix tls:// or starttls:// to choose the TLS mode, tcp:// for none; by default 587 is STARTTLS, 443/465/993/995 TLS)")
+	fs.BoolVar(&o.Offline, "offline", false, "no DNS, blocklist or network checks (they are reported as not assessed); for exports analysed away from the customer's network")
 	fs.BoolVar(&o.ProbeDefaults, "probe-defaults", false, "also probe the built-in core endpoints of rule NET-001 (outlook.office365.com:443, smtp.office365.com:587, ...) and port 25 of each domain's Exchange Online MX host")
 	fs.DurationVar(&o.DNSTimeout, "dns-timeout", 2*time.Second, "timeout of one DNS try against one resolver")
 	fs.IntVar(&o.DNSRetries, "dns-retries", 1, "times the resolver list is tried again after a failed lookup")
@@ -91,6 +94,12 @@ func split(l listFlag) []string {
 // run last, after the directory has been read, so that domains and user
 // counts can be taken from tally. An error is a usage error.
 func networkCollectors(o *networkOptions, env *runEnv, tally *snapshot.Tally) ([]snapshot.Collector, error) {
+	if o.Offline {
+		if o.any() {
+			return nil, usagef("--offline cannot be combined with --domain, --egress-ip, --firewall-allowlist, --endpoints, --probe or --probe-defaults")
+		}
+		return nil, nil
+	}
 	if o.DNSTimeout <= 0 || o.DNSConcurrency <= 0 || o.DNSRetries < 0 || o.DNSDeadline <= 0 || o.ProbeTimeout <= 0 {
 		return nil, usagef("--dns-timeout, --dns-concurrency, --dns-deadline and --probe-timeout must be positive, --dns-retries not negative")
 	}
