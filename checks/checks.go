@@ -28,7 +28,23 @@ type Env struct {
 	Phase string
 	// BandwidthMbps is the migration bandwidth; zero when not given.
 	BandwidthMbps float64
+	// NoMailboxSource is set when the scan is known to have no mailbox
+	// source (a live scan without mailbox exports): checks then need not
+	// index directory users to name mailbox owners.
+	NoMailboxSource bool
+	// Shared holds state the checks of one evaluation share (one owner
+	// index for every mailbox rule). The engine sets a new one for each
+	// run; nil gives each check its own.
+	Shared *Shared
 }
+
+// Shared is state shared by the checks of one evaluation.
+type Shared struct {
+	owners *ownerFeed
+}
+
+// NewShared returns empty shared state for one evaluation.
+func NewShared() *Shared { return &Shared{} }
 
 // Cutover returns the cutover date, or Now when none was given.
 func (e Env) Cutover() time.Time {

@@ -70,7 +70,7 @@ func newFolderItems(p Params, env Env) (Check, error) {
 	for k, v := range prm.MaxItemsByType {
 		byType[strings.ToLower(strings.ReplaceAll(k, " ", ""))] = v
 	}
-	ix := newOwners()
+	ix := env.ownerIndex()
 	var seen notSeen
 	return Funcs{ObserveFunc: func(r *snapshot.Record, out *Output) {
 		ix.observe(r)
@@ -168,7 +168,7 @@ func newQuota(p Params, env Env) (Check, error) {
 		return nil, fmt.Errorf("params: quota_gb must be positive")
 	}
 	limit := int64(quota * float64(gib))
-	ix := newOwners()
+	ix := env.ownerIndex()
 	return Funcs{ObserveFunc: func(r *snapshot.Record, out *Output) {
 		ix.observe(r)
 		m := r.Mailbox
@@ -265,7 +265,7 @@ func newMigrationLicences(p Params, env Env) (Check, error) {
 		return nil, fmt.Errorf("params: gb_per_licence must be positive")
 	}
 	per := int64(prm.GBPerLicence * float64(gib))
-	ix := newOwners()
+	ix := env.ownerIndex()
 	var mailboxes, total, licences, multi int64
 	return Funcs{
 		ObserveFunc: func(r *snapshot.Record, out *Output) {
@@ -323,7 +323,7 @@ func newFolderLimits(p Params, env Env) (Check, error) {
 	if err := p.Decode(&prm); err != nil {
 		return nil, err
 	}
-	ix := newOwners()
+	ix := env.ownerIndex()
 	var seen notSeen
 	return Funcs{ObserveFunc: func(r *snapshot.Record, out *Output) {
 		ix.observe(r)
@@ -374,7 +374,7 @@ func newLargeItems(p Params, env Env) (Check, error) {
 		return nil, fmt.Errorf("params: max_item_mb must be positive")
 	}
 	limit := int64(prm.MaxItemMB * float64(mib))
-	ix := newOwners()
+	ix := env.ownerIndex()
 	var seen, known int64
 	return Funcs{
 		ObserveFunc: func(r *snapshot.Record, out *Output) {

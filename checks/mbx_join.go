@@ -32,6 +32,38 @@ const ambiguous = int32(-1)
 
 func newOwners() *owners { return &owners{keys: map[uint64]int32{}} }
 
+// ownerFeed hands one owner index to several checks. Every consumer calls
+// observe once for every record, in the engine's order; the index takes
+// each record on the first of those calls only, so k mailbox rules cost one
+// index, not k.
+type ownerFeed struct {
+	*owners
+	consumers, calls int
+	noMailbox        bool
+}
+
+func (f *ownerFeed) observe(r *snapshot.Record) {
+	first := f.calls%f.consumers == 0
+	f.calls++
+	if !first || (f.noMailbox && r.Dir != nil) {
+		return
+	}
+	f.owners.observe(r)
+}
+
+// ownerIndex returns the evaluation's owner index and counts the caller
+// as one of its consumers.
+func (e Env) ownerIndex() *ownerFeed {
+	if e.Shared == nil {
+		return &ownerFeed{owners: newOwners(), consumers: 1, noMailbox: e.NoMailboxSource}
+	}
+	if e.Shared.owners == nil {
+		e.Shared.owners = &ownerFeed{owners: newOwners(), noMailbox: e.NoMailboxSource}
+	}
+	e.Shared.owners.consumers++
+	return e.Shared.owners
+}
+
 func joinKey(s string) (uint64, bool) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	if s == "" {

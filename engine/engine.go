@@ -63,6 +63,8 @@ func New(opts Options) (*Run, error) {
 		only[id] = true
 	}
 	run := &Run{opts: opts, tally: snapshot.NewTally()}
+	env := opts.Env
+	env.Shared = checks.NewShared()
 	for _, r := range opts.Rules {
 		if len(only) > 0 && !only[r.ID] {
 			continue
@@ -83,7 +85,7 @@ func New(opts Options) (*Run, error) {
 				}
 				b.params[k] = v
 			}
-			c, err := factory(b.params, opts.Env)
+			c, err := factory(b.params, env)
 			if err != nil {
 				return nil, fmt.Errorf("engine: rule %s: %w", r.ID, err)
 			}

@@ -62,6 +62,17 @@ func DirectoryAttributes() []string {
 	return append([]string(nil), directoryAttributes...)
 }
 
+// keptAttributes maps the lower-case names of directoryAttributes to
+// themselves. It is built once and only read.
+var keptAttributes = func() map[string]string {
+	m := make(map[string]string, len(directoryAttributes))
+	for _, a := range directoryAttributes {
+		l := strings.ToLower(a)
+		m[l] = l
+	}
+	return m
+}()
+
 // KeepAttribute reports whether an attribute (any case, with or without a
 // ";range=" or other option) is one the snapshot keeps, and returns its
 // lower-case base name.
@@ -70,13 +81,15 @@ func KeepAttribute(name string) (string, bool) {
 	if i := strings.IndexByte(base, ';'); i >= 0 {
 		base = base[:i]
 	}
-	base = strings.ToLower(base)
-	for _, a := range directoryAttributes {
-		if strings.EqualFold(a, base) {
-			return base, true
-		}
+	if l, ok := keptAttributes[base]; ok {
+		return l, true
 	}
-	return base, false
+	lower := strings.ToLower(base)
+	l, ok := keptAttributes[lower]
+	if !ok {
+		return lower, false
+	}
+	return l, true
 }
 
 // NewDirObject builds a directory object from raw attribute values keyed by
@@ -90,6 +103,9 @@ func NewDirObject(dn string, raw map[string][][]byte) *DirObject {
 			continue
 		}
 		out := o.Attrs[base]
+		if out == nil {
+			out = make([]string, 0, len(vals))
+		}
 		for _, v := range vals {
 			out = append(out, normalizeValue(base, v))
 		}
@@ -166,30 +182,29 @@ func KindOf(classes []string) ObjectKind {
 // DomainOfDN returns the DNS domain name formed by the DC= components of a
 // DN, lower-case; "" if there are none.
 func DomainOfDN(dn string) string {
-	var labels []string
-	for _, rdn := range splitDN(dn) {
-		k, v, ok := strings.Cut(rdn, "=")
-		if ok && strings.EqualFold(strings.TrimSpace(k), "dc") {
-			labels = append(labels, strings.ToLower(strings.TrimSpace(v)))
-		}
-	}
-	return strings.Join(labels, ".")
-}
-
-// splitDN splits a DN into RDNs on unescaped commas.
-func splitDN(dn string) []string {
-	var out []string
+	var b strings.Builder
 	start := 0
-	for i := 0; i < len(dn); i++ {
-		switch dn[i] {
-		case '\\':
+	for i := 0; i <= len(dn); i++ {
+		if i < len(dn) && dn[i] == '\\' {
 			i++
-		case ',':
-			out = append(out, dn[start:i])
-			start = i + 1
+			continue
+		}
+		if i < len(dn) && dn[i] != ',' {
+			continue
+		}
+		rdn := strings.TrimSpace(dn[start:i])
+		start = i + 1
+		if len(rdn) > 3 && (rdn[0] == 'd' || rdn[0] == 'D') && (rdn[1] == 'c' || rdn[1] == 'C') {
+			k, v, ok := strings.Cut(rdn, "=")
+			if ok && strings.EqualFold(strings.TrimSpace(k), "dc") {
+				if b.Len() > 0 {
+					b.WriteByte('.')
+				}
+				b.WriteString(strings.ToLower(strings.TrimSpace(v)))
+			}
 		}
 	}
-	return append(out, dn[start:])
+	return b.String()
 }
 
 // First returns the first value of an attribute (lower-case name), or "".

@@ -99,3 +99,16 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+func TestDomainOfDN(t *testing.T) {
+	for dn, want := range map[string]string{
+		`CN=Smith\, DC=fake,OU=x,DC=Corp,DC=Example,DC=com`: "corp.example.com",
+		`CN=a,OU=b`:                           "",
+		`DC=child, DC=corp,dc=example,DC=com`: "child.corp.example.com",
+		``:                                    "",
+	} {
+		if got := DomainOfDN(dn); got != want {
+			t.Errorf("DomainOfDN(%q) = %q, want %q", dn, got, want)
+		}
+	}
+}

@@ -101,6 +101,9 @@ func runScan(ctx context.Context, args []string, sys IO, evaluate bool) error {
 		return fmt.Errorf("load rules: %w", err)
 	}
 	cenv := checks.Env{Profile: o.Profile, Now: now, Phase: o.Phase, BandwidthMbps: o.BandwidthMbps}
+	// A live scan knows its sources up front; a snapshot may hold anything.
+	m := &o.mailboxOptions
+	cenv.NoMailboxSource = !evaluate && !o.Sample && m.MailboxStats == "" && m.FolderStats == "" && m.MailboxUsage == "" && m.IMAPURL == ""
 	if o.CutoverDate != "" {
 		cenv.CutoverDate, _ = time.Parse("2006-01-02", o.CutoverDate)
 	}
