@@ -167,7 +167,8 @@ func TestLDIFScaleByRule(t *testing.T) {
 		runtime.ReadMemStats(&ms)
 		return ms.HeapAlloc
 	}
-	env := checks.Env{Profile: rules.DefaultProfile, Now: time.Now()}
+	// As in an LDIF-only scan: no mailbox source.
+	env := checks.Env{Profile: rules.DefaultProfile, Now: time.Now(), NoMailboxSource: true}
 	t.Logf("%d objects; per rule: CPU for the stream, heap held at its end, per object", len(objs))
 	for _, r := range rs {
 		run, err := engine.New(engine.Options{Rules: rs, Registry: checks.Default(), Env: env, Only: []string{r.ID}})
