@@ -7,7 +7,6 @@
 package config
 
 import (
-	"bytes"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -23,6 +22,7 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
+	"github.com/preflight-scan/preflight/internal/schemas"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -266,18 +266,7 @@ func compile(flags Flags) (*jsonschema.Schema, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
-	if err != nil {
-		return nil, fmt.Errorf("config: schema: %w", err)
-	}
-	comp := jsonschema.NewCompiler()
-	comp.DefaultDraft(jsonschema.Draft2020)
-	comp.AssertFormat()
-	const url = "mem://config.schema.json"
-	if err := comp.AddResource(url, doc); err != nil {
-		return nil, fmt.Errorf("config: schema: %w", err)
-	}
-	sch, err := comp.Compile(url)
+	sch, err := schemas.Compile("config.schema.json", b)
 	if err != nil {
 		return nil, fmt.Errorf("config: schema: %w", err)
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/preflight-scan/preflight/internal/schemas"
 )
 
 //go:embed schema.json
@@ -31,18 +33,7 @@ func Validate(doc []byte) error {
 }
 
 func compile() (*jsonschema.Schema, error) {
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schemaJSON))
-	if err != nil {
-		return nil, fmt.Errorf("report: schema: %w", err)
-	}
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft2020)
-	c.AssertFormat()
-	const url = "mem://report.schema.json"
-	if err := c.AddResource(url, doc); err != nil {
-		return nil, fmt.Errorf("report: schema: %w", err)
-	}
-	sch, err := c.Compile(url)
+	sch, err := schemas.Compile("report.schema.json", schemaJSON)
 	if err != nil {
 		return nil, fmt.Errorf("report: schema: %w", err)
 	}

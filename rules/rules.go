@@ -15,6 +15,8 @@ import (
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/preflight-scan/preflight/internal/schemas"
 )
 
 //go:embed *.json
@@ -177,17 +179,7 @@ func parse(sch *jsonschema.Schema, name string, b []byte) ([]*Rule, error) {
 }
 
 func compileSchema() (*jsonschema.Schema, error) {
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(Schema()))
-	if err != nil {
-		return nil, fmt.Errorf("rules: schema: %w", err)
-	}
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft2020)
-	const url = "mem://rule.schema.json"
-	if err := c.AddResource(url, doc); err != nil {
-		return nil, fmt.Errorf("rules: schema: %w", err)
-	}
-	sch, err := c.Compile(url)
+	sch, err := schemas.Compile("rule.schema.json", Schema())
 	if err != nil {
 		return nil, fmt.Errorf("rules: schema: %w", err)
 	}
