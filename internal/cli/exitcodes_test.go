@@ -240,3 +240,40 @@ func TestOfflineScanSaysWhatWasNotAssessed(t *testing.T) {
 		t.Errorf("--offline with --domain: exit %d, want 2", code)
 	}
 }
+
+// TestPlanSetsTheQuota: the sample's 57 GB mailbox is over the 50 GB quota
+// of Exchange Online Plan 1 and within Plan 2's 100 GB.
+func TestPlanSetsTheQuota(t *testing.T) {
+	status := func(plan string) string {
+		out := t.TempDir()
+		args := []string{"scan", "--sample", "--quiet", "--out", out, "--format", "json"}
+		if plan != "" {
+			args = append(args, "--plan", plan)
+		}
+		if code, _, stderr := runCLI(t, nil, args...); code != ExitOK {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		rep, err := report.ReadFile(filepath.Join(out, "report.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range rep.Checks {
+			if c.RuleID == "MBX-002" {
+				return c.Status
+			}
+		}
+		return "missing"
+	}
+	if got := status(""); got != "fail" {
+		t.Errorf("default plan: MBX-002 %s, want fail", got)
+	}
+	if got := status("plan2"); got != "pass" {
+		t.Errorf("plan2: MBX-002 %s, want pass", got)
+	}
+	if code, _, _ := runCLI(t, nil, "scan", "--sample", "--plan", "gold", "--out", t.TempDir()); code != ExitUsage {
+		t.Errorf("unknown plan: exit %d, want 2", code)
+	}
+	if code, _, _ := runCLI(t, nil, "scan", "--sample", "--profile", "bpos-2010", "--plan", "plan2", "--out", t.TempDir()); code != ExitUsage {
+		t.Errorf("--plan under bpos-2010: exit %d, want 2", code)
+	}
+}

@@ -32,6 +32,7 @@ type outputOptions struct {
 	Lenient       bool
 	Timeout       time.Duration
 	Sample        bool
+	Plan          string
 }
 
 func (o *outputOptions) register(fs *flag.FlagSet, evaluate bool) {
@@ -43,6 +44,7 @@ func (o *outputOptions) register(fs *flag.FlagSet, evaluate bool) {
 	fs.Var(&o.Formats, "format", "outputs, comma-separated: json, table, pdf, csv, jsonl (default json,table)")
 	fs.StringVar(&o.FailOn, "fail-on", "none", "exit 1 when a finding is at or above this severity: critical, high, medium, low, info, none")
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress on stderr")
+	fs.StringVar(&o.Plan, "plan", "", "Exchange Online plan the mailboxes move to, for the quota rule MBX-002 (plan1, plan2, business, e1, e3, e5, f3, kiosk; exchange-online profile)")
 	fs.DurationVar(&o.Timeout, "timeout", 2*time.Minute, "per-operation network timeout")
 	if !evaluate {
 		fs.StringVar(&o.SaveSnapshot, "save-snapshot", "", "also save the collected data to `FILE` (gzip) for preflight evaluate")
@@ -107,7 +109,20 @@ func runScan(ctx context.Context, args []string, sys IO, evaluate bool) error {
 	if o.CutoverDate != "" {
 		cenv.CutoverDate, _ = time.Parse("2006-01-02", o.CutoverDate)
 	}
-	run, err := engine.New(engine.Options{Rules: rs, Registry: checks.Default(), Env: cenv, Overrides: cfg.Overrides})
+	overrides := cfg.Overrides
+	if o.Plan != "" {
+		if o.Profile != "exchange-online" {
+			return usagef("--plan applies to the exchange-online profile only (the %s quota does not depend on a plan)", o.Profile)
+		}
+		if overrides == nil {
+			overrides = map[string]map[string]any{}
+		}
+		if overrides["MBX-002"] == nil {
+			overrides["MBX-002"] = map[string]any{}
+		}
+		overrides["MBX-002"]["plan"] = strings.ToLower(o.Plan)
+	}
+	run, err := engine.New(engine.Options{Rules: rs, Registry: checks.Default(), Env: cenv, Overrides: overrides})
 	if err != nil {
 		return &usageError{msg: err.Error()}
 	}
