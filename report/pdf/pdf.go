@@ -597,9 +597,7 @@ func (w *writer) table(cols []column, rows [][]string, size float64, colour func
 		text string
 		sub  bool
 	}
-	w.need(3 * (lh + 2*pad))
-	drawHeader()
-	for i, row := range rows {
+	layout := func(row []string) ([][]line, float64) {
 		cells := make([][]line, len(cols))
 		h := 0.0
 		for j, c := range cols {
@@ -632,6 +630,18 @@ func (w *writer) table(cols []column, rows [][]string, size float64, colour func
 				h = ch
 			}
 		}
+		return cells, h
+	}
+	// Keep the header with the first row: never leave a header alone at
+	// the foot of a page.
+	first := lh
+	if len(rows) > 0 {
+		_, first = layout(rows[0])
+	}
+	w.need((lh + 2*pad) + first + 2*pad)
+	drawHeader()
+	for i, row := range rows {
+		cells, h := layout(row)
 		h += 2 * pad
 		if p.GetY()+h > pageH-bottom {
 			p.AddPage()
