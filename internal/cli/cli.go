@@ -44,6 +44,11 @@ type runEnv struct {
 	lenient  bool
 	timeout  time.Duration
 	now      time.Time
+	// profile and overrides are the scan's rule profile and the
+	// configuration's parameter overrides, for collectors that take
+	// their tables from rules.
+	profile   string
+	overrides map[string]map[string]any
 }
 
 // usageError is an error that exits 2.

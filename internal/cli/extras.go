@@ -244,7 +244,7 @@ func matchesObject(f *report.Finding, obj string) bool {
 }
 
 // postProcess applies suppressions, the baseline and history to a report
-// before it is rendered, and saves it into the history.
+// before it is rendered.
 func postProcess(o *scanOptions, cfg *configData, env *runEnv, rep *report.Report) error {
 	if cfg.file != nil && len(cfg.file.Suppressions) > 0 {
 		for _, w := range applySuppressions(cfg.file, env.now.UTC().Format("2006-01-02"), rep) {
@@ -265,11 +265,18 @@ func postProcess(o *scanOptions, cfg *configData, env *runEnv, rep *report.Repor
 	}
 	if cfg.store != nil {
 		rep.History = history.Points(cfg.entries)
-		if _, err := cfg.store.Save(rep); err != nil {
-			return err
-		}
 	}
 	return nil
+}
+
+// saveHistory keeps the report in --history once its outputs are written,
+// so that the history never holds a run whose outputs failed.
+func saveHistory(cfg *configData, rep *report.Report) error {
+	if cfg.store == nil {
+		return nil
+	}
+	_, err := cfg.store.Save(rep)
+	return err
 }
 
 // extraExit returns the exit code --fail-on-new asks for, or ExitOK.

@@ -122,6 +122,7 @@ func runScan(ctx context.Context, args []string, sys IO, evaluate bool) error {
 		}
 		overrides["MBX-002"]["plan"] = strings.ToLower(o.Plan)
 	}
+	env.profile, env.overrides = o.Profile, overrides
 	run, err := engine.New(engine.Options{Rules: rs, Registry: checks.Default(), Env: cenv, Overrides: overrides})
 	if err != nil {
 		return &usageError{msg: err.Error()}
@@ -200,6 +201,9 @@ func runScan(ctx context.Context, args []string, sys IO, evaluate bool) error {
 		}
 	}
 	if err := writeOutputs(rep, formats, o.Out, sys); err != nil {
+		return err
+	}
+	if err := saveHistory(cfg, rep); err != nil {
 		return err
 	}
 	return verdictExit(&o, rep)

@@ -129,7 +129,7 @@ func networkCollectors(o *networkOptions, env *runEnv, tally *snapshot.Tally) ([
 		egress = append(egress, a.Unmap())
 	}
 
-	params, err := defaultParams("BL-001", "BL-002", "NET-001")
+	params, err := collectorParams(env, "BL-001", "BL-002", "NET-001")
 	if err != nil {
 		return nil, err
 	}
@@ -306,6 +306,14 @@ func (o *networkOptions) netprobe(env *runEnv, net001 checks.Params, domains []d
 // defaultParams returns the parameters of rules under the default profile
 // (the zone tables and core endpoint list are the same in every profile).
 func defaultParams(ids ...string) (map[string]checks.Params, error) {
+	return collectorParams(&runEnv{}, ids...)
+}
+
+// collectorParams returns the parameters the collectors take from rules
+// (zone tables, the core endpoint list): those of the scan's profile, or
+// of the default profile where the scan's does not define the rule, with
+// the configuration file's overrides applied.
+func collectorParams(env *runEnv, ids ...string) (map[string]checks.Params, error) {
 	rs, err := rules.Load()
 	if err != nil {
 		return nil, fmt.Errorf("load rules: %w", err)
@@ -313,9 +321,24 @@ func defaultParams(ids ...string) (map[string]checks.Params, error) {
 	out := map[string]checks.Params{}
 	for _, r := range rs {
 		for _, id := range ids {
-			if r.ID == id && r.Profiles[rules.DefaultProfile] != nil {
-				out[id] = r.Profiles[rules.DefaultProfile].Params
+			if r.ID != id {
+				continue
 			}
+			prof := r.Profiles[env.profile]
+			if prof == nil {
+				prof = r.Profiles[rules.DefaultProfile]
+			}
+			if prof == nil {
+				continue
+			}
+			p := checks.Params{}
+			for k, v := range prof.Params {
+				p[k] = v
+			}
+			for k, v := range env.overrides[id] {
+				p[k] = v
+			}
+			out[id] = p
 		}
 	}
 	for _, id := range ids {
