@@ -16,7 +16,6 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/binary"
 	"flag"
 	"fmt"
@@ -27,6 +26,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/preflight-scan/preflight/collect/ldif/ldifgen"
 )
 
 func main() {
@@ -193,35 +194,7 @@ type writer struct {
 }
 
 func (w *writer) line(name, value string) {
-	var l string
-	if safe(value) {
-		l = name + ": " + value
-	} else {
-		l = name + ":: " + base64.StdEncoding.EncodeToString([]byte(value))
-	}
-	const width = 76
-	w.w.WriteString(l[:min(len(l), width)])
-	w.w.WriteByte('\n')
-	for l = l[min(len(l), width):]; l != ""; {
-		n := min(len(l), width-1)
-		w.w.WriteString(" " + l[:n] + "\n")
-		l = l[n:]
-	}
-}
-
-func safe(s string) bool {
-	if s == "" {
-		return true
-	}
-	if s[0] == ' ' || s[0] == ':' || s[0] == '<' || s[len(s)-1] == ' ' {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x20 || s[i] > 0x7e {
-			return false
-		}
-	}
-	return true
+	w.w.Write(ldifgen.AppendAttr(nil, name, []byte(value), false))
 }
 
 func (w *writer) entry(e *entry) {

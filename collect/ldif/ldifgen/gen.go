@@ -101,54 +101,63 @@ func Write(w io.Writer, o Options) error {
 	return g.w.Flush()
 }
 
-// attr writes one attribute line, base64 encoding values that are not
-// safe ASCII and folding at the ldapsearch width.
+// attr writes one attribute line.
 func (g *gen) attr(name, value string) {
-	g.line = append(g.line[:0], name...)
-	if safe(value) {
-		g.line = append(g.line, ": "...)
-		g.line = append(g.line, value...)
-	} else {
-		g.line = append(g.line, ":: "...)
-		g.line = base64.StdEncoding.AppendEncode(g.line, []byte(value))
-	}
-	g.fold()
+	g.line = AppendAttr(g.line[:0], name, []byte(value), false)
+	g.w.Write(g.line)
 }
 
+// attrBytes writes one binary attribute, always base64.
 func (g *gen) attrBytes(name string, v []byte) {
-	g.line = append(g.line[:0], name...)
-	g.line = append(g.line, ":: "...)
-	g.line = base64.StdEncoding.AppendEncode(g.line, v)
-	g.fold()
+	g.line = AppendAttr(g.line[:0], name, v, true)
+	g.w.Write(g.line)
 }
 
-func (g *gen) fold() {
-	l := g.line
-	if len(l) <= lineWidth {
-		g.w.Write(l)
-		g.w.WriteByte('\n')
-		return
+// AppendAttr appends one attribute line in ldapsearch's layout to dst: the
+// value as is when it is safe ASCII, else base64 ("name:: ..."), and the
+// line folded at 76 columns, continuation lines starting with a space.
+// binary forces base64.
+func AppendAttr(dst []byte, name string, value []byte, binary bool) []byte {
+	col := 0
+	put := func(s []byte) {
+		for len(s) > 0 {
+			if col == lineWidth {
+				dst = append(dst, '\n', ' ')
+				col = 1
+			}
+			n := min(len(s), lineWidth-col)
+			dst = append(dst, s[:n]...)
+			col += n
+			s = s[n:]
+		}
 	}
-	g.w.Write(l[:lineWidth])
-	g.w.WriteByte('\n')
-	for l = l[lineWidth:]; len(l) > 0; {
-		n := min(len(l), lineWidth-1)
-		g.w.WriteByte(' ')
-		g.w.Write(l[:n])
-		g.w.WriteByte('\n')
-		l = l[n:]
+	put([]byte(name))
+	if !binary && safe(value) {
+		put([]byte(": "))
+		put(value)
+	} else {
+		put([]byte(":: "))
+		var buf [76]byte
+		for len(value) > 0 {
+			n := min(len(value), 57)
+			k := base64.StdEncoding.EncodedLen(n)
+			base64.StdEncoding.Encode(buf[:k], value[:n])
+			put(buf[:k])
+			value = value[n:]
+		}
 	}
+	return append(dst, '\n')
 }
 
-func safe(s string) bool {
-	if s == "" {
+func safe(s []byte) bool {
+	if len(s) == 0 {
 		return true
 	}
 	if s[0] == ' ' || s[0] == ':' || s[0] == '<' || s[len(s)-1] == ' ' {
 		return false
 	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x20 || s[i] > 0x7e {
+	for _, c := range s {
+		if c < 0x20 || c > 0x7e {
 			return false
 		}
 	}
