@@ -379,39 +379,33 @@ func newLargeItems(p Params, env Env) (Check, error) {
 	return Funcs{
 		ObserveFunc: func(r *snapshot.Record, out *Output) {
 			ix.observe(r)
-			var fd Finding
 			var largest int64
-			var who string
 			switch {
 			case r.Folder != nil:
-				seen++
-				if r.Folder.LargestItemBytes == 0 {
-					return
-				}
-				known++
 				largest = r.Folder.LargestItemBytes
-				if largest <= limit {
-					return
-				}
-				var own owner
+			case r.Mailbox != nil:
+				largest = r.Mailbox.LargestItemBytes
+			default:
+				return
+			}
+			seen++
+			if largest == 0 {
+				return
+			}
+			known++
+			if largest <= limit {
+				return
+			}
+			var fd Finding
+			var own owner
+			var who string
+			if r.Folder != nil {
 				fd, own = ix.forFolder(r.Folder)
 				who = own.label + ": folder " + r.Folder.Path
 				fd.Key = strings.ToLower(r.Folder.Path)
-			case r.Mailbox != nil:
-				seen++
-				if r.Mailbox.LargestItemBytes == 0 {
-					return
-				}
-				known++
-				largest = r.Mailbox.LargestItemBytes
-				if largest <= limit {
-					return
-				}
-				var own owner
+			} else {
 				fd, own = ix.forMailbox(r.Mailbox)
 				who = "mailbox of " + own.label
-			default:
-				return
 			}
 			fd.Evidence["observed"] = largest
 			fd.Evidence["observed_text"] = mbOf(largest)
