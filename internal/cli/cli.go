@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/preflight-scan/preflight/progress"
+	"github.com/preflight-scan/preflight/rules"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -49,6 +50,8 @@ type runEnv struct {
 	// their tables from rules.
 	profile   string
 	overrides map[string]map[string]any
+	// rules is the rule catalogue, loaded once per run.
+	rules []*rules.Rule
 }
 
 // usageError is an error that exits 2.

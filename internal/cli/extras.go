@@ -106,7 +106,7 @@ func applyConfig(fs *flag.FlagSet, o *scanOptions, env *runEnv) (*configData, er
 		if len(cfg.Rules) > 0 {
 			cd.Overrides = cfg.Rules
 		}
-		if err := checkRuleRefs(cfg, o.Profile); err != nil {
+		if err := checkRuleRefs(cfg, o.Profile, env.rules); err != nil {
 			return nil, err
 		}
 	}
@@ -145,11 +145,7 @@ func applyConfig(fs *flag.FlagSet, o *scanOptions, env *runEnv) (*configData, er
 
 // checkRuleRefs reports overrides and suppressions naming unknown rules
 // or parameters, with their line in the file.
-func checkRuleRefs(cfg *config.Config, profile string) error {
-	rs, err := rules.Load()
-	if err != nil {
-		return fmt.Errorf("load rules: %w", err)
-	}
+func checkRuleRefs(cfg *config.Config, profile string, rs []*rules.Rule) error {
 	byID := map[string]*rules.Rule{}
 	for _, r := range rs {
 		byID[r.ID] = r

@@ -81,7 +81,11 @@ func runScan(ctx context.Context, args []string, sys IO, evaluate bool) error {
 		return err
 	}
 	now := sys.Now()
-	env := &runEnv{io: sys, now: now}
+	rs, err := rules.Load()
+	if err != nil {
+		return fmt.Errorf("load rules: %w", err)
+	}
+	env := &runEnv{io: sys, now: now, rules: rs}
 	cfg, err := applyConfig(fs, &o, env)
 	if err != nil {
 		return err
@@ -98,10 +102,6 @@ func runScan(ctx context.Context, args []string, sys IO, evaluate bool) error {
 		return err
 	}
 
-	rs, err := rules.Load()
-	if err != nil {
-		return fmt.Errorf("load rules: %w", err)
-	}
 	cenv := checks.Env{Profile: o.Profile, Now: now, Phase: o.Phase, BandwidthMbps: o.BandwidthMbps}
 	// A live scan knows its sources up front; a snapshot may hold anything.
 	m := &o.mailboxOptions

@@ -312,11 +312,15 @@ func defaultParams(ids ...string) (map[string]checks.Params, error) {
 // collectorParams returns the parameters the collectors take from rules
 // (zone tables, the core endpoint list): those of the scan's profile, or
 // of the default profile where the scan's does not define the rule, with
-// the configuration file's overrides applied.
+// the configuration file's overrides applied. It uses the run's rules,
+// loading them only when the run has none.
 func collectorParams(env *runEnv, ids ...string) (map[string]checks.Params, error) {
-	rs, err := rules.Load()
-	if err != nil {
-		return nil, fmt.Errorf("load rules: %w", err)
+	rs := env.rules
+	if rs == nil {
+		var err error
+		if rs, err = rules.Load(); err != nil {
+			return nil, fmt.Errorf("load rules: %w", err)
+		}
 	}
 	out := map[string]checks.Params{}
 	for _, r := range rs {
