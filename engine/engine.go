@@ -110,6 +110,10 @@ func (r *Run) Put(rec *snapshot.Record) error {
 	return nil
 }
 
+// Tally returns the inventory counted so far: the users, mail domains and
+// objects of the records put into the run.
+func (r *Run) Tally() *snapshot.Tally { return r.tally }
+
 // Meta describes the scan for the report.
 type Meta struct {
 	Tool         report.Tool

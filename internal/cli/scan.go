@@ -128,8 +128,7 @@ func runScan(ctx context.Context, args []string, sys IO, evaluate bool) error {
 		return &usageError{msg: err.Error()}
 	}
 
-	tally := snapshot.NewTally()
-	sinks := []snapshot.Sink{run, tally}
+	sinks := []snapshot.Sink{run}
 	var snap *pendingSnapshot
 	if o.SaveSnapshot != "" {
 		snap, err = newPendingSnapshot(o.SaveSnapshot, now)
@@ -171,7 +170,7 @@ func runScan(ctx context.Context, args []string, sys IO, evaluate bool) error {
 			return err
 		}
 		if ctx.Err() == nil {
-			last, err := networkCollectors(&o.networkOptions, env, tally)
+			last, err := networkCollectors(&o.networkOptions, env, run.Tally())
 			if err != nil {
 				return err
 			}
