@@ -19,11 +19,11 @@ func WriteTable(rep *Report, w io.Writer) error {
 	for _, r := range s.VerdictReasons {
 		fmt.Fprintf(w, "  - %s\n", r)
 	}
-	fmt.Fprintf(w, "Assessed: %s\n", listOrNone(s.Coverage.Assessed))
+	fmt.Fprintf(w, "Assessed: %s\n", ListOr(s.Coverage.Assessed, "none"))
 	if len(s.Coverage.Failed) > 0 {
 		fmt.Fprintf(w, "FAILED (could not be assessed): %s\n", strings.Join(s.Coverage.Failed, ", "))
 	}
-	fmt.Fprintf(w, "Not assessed: %s\n\n", listOrNone(s.Coverage.NotAssessed))
+	fmt.Fprintf(w, "Not assessed: %s\n\n", ListOr(s.Coverage.NotAssessed, "none"))
 
 	src := newTable(w)
 	src.Header("Source", "Kind", "Status", "Objects", "Detail")
@@ -32,7 +32,7 @@ func WriteTable(rep *Report, w io.Writer) error {
 		if detail == "" && len(x.Notes) > 0 {
 			detail = strings.Join(x.Notes, "; ")
 		}
-		if err := src.Append(x.Name, x.Kind, x.Status, fmt.Sprint(x.Objects), truncate(detail, 70)); err != nil {
+		if err := src.Append(x.Name, x.Kind, x.Status, fmt.Sprint(x.Objects), Clip(detail, 70)); err != nil {
 			return err
 		}
 	}
@@ -90,7 +90,7 @@ func WriteTable(rep *Report, w io.Writer) error {
 		if f, ok := example[c.RuleID]; ok && c.Status == CheckFail {
 			ex = f.Message
 		}
-		if err := t.Append(c.RuleID, c.Severity, c.Status, fmt.Sprint(c.Findings), truncate(c.Title, 40), truncate(ex, 80)); err != nil {
+		if err := t.Append(c.RuleID, c.Severity, c.Status, fmt.Sprint(c.Findings), Clip(c.Title, 40), Clip(ex, 80)); err != nil {
 			return err
 		}
 	}
@@ -102,17 +102,20 @@ func newTable(w io.Writer) *tablewriter.Table {
 	return tablewriter.NewTable(w, tablewriter.WithHeaderAutoFormat(tw.Off))
 }
 
-func listOrNone(l []string) string {
-	if len(l) == 0 {
-		return "none"
-	}
-	return strings.Join(l, ", ")
-}
-
-func truncate(s string, n int) string {
+// Clip shortens s to at most n characters (runes), ending with "…" when
+// it was cut.
+func Clip(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// ListOr joins l with commas, or returns none when l is empty.
+func ListOr(l []string, none string) string {
+	if len(l) == 0 {
+		return none
+	}
+	return strings.Join(l, ", ")
 }

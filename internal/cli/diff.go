@@ -92,7 +92,7 @@ func writeDiffTable(d *baseline.Diff, w io.Writer) error {
 			if f.Suppressed != nil {
 				label += " (suppressed)"
 			}
-			if err := t.Append(label, f.RuleID, f.Severity, clip(obj, 50), clip(f.Message, 70)); err != nil {
+			if err := t.Append(label, f.RuleID, f.Severity, report.Clip(obj, 50), report.Clip(f.Message, 70)); err != nil {
 				return err
 			}
 		}
@@ -105,12 +105,4 @@ func writeDiffTable(d *baseline.Diff, w io.Writer) error {
 		return err
 	}
 	return t.Render()
-}
-
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }

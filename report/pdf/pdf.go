@@ -721,7 +721,7 @@ func (w *writer) sources() {
 			if status == "ok" {
 				status = "OK"
 			}
-			rows = append(rows, []string{s.Name, s.Kind, strings.Join(areas, ", "), status, strconv.FormatInt(s.Objects, 10), clip(detail, 300)})
+			rows = append(rows, []string{s.Name, s.Kind, strings.Join(areas, ", "), status, strconv.FormatInt(s.Objects, 10), report.Clip(detail, 300)})
 		}
 		w.table(cols, rows, 8.5, func(r, c int) *rgb {
 			if c != 3 {
@@ -747,7 +747,7 @@ func (w *writer) sources() {
 		{"Mail-enabled objects", strconv.FormatInt(inv.MailEnabled, 10)},
 		{"Contacts / groups / computers", fmt.Sprintf("%d / %d / %d", inv.Contacts, inv.Groups, inv.Computers)},
 		{"Mailboxes", fmt.Sprintf("%d, %s in total (%d folders)", inv.Mailboxes, bytesText(inv.TotalMailboxBytes), inv.Folders)},
-		{"Mail domains", listOr(inv.Domains, "none found")},
+		{"Mail domains", report.ListOr(inv.Domains, "none found")},
 	}
 	w.table([]column{{"", 60, "", false}, {"", contentW - 60, "", false}}, rows, 9, func(r, c int) *rgb {
 		if c == 0 {
@@ -755,13 +755,6 @@ func (w *writer) sources() {
 		}
 		return nil
 	})
-}
-
-func listOr(l []string, none string) string {
-	if len(l) == 0 {
-		return none
-	}
-	return strings.Join(l, ", ")
 }
 
 func bytesText(n int64) string {
@@ -773,14 +766,6 @@ func bytesText(n int64) string {
 		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
 	}
 	return fmt.Sprintf("%d bytes", n)
-}
-
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
 
 // failing returns the failing and erroring checks, errors first, then
@@ -946,7 +931,7 @@ func (w *writer) ruleBlock(c report.Check, fs []report.Finding) {
 			} else if f.Object.ID != "" && f.Object.ID != obj {
 				obj += "\n" + f.Object.ID
 			}
-			rows = append(rows, []string{clip(obj, 160), clip(f.Message, 400)})
+			rows = append(rows, []string{report.Clip(obj, 160), report.Clip(f.Message, 400)})
 		}
 		p.Ln(1)
 		w.table([]column{{"Object", 64, "", true}, {"Problem", contentW - 64, "", false}}, rows, 8, nil)
@@ -978,7 +963,7 @@ func thresholdText(m map[string]any) string {
 	for _, k := range keys {
 		parts = append(parts, k+" = "+valueText(m[k]))
 	}
-	return clip(strings.Join(parts, "; "), 500)
+	return report.Clip(strings.Join(parts, "; "), 500)
 }
 
 func valueText(v any) string {
@@ -1002,7 +987,7 @@ func valueText(v any) string {
 	case map[string]any:
 		return fmt.Sprintf("(%d settings, in report.json)", len(x))
 	case string:
-		return clip(x, 80)
+		return report.Clip(x, 80)
 	case nil:
 		return "none"
 	}
@@ -1088,7 +1073,7 @@ func (w *writer) changes() {
 			if obj == "" {
 				obj = f.Object.ID
 			}
-			rows = append(rows, []string{f.RuleID, f.Severity, clip(obj, 80), clip(f.Message, 200)})
+			rows = append(rows, []string{f.RuleID, f.Severity, report.Clip(obj, 80), report.Clip(f.Message, 200)})
 		}
 		w.table([]column{{"Rule", 20, "", false}, {"Severity", 18, "", false}, {"Object", 50, "", false}, {"Problem", contentW - 88, "", false}}, rows, 8, func(r, c int) *rgb {
 			if c == 1 {
@@ -1204,7 +1189,7 @@ func (w *writer) suppressions() {
 		if exp == "" {
 			exp = "never"
 		}
-		rows = append(rows, []string{s.RuleID, clip(s.Object, 120), clip(s.Reason, 200), exp, s.State, strconv.Itoa(s.Matched)})
+		rows = append(rows, []string{s.RuleID, report.Clip(s.Object, 120), report.Clip(s.Reason, 200), exp, s.State, strconv.Itoa(s.Matched)})
 	}
 	w.table([]column{{"Rule", 20, "", false}, {"Object", 46, "", false}, {"Reason", contentW - 122, "", false}, {"Expires", 22, "", false}, {"State", 18, "", false}, {"Matched", 16, "R", false}}, rows, 8, func(r, c int) *rgb {
 		if c != 4 {
