@@ -446,6 +446,13 @@ func planUsers(rng *rand.Rand) []*user {
 		}
 		u.extra = append(extra, "smtp:"+old)
 	}
+	// ... and one in Cyrillic script: Olga kept the SIP address of her
+	// maiden name when she married (her mail address moved on).
+	for _, u := range users {
+		if u.p.given == "Ольга" {
+			u.sip = "sip:olga.kuznetsova@" + mailDomain
+		}
+	}
 
 	// DIR-010 accounts still on the internal UPN suffix.
 	for i := 0; i < 8; i++ {
