@@ -5,7 +5,7 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 LDFLAGS   := -X github.com/preflight-scan/preflight/internal/cli.Version=$(VERSION)
 FUZZTIME  ?= 20s
 
-.PHONY: build test test-unit demo bench lint fuzz clean
+.PHONY: build test test-unit demo bench lint fuzz docs clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/preflight
@@ -44,6 +44,11 @@ fuzz:
 	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	  done; \
 	done
+
+## docs: regenerate the flag reference (docs/flags.md) and the man pages
+## (docs/man/*.1) from the commands; a test fails while they are stale.
+docs:
+	$(GO) run ./cmd/gen-docs -out docs
 
 clean:
 	rm -rf bin out

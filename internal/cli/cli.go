@@ -1,15 +1,16 @@
-// Package cli implements the preflight command line: flag parsing, the
-// scan pipeline (collect, snapshot, evaluate, render), and exit codes.
+// Package cli implements the preflight command line: the commands and
+// their flags (spf13/cobra), the scan pipeline (collect, snapshot,
+// evaluate, render), and exit codes.
 package cli
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"strings"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/preflight-scan/preflight/progress"
 	"github.com/preflight-scan/preflight/rules"
@@ -73,7 +74,7 @@ func (e *exitError) Error() string { return e.msg }
 
 // Main runs the command line and returns the exit code.
 func Main(ctx context.Context, args []string, sys IO) int {
-	err := run(ctx, args, sys)
+	err := execute(ctx, args, sys)
 	return exitCode(err, sys.Stderr)
 }
 
@@ -84,7 +85,7 @@ func exitCode(err error, stderr io.Writer) int {
 	var ue *usageError
 	var ee *exitError
 	switch {
-	case errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, pflag.ErrHelp):
 		return ExitOK
 	case errors.As(err, &ue), errors.Is(err, snapshot.ErrBadInput):
 		fmt.Fprintf(stderr, "preflight: %v\n", err)
@@ -97,89 +98,4 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "preflight: internal error: %v\n", err)
 	return ExitInternal
-}
-
-const usageText = `preflight: migration readiness scanner for Microsoft 365
-
-Usage:
-  preflight scan      [flags]            collect, evaluate and report
-  preflight evaluate  SNAPSHOT [flags]   evaluate a saved snapshot again
-  preflight report    REPORT.json --format pdf|csv|table|jsonl [--out DIR]
-  preflight diff      OLD.json NEW.json
-  preflight rules     [--profile P] [--format table|json]
-  preflight schema    print the report's JSON Schema
-  preflight version
-
-Run "preflight scan -h" for the scan flags.
-Exit codes: 0 done; 1 findings at or above --fail-on; 2 usage error;
-3 scan incomplete (a source failed); 4 internal error.
-`
-
-func run(ctx context.Context, args []string, sys IO) error {
-	if len(args) == 0 {
-		fmt.Fprint(sys.Stderr, usageText)
-		return usagef("no command given")
-	}
-	cmd, rest := args[0], args[1:]
-	switch cmd {
-	case "scan":
-		return runScan(ctx, rest, sys, false)
-	case "evaluate":
-		return runScan(ctx, rest, sys, true)
-	case "report":
-		return runReport(rest, sys)
-	case "diff":
-		return runDiff(rest, sys)
-	case "rules":
-		return runRules(rest, sys)
-	case "schema":
-		return runSchema(rest, sys)
-	case "version", "--version", "-version":
-		fmt.Fprintf(sys.Stdout, "preflight %s\n", Version)
-		return nil
-	case "help", "-h", "--help", "-help":
-		fmt.Fprint(sys.Stdout, usageText)
-		return nil
-	}
-	fmt.Fprint(sys.Stderr, usageText)
-	return usagef("unknown command %q", cmd)
-}
-
-// listFlag is a repeatable string flag; each value may also be a
-// comma-separated list.
-type listFlag []string
-
-func (l *listFlag) String() string { return strings.Join(*l, ",") }
-
-// Set appends one value.
-func (l *listFlag) Set(v string) error {
-	*l = append(*l, v)
-	return nil
-}
-
-// newFlagSet returns a flag set that reports errors instead of exiting.
-func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("preflight "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return fs
-}
-
-// parseFlags parses args, allowing flags after positional arguments, and
-// returns the positional arguments.
-func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
-			return nil, usagef("%v", err)
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
 }

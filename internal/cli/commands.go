@@ -8,20 +8,34 @@ import (
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
+	"github.com/spf13/cobra"
 
 	"github.com/preflight-scan/preflight/report"
 	"github.com/preflight-scan/preflight/rules"
 )
 
-func runReport(args []string, sys IO) error {
-	fs := newFlagSet("report", sys.Stderr)
+func newReportCommand(sys IO) *cobra.Command {
 	var formats listFlag
-	fs.Var(&formats, "format", "pdf, csv, table, jsonl or json (comma-separated)")
-	out := fs.String("out", ".", "output directory")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
+	var out string
+	cmd := &cobra.Command{
+		Use:   "report REPORT.json",
+		Short: "render a saved report.json again",
+		Long: `Render a report.json written by scan or evaluate again, in other formats:
+files into --out, tables to stdout.`,
+		Example: "  preflight report report/report.json --format pdf --out report/",
+		Args:    cobra.ArbitraryArgs,
+		RunE: func(_ *cobra.Command, args []string) error {
+			return runReport(args, formats, out, sys)
+		},
 	}
+	cmd.Flags().Var(&formats, "format", "`FORMATS`: pdf, csv, table, jsonl or json (comma-separated or repeated; default table)")
+	cmd.Flags().StringVar(&out, "out", ".", "output `DIR`")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"pdf", "csv", "table", "jsonl", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.MarkFlagDirname("out")
+	return cmd
+}
+
+func runReport(pos []string, formats listFlag, out string, sys IO) error {
 	if len(pos) != 1 {
 		return usagef("report takes one REPORT.json")
 	}
@@ -36,24 +50,37 @@ func runReport(args []string, sys IO) error {
 	if err != nil {
 		return err
 	}
-	return writeOutputs(rep, fl, *out, sys)
+	return writeOutputs(rep, fl, out, sys)
 }
 
-func runRules(args []string, sys IO) error {
-	fs := newFlagSet("rules", sys.Stderr)
-	profile := fs.String("profile", "", "show the parameters of this profile only")
-	format := fs.String("format", "table", "table or json")
-	if _, err := parseFlags(fs, args); err != nil {
-		return err
+func newRulesCommand(sys IO) *cobra.Command {
+	var profile, format string
+	cmd := &cobra.Command{
+		Use:   "rules",
+		Short: "list the rule catalogue",
+		Long: `List the rule catalogue: each rule's ID, severity, category and title, and
+under which profile it applies (with --profile, the source of its figures).`,
+		Args: noArgs,
+		RunE: func(_ *cobra.Command, _ []string) error {
+			return runRules(profile, format, sys)
+		},
 	}
-	if *profile != "" && !rules.ValidProfile(*profile) {
-		return usagef("unknown profile %q (want one of %s)", *profile, strings.Join(rules.Profiles(), ", "))
+	cmd.Flags().StringVar(&profile, "profile", "", "show the parameters of this `PROFILE` only")
+	cmd.Flags().StringVar(&format, "format", "table", "output `FORMAT`: table or json")
+	_ = cmd.RegisterFlagCompletionFunc("profile", cobra.FixedCompletions(rules.Profiles(), cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"table", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func runRules(profile, format string, sys IO) error {
+	if profile != "" && !rules.ValidProfile(profile) {
+		return usagef("unknown profile %q (want one of %s)", profile, strings.Join(rules.Profiles(), ", "))
 	}
 	rs, err := rules.Load()
 	if err != nil {
 		return err
 	}
-	switch *format {
+	switch format {
 	case "json":
 		type out struct {
 			*rules.Rule
@@ -62,8 +89,8 @@ func runRules(args []string, sys IO) error {
 		var list []out
 		for _, r := range rs {
 			cp := *r
-			if *profile != "" {
-				cp.Profiles = map[string]*rules.Profile{*profile: r.Profiles[*profile]}
+			if profile != "" {
+				cp.Profiles = map[string]*rules.Profile{profile: r.Profiles[profile]}
 			}
 			list = append(list, out{Rule: &cp})
 		}
@@ -73,8 +100,8 @@ func runRules(args []string, sys IO) error {
 	case "table":
 		t := tablewriter.NewTable(sys.Stdout, tablewriter.WithHeaderAutoFormat(tw.Off))
 		profiles := rules.Profiles()
-		if *profile != "" {
-			profiles = []string{*profile}
+		if profile != "" {
+			profiles = []string{profile}
 		}
 		header := []any{"ID", "Severity", "Category", "Title"}
 		for _, p := range profiles {
@@ -87,7 +114,7 @@ func runRules(args []string, sys IO) error {
 				switch pr := r.Profiles[p]; {
 				case pr == nil:
 					row = append(row, "n/a")
-				case *profile == "":
+				case profile == "":
 					row = append(row, "applies")
 				default:
 					row = append(row, pr.Source)
@@ -99,15 +126,28 @@ func runRules(args []string, sys IO) error {
 		}
 		return t.Render()
 	}
-	return usagef("unknown format %q (want table or json)", *format)
+	return usagef("unknown format %q (want table or json)", format)
 }
 
-func runSchema(args []string, sys IO) error {
-	if len(args) > 0 {
-		return usagef("schema takes no arguments")
+func newSchemaCommand(sys IO) *cobra.Command {
+	return &cobra.Command{
+		Use:   "schema",
+		Short: "print the report's JSON Schema",
+		Long:  "Print the JSON Schema of report.json, for the tools that read it.",
+		Args:  noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			_, err := sys.Stdout.Write(report.Schema())
+			return err
+		},
 	}
-	_, err := sys.Stdout.Write(report.Schema())
-	return err
+}
+
+// noArgs refuses positional arguments with a usage error.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("%s takes no arguments", cmd.Name())
+	}
+	return nil
 }
 
 // readReportArg reads a report named on the command line as a usage error

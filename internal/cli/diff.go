@@ -7,33 +7,51 @@ import (
 	"path/filepath"
 
 	"github.com/olekukonko/tablewriter"
+	"github.com/spf13/cobra"
 
 	"github.com/preflight-scan/preflight/baseline"
 	"github.com/preflight-scan/preflight/internal/atomicfile"
 	"github.com/preflight-scan/preflight/report"
 )
 
+func newDiffCommand(sys IO) *cobra.Command {
+	var o diffOptions
+	cmd := &cobra.Command{
+		Use:   "diff OLD.json NEW.json",
+		Short: "compare two reports: new and resolved findings",
+		Long: `Compare two reports by finding fingerprint: print the new and resolved
+findings and write diff.json into --out. With --fail-on-new, exit 1 when a
+new finding is at or above the severity.`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(_ *cobra.Command, args []string) error { return runDiff(args, o, sys) },
+	}
+	cmd.Flags().StringVar(&o.out, "out", ".", "`DIR` receiving diff.json (\"\" for none)")
+	cmd.Flags().StringVar(&o.format, "format", "table", "`FORMAT` to print: table or json")
+	cmd.Flags().StringVar(&o.failOnNew, "fail-on-new", "", "exit 1 when a new finding is at or above this `SEVERITY`")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"table", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("fail-on-new", cobra.FixedCompletions([]string{"critical", "high", "medium", "low", "info"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.MarkFlagDirname("out")
+	return cmd
+}
+
+// diffOptions are the flags of diff.
+type diffOptions struct {
+	out, format, failOnNew string
+}
+
 // runDiff compares two reports by finding fingerprint. It prints the new
 // and resolved findings (a table, or the diff document with --format
 // json) and writes diff.json into --out ("" writes no file). With
 // --fail-on-new it exits 1 when a new finding is at or above the severity.
-func runDiff(args []string, sys IO) error {
-	fs := newFlagSet("diff", sys.Stderr)
-	out := fs.String("out", ".", "directory receiving diff.json (\"\" for none)")
-	format := fs.String("format", "table", "what to print: table or json")
-	failOnNew := fs.String("fail-on-new", "", "exit 1 when a new finding is at or above this `SEVERITY`")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
+func runDiff(pos []string, o diffOptions, sys IO) error {
 	if len(pos) != 2 {
 		return usagef("diff takes two reports: OLD.json NEW.json")
 	}
-	if *format != "table" && *format != "json" {
-		return usagef("unknown format %q (want table or json)", *format)
+	if o.format != "table" && o.format != "json" {
+		return usagef("unknown format %q (want table or json)", o.format)
 	}
-	if *failOnNew != "" && report.SeverityRank(*failOnNew) == 0 {
-		return usagef("--fail-on-new %q: want critical, high, medium, low or info", *failOnNew)
+	if o.failOnNew != "" && report.SeverityRank(o.failOnNew) == 0 {
+		return usagef("--fail-on-new %q: want critical, high, medium, low or info", o.failOnNew)
 	}
 	old, err := readReportArg(pos[0])
 	if err != nil {
@@ -44,20 +62,20 @@ func runDiff(args []string, sys IO) error {
 		return err
 	}
 	d := baseline.NewDiff(old, cur, pos[0], pos[1])
-	if *out != "" {
-		path := filepath.Join(*out, "diff.json")
+	if o.out != "" {
+		path := filepath.Join(o.out, "diff.json")
 		if err := atomicfile.Write(path, func(w io.Writer) error { return writeDiffJSON(d, w) }); err != nil {
 			return err
 		}
 	}
-	if *format == "json" {
+	if o.format == "json" {
 		if err := writeDiffJSON(d, sys.Stdout); err != nil {
 			return err
 		}
 	} else if err := writeDiffTable(d, sys.Stdout); err != nil {
 		return err
 	}
-	if *failOnNew != "" && baseline.NewAtOrAbove(d.NewFindings, *failOnNew) {
+	if o.failOnNew != "" && baseline.NewAtOrAbove(d.NewFindings, o.failOnNew) {
 		return &exitError{code: ExitFindings}
 	}
 	return nil

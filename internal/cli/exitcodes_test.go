@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -95,18 +96,32 @@ func TestUsageErrorsExit2AndWriteNothing(t *testing.T) {
 		{"evaluate", good, "--out", dir}, // not a snapshot
 		{"report", filepath.Join(dir, "missing.json")},
 		{"rules", "--profile", "nope"},
+		{"rules", "extra"},
+		{"scan", "--sample", "--dns-retries=many", "--out", dir},
+		{"scan", "--sample", "--timeout", "soon", "--out", dir},
+		{"scan", "--sample", "--out"}, // flag without its value
+		{"diff", good},
+		{"version", "extra"},
+		{"completion", "tcsh"},
 	}
 	for _, args := range cases {
-		code, _, stderr := runCLI(t, nil, args...)
+		code, stdout, stderr := runCLI(t, nil, args...)
 		if code != ExitUsage {
 			t.Errorf("%v: exit %d, want 2 (stderr %q)", args, code, stderr)
 		}
-		if len(args) > 0 && !strings.Contains(stderr, "preflight") {
-			t.Errorf("%v: no message on stderr", args)
+		if stdout != "" {
+			t.Errorf("%v: printed %q on stdout", args, stdout)
 		}
-		if strings.Count(strings.TrimSpace(stderr), "\n") > 0 && len(args) > 1 && args[0] != "scan" {
-			// one clear line for errors that are not flag-parse errors
-			t.Errorf("%v: want one line on stderr, got %q", args, stderr)
+		// One clear line; only "preflight" alone shows the commands first.
+		msg := stderr
+		if len(args) == 0 {
+			msg = stderr[strings.LastIndex(strings.TrimSuffix(stderr, "\n"), "\n")+1:]
+			if !strings.Contains(stderr, "Commands:") {
+				t.Errorf("no command: usage not shown: %q", stderr)
+			}
+		}
+		if !strings.HasPrefix(msg, "preflight: ") || strings.Count(msg, "\n") != 1 || !strings.HasSuffix(msg, "\n") {
+			t.Errorf("%v: want one line \"preflight: ...\" on stderr, got %q", args, msg)
 		}
 		b, _ := os.ReadFile(good)
 		if string(b) != "good report" {
@@ -156,13 +171,68 @@ func TestEvaluateSnapshotWritesValidReport(t *testing.T) {
 			t.Errorf("%s: status %s with no DNS source, want skipped", c.RuleID, c.Status)
 		}
 	}
-	// --fail-on info: any finding exits 1; none exits 0.
-	code, _, _ = runCLI(t, nil, "evaluate", snap, "--out", out, "--fail-on", "info", "--quiet")
-	if want := ExitOK; len(rep.Findings) > 0 {
-		want = ExitFindings
-		if code != want {
-			t.Errorf("--fail-on info with %d findings: exit %d, want %d", len(rep.Findings), code, want)
+}
+
+// TestFailOnExitCodes: exit 1 when a finding that is not suppressed is at
+// or above --fail-on, 0 when none is (or --fail-on is none). Each case
+// checks first that the report holds what makes its exit code right.
+func TestFailOnExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	// Only info findings (no client inventory, ...).
+	infoOnly := writeSnapshot(t, mkdir(t, dir, "info"))
+	// alice and bob: passwords too old (DIR-007, high), bob's never
+	// expires (DIR-008, high); nothing critical.
+	high := writeSnapshot(t, mkdir(t, dir, "high"),
+		dirUser("alice", "alice@example.com", nil),
+		dirUser("bob", "bob@example.com", map[string][]string{"useraccountcontrol": {"66048"}}))
+	suppressAll := filepath.Join(dir, "suppress.yaml")
+	var yaml strings.Builder
+	yaml.WriteString("suppressions:\n")
+	for _, s := range [][2]string{{"DIR-007", "alice"}, {"DIR-007", "bob"}, {"DIR-008", "bob"}} {
+		fmt.Fprintf(&yaml, "  - rule: %s\n    object: CN=%s,CN=Users,DC=corp,DC=example,DC=com\n    reason: test\n", s[0], s[1])
+	}
+	if err := os.WriteFile(suppressAll, []byte(yaml.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	// worst returns the highest severity of the findings not suppressed.
+	worst := func(rep *report.Report) string {
+		w := ""
+		for _, f := range rep.Findings {
+			if f.Suppressed == nil && report.SeverityRank(f.Severity) > report.SeverityRank(w) {
+				w = f.Severity
+			}
 		}
+		return w
+	}
+	for _, tc := range []struct {
+		name      string
+		snap      string
+		args      []string
+		wantWorst string
+		want      int
+	}{
+		{"info findings, --fail-on info", infoOnly, []string{"--fail-on", "info"}, "info", ExitFindings},
+		{"info findings, --fail-on low", infoOnly, []string{"--fail-on", "low"}, "info", ExitOK},
+		{"high findings, --fail-on high", high, []string{"--fail-on", "high"}, "high", ExitFindings},
+		{"high findings, --fail-on=medium", high, []string{"--fail-on=medium"}, "high", ExitFindings},
+		{"high findings, --fail-on critical", high, []string{"--fail-on", "critical"}, "high", ExitOK},
+		{"high findings, --fail-on none", high, []string{"--fail-on", "none"}, "high", ExitOK},
+		{"high findings, default --fail-on", high, nil, "high", ExitOK},
+		{"high findings suppressed, --fail-on high", high, []string{"--fail-on", "high", "--config", suppressAll}, "info", ExitOK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := t.TempDir()
+			args := append([]string{"evaluate", tc.snap, "--out", out, "--format", "json", "--quiet"}, tc.args...)
+			code, _, stderr := runCLI(t, nil, args...)
+			rep := readReport(t, filepath.Join(out, "report.json"))
+			if got := worst(rep); got != tc.wantWorst {
+				t.Fatalf("the worst finding not suppressed is %q, want %q: the case tests nothing", got, tc.wantWorst)
+			}
+			if code != tc.want {
+				t.Errorf("exit %d, want %d (stderr %q)", code, tc.want, stderr)
+			}
+		})
 	}
 }
 

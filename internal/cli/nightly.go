@@ -1,10 +1,11 @@
 package cli
 
 import (
-	"flag"
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/spf13/pflag"
 
 	"github.com/preflight-scan/preflight/baseline"
 	"github.com/preflight-scan/preflight/config"
@@ -14,20 +15,13 @@ import (
 	"github.com/preflight-scan/preflight/rules"
 )
 
-// extraOptions are the flags of the nightly run: configuration file,
+// nightlyOptions are the flags of the nightly run: configuration file,
 // baseline and history.
-type extraOptions struct {
+type nightlyOptions struct {
 	Config    string
 	Baseline  string
 	FailOnNew string
 	History   string
-}
-
-func (o *extraOptions) register(fs *flag.FlagSet) {
-	fs.StringVar(&o.Config, "config", "", "YAML configuration `FILE` (flags override it)")
-	fs.StringVar(&o.Baseline, "baseline", "", "earlier report.json to mark findings new or existing against")
-	fs.StringVar(&o.FailOnNew, "fail-on-new", "", "exit 1 only for new findings at or above this `SEVERITY` (without a baseline every finding is new)")
-	fs.StringVar(&o.History, "history", "", "`DIR` keeping the last reports; the latest complete one is the baseline")
 }
 
 // configData is what the configuration file holds besides flag values,
@@ -44,46 +38,19 @@ type configData struct {
 	entries      []history.Entry
 }
 
-// flagKinds tells the configuration which flags exist and their types.
-func flagKinds(fs *flag.FlagSet) config.Flags {
-	kinds := config.Flags{}
-	fs.VisitAll(func(f *flag.Flag) {
-		switch v := f.Value.(type) {
-		case *listFlag:
-			kinds[f.Name] = config.List
-		case interface{ IsBoolFlag() bool }:
-			if v.IsBoolFlag() {
-				kinds[f.Name] = config.Bool
-				return
-			}
-			kinds[f.Name] = config.String
-		case flag.Getter:
-			switch v.Get().(type) {
-			case int, int64, uint, uint64, float64:
-				kinds[f.Name] = config.Number
-			default:
-				kinds[f.Name] = config.String
-			}
-		default:
-			kinds[f.Name] = config.String
-		}
-	})
-	return kinds
-}
-
 // applyConfig reads --config, sets every flag the command line did not set
 // from it, and loads the baseline and history. Every problem here is a
 // usage error (exit 2), found before anything is collected or written.
-func applyConfig(fs *flag.FlagSet, o *scanOptions, env *runEnv) (*configData, error) {
+func applyConfig(fs *pflag.FlagSet, defs []flagDef, o *scanOptions, env *runEnv) (*configData, error) {
 	cd := &configData{}
 	if o.Config != "" {
-		cfg, err := config.Load(o.Config, flagKinds(fs))
+		cfg, err := config.Load(o.Config, configFlags(defs))
 		if err != nil {
 			return nil, err
 		}
 		cd.file = cfg
 		onCommandLine := map[string]bool{}
-		fs.Visit(func(f *flag.Flag) { onCommandLine[f.Name] = true })
+		fs.Visit(func(f *pflag.Flag) { onCommandLine[f.Name] = true })
 		names := make([]string, 0, len(cfg.Flags))
 		for n := range cfg.Flags {
 			names = append(names, n)
@@ -275,9 +242,9 @@ func saveHistory(cfg *configData, rep *report.Report) error {
 	return err
 }
 
-// extraExit returns the exit code --fail-on-new asks for, or ExitOK.
+// failOnNewExit returns the exit code --fail-on-new asks for, or ExitOK.
 // Without a baseline (a first run) every finding counts as new.
-func extraExit(o *scanOptions, rep *report.Report) int {
+func failOnNewExit(o *scanOptions, rep *report.Report) int {
 	if o.FailOnNew == "" {
 		return ExitOK
 	}

@@ -4,11 +4,13 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"flag"
 	"fmt"
 	"os"
 	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/preflight-scan/preflight/checks"
 	"github.com/preflight-scan/preflight/engine"
@@ -35,73 +37,169 @@ type outputOptions struct {
 	Plan          string
 }
 
-func (o *outputOptions) register(fs *flag.FlagSet, evaluate bool) {
-	fs.StringVar(&o.Profile, "profile", rules.DefaultProfile, "rule profile: "+strings.Join(rules.Profiles(), ", "))
-	fs.StringVar(&o.CutoverDate, "cutover-date", "", "planned cutover `YYYY-MM-DD` (default: the scan date)")
-	fs.StringVar(&o.Phase, "phase", "pre-cutover", "pre-cutover or post-cutover")
-	fs.Float64Var(&o.BandwidthMbps, "bandwidth-mbps", 0, "migration bandwidth in Mbit/s, for the migration estimate")
-	fs.StringVar(&o.Out, "out", ".", "directory receiving report.json, report.pdf, findings.csv")
-	fs.Var(&o.Formats, "format", "outputs, comma-separated: json, table, pdf, csv, jsonl (default json,table)")
-	fs.StringVar(&o.FailOn, "fail-on", "none", "exit 1 when a finding is at or above this severity: critical, high, medium, low, info, none")
-	fs.BoolVar(&o.Quiet, "quiet", false, "no progress on stderr")
-	fs.StringVar(&o.Plan, "plan", "", "Exchange Online plan the mailboxes move to, for the quota rule MBX-002 (plan1, plan2, business, e1, e3, e5, f3, kiosk; exchange-online profile)")
-	fs.DurationVar(&o.Timeout, "timeout", 2*time.Minute, "per-operation network timeout")
-	if !evaluate {
-		fs.StringVar(&o.SaveSnapshot, "save-snapshot", "", "also save the collected data to `FILE` (gzip) for preflight evaluate")
-		fs.BoolVar(&o.Lenient, "lenient", false, "skip malformed CSV rows (counted in the source status) instead of failing")
-		fs.BoolVar(&o.Sample, "sample", false, "scan the bundled sample organisation (no server, no files)")
-	}
-}
-
 // scanOptions are all flags of scan and evaluate.
 type scanOptions struct {
 	directoryOptions
 	mailboxOptions
 	networkOptions
 	outputOptions
-	extraOptions
+	nightlyOptions
 }
 
-func runScan(ctx context.Context, args []string, sys IO, evaluate bool) error {
-	name := "scan"
+const scanLong = `Collect the directory, mailbox, client, DNS and network facts, evaluate the
+rules and write the reports. Give at least one source: --sample, --ldap-url,
+--ldif, --mailbox-stats, --folder-stats, --mailbox-usage, --clients,
+--imap-url or --domain.
+
+Flags are --name VALUE or --name=VALUE; repeatable flags also take a
+comma-separated list. Every flag is also a key of the --config file (the
+flag's name without the dashes); the command line overrides the file.
+Secrets are read from an environment variable or a file, never a flag value.
+
+` + exitCodesText
+
+const scanExample = `  preflight scan --sample --out out/demo --format table,json,pdf,csv
+  preflight scan --ldif users.ldif --mailbox-stats mbx.csv --offline --out report/
+  preflight scan --config /etc/preflight/nightly.yaml --fail-on-new high`
+
+const evaluateLong = `Evaluate a snapshot saved with preflight scan --save-snapshot again: the
+rules judge exactly what the scan collected, under the profile, parameters
+and outputs given now.
+
+` + exitCodesText
+
+// newScanCommand returns the scan command, or evaluate.
+func newScanCommand(sys IO, evaluate bool) *cobra.Command {
+	o := &scanOptions{}
+	defs := commandFlagDefs(o, evaluate)
+	cmd := &cobra.Command{
+		Use:     "scan",
+		Short:   "collect, evaluate and report",
+		Long:    scanLong,
+		Example: scanExample,
+		Args:    cobra.ArbitraryArgs, // checked by validate, with preflight's messages
+	}
 	if evaluate {
-		name = "evaluate"
+		cmd.Use, cmd.Short, cmd.Long, cmd.Example = "evaluate SNAPSHOT", "evaluate a saved snapshot again", evaluateLong, ""
 	}
-	fs := newFlagSet(name, sys.Stderr)
-	var o scanOptions
-	o.outputOptions.register(fs, evaluate)
-	o.extraOptions.register(fs)
-	if !evaluate {
-		o.directoryOptions.register(fs)
-		o.mailboxOptions.register(fs)
-		o.networkOptions.register(fs)
+	defineFlags(cmd.Flags(), defs)
+	cmd.InitDefaultHelpFlag()
+	_ = cmd.Flags().SetAnnotation("help", groupAnnotation, []string{groupGeneral})
+	registerScanCompletions(cmd)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		return runScan(cmd.Context(), scanCommand{opts: o, defs: defs, flags: cmd.Flags(), evaluate: evaluate}, args, sys)
 	}
-	pos, err := parseFlags(fs, args)
+	return cmd
+}
+
+// registerScanCompletions completes the values of the flags that take
+// one of a few words.
+func registerScanCompletions(cmd *cobra.Command) {
+	words := map[string][]string{
+		"profile": rules.Profiles(),
+		"phase":   {"pre-cutover", "post-cutover"},
+		"fail-on": {"critical", "high", "medium", "low", "info", "none"},
+		"format":  {"json", "table", "pdf", "csv", "jsonl"},
+
+		"fail-on-new":     {"critical", "high", "medium", "low", "info"},
+		"imap-admin-mode": {"master", "authzid"},
+		"plan":            {"plan1", "plan2", "business", "e1", "e3", "e5", "f3", "kiosk"},
+	}
+	for name, ws := range words {
+		if cmd.Flags().Lookup(name) != nil {
+			_ = cmd.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(ws, cobra.ShellCompDirectiveNoFileComp))
+		}
+	}
+	for _, name := range []string{"out", "history"} {
+		if cmd.Flags().Lookup(name) != nil {
+			_ = cmd.MarkFlagDirname(name)
+		}
+	}
+}
+
+// scanCommand is what a scan or evaluate run was given.
+type scanCommand struct {
+	opts     *scanOptions
+	defs     []flagDef
+	flags    *pflag.FlagSet
+	evaluate bool
+}
+
+// scanRun is a scan or evaluate between parsing its flags and writing its
+// reports.
+type scanRun struct {
+	scanCommand
+	sys     IO
+	env     *runEnv
+	cfg     *configData
+	formats []string
+	engine  *engine.Run
+	sink    snapshot.Sink
+	snap    *pendingSnapshot
+}
+
+func runScan(ctx context.Context, c scanCommand, pos []string, sys IO) error {
+	s, err := prepareScan(c, pos, sys)
 	if err != nil {
 		return err
 	}
+	if s.snap != nil {
+		defer s.snap.abort()
+	}
+	if err := s.collect(ctx, pos); err != nil {
+		return err
+	}
+	return s.report(ctx)
+}
+
+// prepareScan reads the configuration, checks the flags, and sets up the
+// engine and the snapshot file: everything that can fail as a usage
+// error before a source is read.
+func prepareScan(c scanCommand, pos []string, sys IO) (*scanRun, error) {
+	o := c.opts
 	now := sys.Now()
 	rs, err := rules.Load()
 	if err != nil {
-		return fmt.Errorf("load rules: %w", err)
+		return nil, fmt.Errorf("load rules: %w", err)
 	}
 	env := &runEnv{io: sys, now: now, rules: rs}
-	cfg, err := applyConfig(fs, &o, env)
+	cfg, err := applyConfig(c.flags, c.defs, o, env)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := o.validate(evaluate, pos); err != nil {
-		return err
+	if err := o.validate(c.evaluate, pos); err != nil {
+		return nil, err
 	}
+	o.networkOptions.sampleScan = o.Sample
 	env.lenient, env.timeout = o.Lenient, o.Timeout
 	if !o.Quiet {
 		env.progress = progress.New(sys.Stderr)
 	}
 	formats, err := parseFormats(o.Formats)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	overrides, err := planOverrides(o.Profile, o.Plan, cfg.Overrides)
+	if err != nil {
+		return nil, err
+	}
+	env.profile, env.overrides = o.Profile, overrides
+	run, err := engine.New(engine.Options{Rules: rs, Registry: checks.Default(), Env: o.checksEnv(now, c.evaluate), Overrides: overrides})
+	if err != nil {
+		return nil, &usageError{msg: err.Error()}
+	}
+	s := &scanRun{scanCommand: c, sys: sys, env: env, cfg: cfg, formats: formats, engine: run, sink: run}
+	if o.SaveSnapshot != "" {
+		if s.snap, err = newPendingSnapshot(o.SaveSnapshot, now); err != nil {
+			return nil, err
+		}
+		s.sink = snapshot.Tee(run, s.snap)
+	}
+	return s, nil
+}
 
+// checksEnv returns what the checks know of the run besides the records.
+func (o *scanOptions) checksEnv(now time.Time, evaluate bool) checks.Env {
 	cenv := checks.Env{Profile: o.Profile, Now: now, Phase: o.Phase, BandwidthMbps: o.BandwidthMbps}
 	// A live scan knows its sources up front; a snapshot may hold anything.
 	m := &o.mailboxOptions
@@ -109,103 +207,89 @@ func runScan(ctx context.Context, args []string, sys IO, evaluate bool) error {
 	if o.CutoverDate != "" {
 		cenv.CutoverDate, _ = time.Parse("2006-01-02", o.CutoverDate)
 	}
-	overrides := cfg.Overrides
-	if o.Plan != "" {
-		if o.Profile != "exchange-online" {
-			return usagef("--plan applies to the exchange-online profile only (the %s quota does not depend on a plan)", o.Profile)
-		}
-		if overrides == nil {
-			overrides = map[string]map[string]any{}
-		}
-		if overrides["MBX-002"] == nil {
-			overrides["MBX-002"] = map[string]any{}
-		}
-		overrides["MBX-002"]["plan"] = strings.ToLower(o.Plan)
+	return cenv
+}
+
+// collect feeds the engine (and the snapshot file): from the snapshot
+// evaluate reads, or from the sources scan was given. The network sources
+// run last, so that they can take domains and counts from the directory.
+func (s *scanRun) collect(ctx context.Context, pos []string) error {
+	if s.evaluate {
+		return readSnapshot(pos[0], s.sink)
 	}
-	env.profile, env.overrides = o.Profile, overrides
-	run, err := engine.New(engine.Options{Rules: rs, Registry: checks.Default(), Env: cenv, Overrides: overrides})
+	first, err := s.sourceCollectors()
 	if err != nil {
-		return &usageError{msg: err.Error()}
+		return err
 	}
-
-	sinks := []snapshot.Sink{run}
-	var snap *pendingSnapshot
-	if o.SaveSnapshot != "" {
-		snap, err = newPendingSnapshot(o.SaveSnapshot, now)
-		if err != nil {
-			return err
-		}
-		defer snap.abort()
-		sinks = append(sinks, snap)
+	if len(first) == 0 && !s.opts.networkOptions.any() {
+		return usagef("no source given: use --sample, --ldap-url, --ldif, --mailbox-stats, --folder-stats, --mailbox-usage, --clients, --imap-url or --domain (see preflight scan -h)")
 	}
-	sink := snapshot.Tee(sinks...)
-
-	if evaluate {
-		if err := readSnapshot(pos[0], sink); err != nil {
-			return err
-		}
-	} else {
-		var first []snapshot.Collector
-		if o.Sample {
-			cs, err := sampleCollectors(env)
-			if err != nil {
-				return err
-			}
-			first = append(first, cs...)
-		}
-		cs, err := directoryCollectors(&o.directoryOptions, env)
-		if err != nil {
-			return err
-		}
-		first = append(first, cs...)
-		cs, err = mailboxCollectors(&o.mailboxOptions, env)
-		if err != nil {
-			return err
-		}
-		first = append(first, cs...)
-		if len(first) == 0 && !o.networkOptions.any() {
-			return usagef("no source given: use --sample, --ldap-url, --ldif, --mailbox-stats, --folder-stats, --mailbox-usage, --clients, --imap-url or --domain (see preflight scan -h)")
-		}
-		if err := collectAll(ctx, first, sink); err != nil {
-			return err
-		}
-		if ctx.Err() == nil {
-			last, err := networkCollectors(&o.networkOptions, env, run.Tally())
-			if err != nil {
-				return err
-			}
-			if err := collectAll(ctx, last, sink); err != nil {
-				return err
-			}
-		}
+	if err := collectAll(ctx, first, s.sink); err != nil {
+		return err
 	}
+	if ctx.Err() != nil {
+		return nil
+	}
+	last, err := networkCollectors(&s.opts.networkOptions, s.env, s.engine.Tally())
+	if err != nil {
+		return err
+	}
+	return collectAll(ctx, last, s.sink)
+}
 
+// sourceCollectors returns the sample, directory, mailbox and client
+// collectors, in the order they run.
+func (s *scanRun) sourceCollectors() ([]snapshot.Collector, error) {
+	var cs []snapshot.Collector
+	if s.opts.Sample {
+		more, err := sampleCollectors(s.env)
+		if err != nil {
+			return nil, err
+		}
+		cs = append(cs, more...)
+	}
+	more, err := directoryCollectors(&s.opts.directoryOptions, s.env)
+	if err != nil {
+		return nil, err
+	}
+	cs = append(cs, more...)
+	more, err = mailboxCollectors(&s.opts.mailboxOptions, s.env)
+	if err != nil {
+		return nil, err
+	}
+	return append(cs, more...), nil
+}
+
+// report finishes the evaluation, writes the outputs, the snapshot and
+// the history, and returns the run's exit as an error.
+func (s *scanRun) report(ctx context.Context) error {
+	o := s.opts
 	scan := report.Scan{
 		ID:           newScanID(),
-		StartedAt:    now.UTC(),
-		FinishedAt:   sys.Now().UTC(),
+		StartedAt:    s.env.now.UTC(),
+		FinishedAt:   s.sys.Now().UTC(),
 		Profile:      o.Profile,
 		Phase:        o.Phase,
 		CutoverDate:  o.CutoverDate,
-		Organisation: cfg.Organisation,
+		Organisation: s.cfg.Organisation,
 		Interrupted:  ctx.Err() != nil,
 	}
-	rep := run.Finish(engine.Meta{Tool: report.Tool{Name: "preflight", Version: Version}, Scan: scan})
-	if err := postProcess(&o, cfg, env, rep); err != nil {
+	rep := s.engine.Finish(engine.Meta{Tool: report.Tool{Name: "preflight", Version: Version}, Scan: scan})
+	if err := postProcess(o, s.cfg, s.env, rep); err != nil {
 		return err
 	}
-	if snap != nil {
-		if err := snap.commit(); err != nil {
+	if s.snap != nil {
+		if err := s.snap.commit(); err != nil {
 			return err
 		}
 	}
-	if err := writeOutputs(rep, formats, o.Out, sys); err != nil {
+	if err := writeOutputs(rep, s.formats, o.Out, s.sys); err != nil {
 		return err
 	}
-	if err := saveHistory(cfg, rep); err != nil {
+	if err := saveHistory(s.cfg, rep); err != nil {
 		return err
 	}
-	return verdictExit(&o, rep)
+	return verdictExit(o, rep)
 }
 
 func (o *scanOptions) validate(evaluate bool, pos []string) error {
@@ -262,7 +346,7 @@ func verdictExit(o *scanOptions, rep *report.Report) error {
 	if rep.Summary.Verdict == report.VerdictIncomplete {
 		return &exitError{code: ExitIncomplete, msg: "scan incomplete: " + strings.Join(rep.Summary.VerdictReasons, "; ")}
 	}
-	if code := extraExit(o, rep); code != ExitOK {
+	if code := failOnNewExit(o, rep); code != ExitOK {
 		return &exitError{code: code}
 	}
 	if o.FailOn != "none" {
@@ -280,8 +364,4 @@ func newScanID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
-}
-
-func (o *networkOptions) any() bool {
-	return len(o.Domains) > 0 || len(o.EgressIPs) > 0 || o.FirewallAllowlist != "" || o.Endpoints != "" || len(o.Probes) > 0 || o.ProbeDefaults
 }

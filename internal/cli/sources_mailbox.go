@@ -3,7 +3,6 @@ package cli
 import (
 	"crypto/x509"
 	"errors"
-	"flag"
 	"io"
 	"io/fs"
 	"os"
@@ -30,21 +29,6 @@ type mailboxOptions struct {
 	IMAPPasswordEnv     string
 	IMAPPasswordFile    string
 	IMAPCAFile          string
-}
-
-func (o *mailboxOptions) register(fs *flag.FlagSet) {
-	fs.StringVar(&o.MailboxStats, "mailbox-stats", "", "Get-MailboxStatistics CSV export")
-	fs.StringVar(&o.FolderStats, "folder-stats", "", "Get-MailboxFolderStatistics CSV export")
-	fs.StringVar(&o.MailboxUsage, "mailbox-usage", "", "Microsoft 365 admin center mailbox usage report CSV")
-	fs.StringVar(&o.Clients, "clients", "", "client software inventory CSV (MAP Toolkit or host,product,version)")
-	fs.StringVar(&o.IMAPURL, "imap-url", "", "live IMAP source, imaps://host[:993] or imap://host[:143] (STARTTLS)")
-	fs.StringVar(&o.IMAPAccounts, "imap-accounts", "", "CSV `FILE` of IMAP accounts: user[,identity][,password|password_env|password_file]")
-	fs.StringVar(&o.IMAPAdminUser, "imap-admin-user", "", "administrator login that opens the accounts' mailboxes (no per-account passwords)")
-	fs.StringVar(&o.IMAPAdminMode, "imap-admin-mode", "master", "how the admin opens a mailbox: master (Dovecot LOGIN user*admin) or authzid (SASL PLAIN authorisation identity: Dovecot, Cyrus, Zimbra)")
-	fs.StringVar(&o.IMAPMasterSeparator, "imap-master-separator", "*", "separator between user and admin in master mode (Dovecot auth_master_user_separator)")
-	fs.StringVar(&o.IMAPPasswordEnv, "imap-password-env", "", "name of the environment variable holding the IMAP admin password")
-	fs.StringVar(&o.IMAPPasswordFile, "imap-password-file", "", "file holding the IMAP admin password")
-	fs.StringVar(&o.IMAPCAFile, "imap-ca-file", "", "PEM file of CA certificates to verify the IMAP server with")
 }
 
 // mailboxCollectors returns the mailbox and client collectors the flags ask

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"flag"
-	"fmt"
 	"net"
 	"net/netip"
 	"strings"
@@ -15,7 +13,6 @@ import (
 	"github.com/preflight-scan/preflight/collect/dnscheck"
 	"github.com/preflight-scan/preflight/collect/netprobe"
 	"github.com/preflight-scan/preflight/resolver"
-	"github.com/preflight-scan/preflight/rules"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -41,39 +38,14 @@ type networkOptions struct {
 	// resolvConf is the resolver configuration read when --resolver is
 	// not given (tests point it elsewhere).
 	resolvConf string
-	// flags is the scan's flag set, to see whether --sample was given.
-	flags *flag.FlagSet
+	// sampleScan is set when the scan is of the bundled sample
+	// organisation, whose made-up domains are not looked up unless named
+	// with --domain (the sample needs no network).
+	sampleScan bool
 }
 
-// sample reports whether the scan is of the bundled sample organisation,
-// whose made-up domains are not looked up unless named with --domain (the
-// sample needs no network).
-func (o *networkOptions) sample() bool {
-	if o.flags == nil {
-		return false
-	}
-	f := o.flags.Lookup("sample")
-	return f != nil && f.Value.String() == "true"
-}
-
-func (o *networkOptions) register(fs *flag.FlagSet) {
-	o.flags = fs
-	fs.Var(&o.Domains, "domain", "mail `DOMAIN` to check (repeatable; default: discovered from the directory)")
-	fs.Var(&o.Resolvers, "resolver", "DNS resolver `HOST:PORT` (repeatable; default: /etc/resolv.conf)")
-	fs.Var(&o.DNSBLZones, "dnsbl-zone", "IP blocklist `ZONE` (repeatable; default: the zones of rule BL-001; \"none\" asks none)")
-	fs.Var(&o.RHSBLZones, "rhsbl-zone", "domain blocklist `ZONE` (repeatable; default: the zones of rule BL-002; \"none\" asks none)")
-	fs.Var(&o.EgressIPs, "egress-ip", "public egress `IP` of the organisation (repeatable)")
-	fs.StringVar(&o.FirewallAllowlist, "firewall-allowlist", "", "`FILE` of the CIDRs the firewall / proxy allows, one a line, # comments (rule NET-002)")
-	fs.StringVar(&o.Endpoints, "endpoints", "", "Microsoft 365 endpoint web service JSON `FILE` (endpoints.office.com/endpoints/worldwide): required sets are probed (NET-001) and their ranges checked (NET-002)")
-	fs.Var(&o.Probes, "probe", "extra `HOST:PORT` to probe (repeatable; prefix tls:// or starttls:// to choose the TLS mode, tcp:// for none; by default 587 is STARTTLS, 443/465/993/995 TLS)")
-	fs.BoolVar(&o.Offline, "offline", false, "no DNS, blocklist or network checks (they are reported as not assessed); for exports analysed away from the customer's network")
-	fs.BoolVar(&o.ProbeDefaults, "probe-defaults", false, "also probe the built-in core endpoints of rule NET-001 (outlook.office365.com:443, smtp.office365.com:587, ...) and port 25 of each domain's Exchange Online MX host")
-	fs.DurationVar(&o.DNSTimeout, "dns-timeout", 2*time.Second, "timeout of one DNS try against one resolver")
-	fs.IntVar(&o.DNSRetries, "dns-retries", 1, "times the resolver list is tried again after a failed lookup")
-	fs.IntVar(&o.DNSConcurrency, "dns-concurrency", 16, "DNS lookups in flight at once")
-	fs.DurationVar(&o.DNSDeadline, "dns-deadline", 10*time.Minute, "overall deadline of the DNS and blocklist collection")
-	fs.BoolVar(&o.DNSAuthoritative, "dns-authoritative", true, "also ask each domain's own name server for its MX (no recursion), to read the configured TTL; false trusts the resolver's cache TTL")
-	fs.DurationVar(&o.ProbeTimeout, "probe-timeout", 5*time.Second, "connect and protocol-step timeout of each network probe")
+func (o *networkOptions) any() bool {
+	return len(o.Domains) > 0 || len(o.EgressIPs) > 0 || o.FirewallAllowlist != "" || o.Endpoints != "" || len(o.Probes) > 0 || o.ProbeDefaults
 }
 
 // split returns the values of a list flag, comma-separated values split,
@@ -100,9 +72,78 @@ func networkCollectors(o *networkOptions, env *runEnv, tally *snapshot.Tally) ([
 		}
 		return nil, nil
 	}
-	if o.DNSTimeout <= 0 || o.DNSConcurrency <= 0 || o.DNSRetries < 0 || o.DNSDeadline <= 0 || o.ProbeTimeout <= 0 {
-		return nil, usagef("--dns-timeout, --dns-concurrency, --dns-deadline and --probe-timeout must be positive, --dns-retries not negative")
+	if err := o.checkLimits(); err != nil {
+		return nil, err
 	}
+	domains, err := o.mailDomains(tally)
+	if err != nil {
+		return nil, err
+	}
+	egress, err := o.egressIPs()
+	if err != nil {
+		return nil, err
+	}
+	params, err := collectorParams(env, "BL-001", "BL-002", "NET-001")
+	if err != nil {
+		return nil, err
+	}
+	ipZones, domZones, err := o.blocklistZones(params)
+	if err != nil {
+		return nil, err
+	}
+
+	var out []snapshot.Collector
+	dns, err := o.dnsResolver(len(domains) > 0 || (len(egress) > 0 && len(ipZones) > 0))
+	if err != nil {
+		return nil, err
+	}
+	var dc *dnscheck.Collector
+	if len(domains) > 0 {
+		dc = o.dnsCollector(env, dns, domains)
+		out = append(out, dc)
+	}
+	if zs := zonesToAsk(domains, egress, ipZones, domZones); len(zs) > 0 {
+		bc, err := o.blocklistCollector(env, dns, params, zs, blocklistSubjects(dc, egress, domains))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, bc)
+	}
+	np, err := o.netprobe(env, params["NET-001"], domains, egress, dns.servers)
+	if err != nil {
+		return nil, err
+	}
+	if np != nil {
+		out = append(out, np)
+	}
+	return out, nil
+}
+
+// zonesToAsk returns the blocklist zones that have something to be asked
+// about: IP zones when there are mail hosts or egress IPs, domain zones
+// when there are domains.
+func zonesToAsk(domains []dnscheck.Domain, egress []netip.Addr, ipZones, domZones []dnsbl.Zone) []dnsbl.Zone {
+	var zs []dnsbl.Zone
+	if len(domains) > 0 || len(egress) > 0 {
+		zs = append(zs, ipZones...)
+	}
+	if len(domains) > 0 {
+		zs = append(zs, domZones...)
+	}
+	return zs
+}
+
+// checkLimits checks the DNS and probe timeouts and counts.
+func (o *networkOptions) checkLimits() error {
+	if o.DNSTimeout <= 0 || o.DNSConcurrency <= 0 || o.DNSRetries < 0 || o.DNSDeadline <= 0 || o.ProbeTimeout <= 0 {
+		return usagef("--dns-timeout, --dns-concurrency, --dns-deadline and --probe-timeout must be positive, --dns-retries not negative")
+	}
+	return nil
+}
+
+// mailDomains returns the --domain names, or the mail domains found in
+// the directory (not for the sample organisation).
+func (o *networkOptions) mailDomains(tally *snapshot.Tally) ([]dnscheck.Domain, error) {
 	var domains []dnscheck.Domain
 	seen := map[string]bool{}
 	for _, d := range split(o.Domains) {
@@ -115,11 +156,16 @@ func networkCollectors(o *networkOptions, env *runEnv, tally *snapshot.Tally) ([
 			domains = append(domains, dnscheck.Domain{Name: d, SeenIn: []string{"command line"}})
 		}
 	}
-	if len(domains) == 0 && tally != nil && !o.sample() {
+	if len(domains) == 0 && tally != nil && !o.sampleScan {
 		for _, d := range tally.MailDomains() {
 			domains = append(domains, dnscheck.Domain{Name: d.Name, SeenIn: d.SeenIn})
 		}
 	}
+	return domains, nil
+}
+
+// egressIPs parses --egress-ip.
+func (o *networkOptions) egressIPs() ([]netip.Addr, error) {
 	var egress []netip.Addr
 	for _, s := range split(o.EgressIPs) {
 		a, err := netip.ParseAddr(s)
@@ -128,108 +174,105 @@ func networkCollectors(o *networkOptions, env *runEnv, tally *snapshot.Tally) ([
 		}
 		egress = append(egress, a.Unmap())
 	}
+	return egress, nil
+}
 
-	params, err := collectorParams(env, "BL-001", "BL-002", "NET-001")
-	if err != nil {
-		return nil, err
+// blocklistZones returns the IP and domain blocklist zones to ask: those
+// of the flags, or the rules' defaults.
+func (o *networkOptions) blocklistZones(params map[string]checks.Params) (ip, domain []dnsbl.Zone, err error) {
+	if ip, err = zones(o.DNSBLZones, params["BL-001"], "ip"); err != nil {
+		return nil, nil, err
 	}
-	ipZones, err := zones(o.DNSBLZones, params["BL-001"], "ip")
-	if err != nil {
-		return nil, err
+	if domain, err = zones(o.RHSBLZones, params["BL-002"], "domain"); err != nil {
+		return nil, nil, err
 	}
-	domZones, err := zones(o.RHSBLZones, params["BL-002"], "domain")
-	if err != nil {
-		return nil, err
-	}
+	return ip, domain, nil
+}
 
-	var out []snapshot.Collector
-	needDNS := len(domains) > 0 || (len(egress) > 0 && len(ipZones) > 0)
-	var res resolver.Resolver
-	var servers []string
-	if needDNS || len(o.Resolvers) > 0 {
-		servers = split(o.Resolvers)
-		if len(servers) == 0 {
-			conf := o.resolvConf
-			if conf == "" {
-				conf = "/etc/resolv.conf"
-			}
-			if servers, err = resolver.SystemServers(conf); err != nil {
-				return nil, usagef("no DNS resolver: %v (give --resolver HOST:PORT)", err)
-			}
-		}
-		c, err := resolver.New(resolver.Config{Servers: servers, Timeout: o.DNSTimeout, Retries: o.DNSRetries})
-		if err != nil {
-			return nil, usagef("--resolver: %v", err)
-		}
-		servers = c.Servers()
-		for _, srv := range servers {
-			if err := requireLoopbackServer(srv); err != nil {
-				return nil, usagef("resolver: %v", err)
-			}
-		}
-		res = resolver.NewCache(c)
-	}
-	via := "via " + strings.Join(servers, ", ")
-	var dc *dnscheck.Collector
-	if len(domains) > 0 {
-		dc = &dnscheck.Collector{
-			Resolver: res, Name: "dns " + via, Domains: domains,
-			Concurrency: o.DNSConcurrency, Deadline: o.DNSDeadline, Progress: env.progress,
-		}
-		if o.DNSAuthoritative {
-			dc.Direct = directResolvers(o.DNSTimeout)
-		}
-		out = append(out, dc)
-	}
-	var zs []dnsbl.Zone
-	if len(domains) > 0 || len(egress) > 0 {
-		zs = append(zs, ipZones...)
-	}
-	if len(domains) > 0 {
-		zs = append(zs, domZones...)
-	}
-	if len(zs) > 0 {
-		table := map[string]dnsbl.ZoneInfo{}
-		for _, id := range []string{"BL-001", "BL-002"} {
-			var bp struct {
-				Zones map[string]dnsbl.ZoneInfo `json:"zones"`
-			}
-			if err := params[id].Decode(&bp); err != nil {
-				return nil, fmt.Errorf("rule %s: %w", id, err)
-			}
-			for k, v := range bp.Zones {
-				table[k] = v
-			}
-		}
-		out = append(out, &dnsbl.Collector{
-			Resolver: res, Name: "blocklists " + via, Zones: zs, Table: table,
-			Concurrency: o.DNSConcurrency, Deadline: o.DNSDeadline, Progress: env.progress,
-			Subjects: func() []dnsbl.Subject {
-				var ss []dnsbl.Subject
-				if dc != nil {
-					for _, s := range dc.Subjects() {
-						ss = append(ss, dnsbl.Subject{Value: s.Addr.String(), Kind: "ip", Reason: s.Reason})
-					}
-				}
-				for _, a := range egress {
-					ss = append(ss, dnsbl.Subject{Value: a.String(), Kind: "ip", Reason: "--egress-ip"})
-				}
-				for _, d := range domains {
-					ss = append(ss, dnsbl.Subject{Value: d.Name, Kind: "domain", Reason: "mail domain"})
-				}
-				return ss
-			},
-		})
-	}
+// dnsSetup is the resolver the DNS and blocklist collectors share.
+type dnsSetup struct {
+	res resolver.Resolver
+	// servers are the resolver's addresses (nil when no DNS is needed).
+	servers []string
+}
 
-	np, err := o.netprobe(env, params["NET-001"], domains, egress, servers)
+// via names the resolvers in the sources' names.
+func (d dnsSetup) via() string { return "via " + strings.Join(d.servers, ", ") }
+
+// dnsResolver returns the resolver of --resolver or the system's, when a
+// collector needs DNS or --resolver was given.
+func (o *networkOptions) dnsResolver(needDNS bool) (dnsSetup, error) {
+	if !needDNS && len(o.Resolvers) == 0 {
+		return dnsSetup{}, nil
+	}
+	servers := split(o.Resolvers)
+	if len(servers) == 0 {
+		conf := o.resolvConf
+		if conf == "" {
+			conf = "/etc/resolv.conf"
+		}
+		var err error
+		if servers, err = resolver.SystemServers(conf); err != nil {
+			return dnsSetup{}, usagef("no DNS resolver: %v (give --resolver HOST:PORT)", err)
+		}
+	}
+	c, err := resolver.New(resolver.Config{Servers: servers, Timeout: o.DNSTimeout, Retries: o.DNSRetries})
+	if err != nil {
+		return dnsSetup{}, usagef("--resolver: %v", err)
+	}
+	servers = c.Servers()
+	for _, srv := range servers {
+		if err := requireLoopbackServer(srv); err != nil {
+			return dnsSetup{}, usagef("resolver: %v", err)
+		}
+	}
+	return dnsSetup{res: resolver.NewCache(c), servers: servers}, nil
+}
+
+// dnsCollector returns the collector of the domains' DNS records.
+func (o *networkOptions) dnsCollector(env *runEnv, dns dnsSetup, domains []dnscheck.Domain) *dnscheck.Collector {
+	dc := &dnscheck.Collector{
+		Resolver: dns.res, Name: "dns " + dns.via(), Domains: domains,
+		Concurrency: o.DNSConcurrency, Deadline: o.DNSDeadline, Progress: env.progress,
+	}
+	if o.DNSAuthoritative {
+		dc.Direct = directResolvers(o.DNSTimeout)
+	}
+	return dc
+}
+
+// blocklistCollector returns the collector asking zones about subjects.
+func (o *networkOptions) blocklistCollector(env *runEnv, dns dnsSetup, params map[string]checks.Params, zs []dnsbl.Zone, subjects func() []dnsbl.Subject) (*dnsbl.Collector, error) {
+	table, err := blocklistTable(params)
 	if err != nil {
 		return nil, err
 	}
-	if np != nil {
-		out = append(out, np)
+	return &dnsbl.Collector{
+		Resolver: dns.res, Name: "blocklists " + dns.via(), Zones: zs, Table: table,
+		Concurrency: o.DNSConcurrency, Deadline: o.DNSDeadline, Progress: env.progress,
+		Subjects: subjects,
+	}, nil
+}
+
+// blocklistSubjects returns what the blocklists are asked about, once the
+// DNS collector (dc, nil without domains) has run: the mail hosts'
+// addresses, the egress IPs and the mail domains.
+func blocklistSubjects(dc *dnscheck.Collector, egress []netip.Addr, domains []dnscheck.Domain) func() []dnsbl.Subject {
+	return func() []dnsbl.Subject {
+		var ss []dnsbl.Subject
+		if dc != nil {
+			for _, s := range dc.Subjects() {
+				ss = append(ss, dnsbl.Subject{Value: s.Addr.String(), Kind: "ip", Reason: s.Reason})
+			}
+		}
+		for _, a := range egress {
+			ss = append(ss, dnsbl.Subject{Value: a.String(), Kind: "ip", Reason: "--egress-ip"})
+		}
+		for _, d := range domains {
+			ss = append(ss, dnsbl.Subject{Value: d.Name, Kind: "domain", Reason: "mail domain"})
+		}
+		return ss
 	}
-	return out, nil
 }
 
 // netprobe builds the network collector, or nil when no network input was
@@ -242,31 +285,11 @@ func (o *networkOptions) netprobe(env *runEnv, net001 checks.Params, domains []d
 	if len(egress) > 0 {
 		c.EgressIPs = egress
 	}
-	if o.Endpoints != "" {
-		f, err := netprobe.ReadFile(o.Endpoints)
-		if err != nil {
-			return nil, err
-		}
-		eps, err := netprobe.ParseEndpoints(o.Endpoints, f)
-		f.Close()
-		if err != nil {
-			return nil, err
-		}
-		c.Targets = append(c.Targets, netprobe.TargetsFromEndpoints(eps)...)
-		c.Ranges = netprobe.RangesFromEndpoints(eps)
+	if err := o.readEndpoints(c); err != nil {
+		return nil, err
 	}
-	if o.FirewallAllowlist != "" {
-		f, err := netprobe.ReadFile(o.FirewallAllowlist)
-		if err != nil {
-			return nil, err
-		}
-		allow, err := netprobe.ParseAllowlist(o.FirewallAllowlist, f)
-		f.Close()
-		if err != nil {
-			return nil, err
-		}
-		c.Allowlist = append([]netip.Prefix{}, allow...)
-		c.AllowlistName = o.FirewallAllowlist
+	if err := o.readAllowlist(c); err != nil {
+		return nil, err
 	}
 	for _, p := range split(o.Probes) {
 		t, err := netprobe.ParseTarget(p)
@@ -276,19 +299,11 @@ func (o *networkOptions) netprobe(env *runEnv, net001 checks.Params, domains []d
 		c.Targets = append(c.Targets, t)
 	}
 	if o.ProbeDefaults {
-		var prm struct {
-			Core []struct {
-				Host    string `json:"host"`
-				Port    int    `json:"port"`
-				Purpose string `json:"purpose"`
-			} `json:"core_endpoints"`
+		core, err := coreEndpoints(net001)
+		if err != nil {
+			return nil, err
 		}
-		if err := net001.Decode(&prm); err != nil {
-			return nil, fmt.Errorf("rule NET-001: %w", err)
-		}
-		for _, e := range prm.Core {
-			c.Targets = append(c.Targets, netprobe.Target{Host: e.Host, Port: e.Port, Required: true, Purpose: e.Purpose})
-		}
+		c.Targets = append(c.Targets, core...)
 		for _, d := range domains {
 			c.Targets = append(c.Targets, netprobe.Target{Host: strings.ReplaceAll(d.Name, ".", "-") + ".mail.protection.outlook.com", Port: 25, Required: true, Purpose: "inbound SMTP to the Exchange Online MX of " + d.Name})
 		}
@@ -303,80 +318,42 @@ func (o *networkOptions) netprobe(env *runEnv, net001 checks.Params, domains []d
 	return c, nil
 }
 
-// defaultParams returns the parameters of rules under the default profile
-// (the zone tables and core endpoint list are the same in every profile).
-func defaultParams(ids ...string) (map[string]checks.Params, error) {
-	return collectorParams(&runEnv{}, ids...)
+// readEndpoints adds the targets and ranges of --endpoints to c.
+func (o *networkOptions) readEndpoints(c *netprobe.Collector) error {
+	if o.Endpoints == "" {
+		return nil
+	}
+	f, err := netprobe.ReadFile(o.Endpoints)
+	if err != nil {
+		return err
+	}
+	eps, err := netprobe.ParseEndpoints(o.Endpoints, f)
+	f.Close()
+	if err != nil {
+		return err
+	}
+	c.Targets = append(c.Targets, netprobe.TargetsFromEndpoints(eps)...)
+	c.Ranges = netprobe.RangesFromEndpoints(eps)
+	return nil
 }
 
-// collectorParams returns the parameters the collectors take from rules
-// (zone tables, the core endpoint list): those of the scan's profile, or
-// of the default profile where the scan's does not define the rule, with
-// the configuration file's overrides applied. It uses the run's rules,
-// loading them only when the run has none.
-func collectorParams(env *runEnv, ids ...string) (map[string]checks.Params, error) {
-	rs := env.rules
-	if rs == nil {
-		var err error
-		if rs, err = rules.Load(); err != nil {
-			return nil, fmt.Errorf("load rules: %w", err)
-		}
+// readAllowlist sets the firewall allow-list of --firewall-allowlist on c.
+func (o *networkOptions) readAllowlist(c *netprobe.Collector) error {
+	if o.FirewallAllowlist == "" {
+		return nil
 	}
-	out := map[string]checks.Params{}
-	for _, r := range rs {
-		for _, id := range ids {
-			if r.ID != id {
-				continue
-			}
-			prof := r.Profiles[env.profile]
-			if prof == nil {
-				prof = r.Profiles[rules.DefaultProfile]
-			}
-			if prof == nil {
-				continue
-			}
-			p := checks.Params{}
-			for k, v := range prof.Params {
-				p[k] = v
-			}
-			for k, v := range env.overrides[id] {
-				p[k] = v
-			}
-			out[id] = p
-		}
+	f, err := netprobe.ReadFile(o.FirewallAllowlist)
+	if err != nil {
+		return err
 	}
-	for _, id := range ids {
-		if out[id] == nil {
-			return nil, fmt.Errorf("rule %s has no %s parameters", id, rules.DefaultProfile)
-		}
+	allow, err := netprobe.ParseAllowlist(o.FirewallAllowlist, f)
+	f.Close()
+	if err != nil {
+		return err
 	}
-	return out, nil
-}
-
-// zones returns the zones of a flag, or the rule's default_zones.
-func zones(flagv listFlag, p checks.Params, kind string) ([]dnsbl.Zone, error) {
-	names := split(flagv)
-	if len(names) == 0 {
-		var prm struct {
-			Default []string `json:"default_zones"`
-		}
-		if err := p.Decode(&prm); err != nil {
-			return nil, err
-		}
-		names = prm.Default
-	}
-	var out []dnsbl.Zone
-	for _, n := range names {
-		n = strings.ToLower(strings.TrimSuffix(n, "."))
-		if n == "none" {
-			return nil, nil
-		}
-		if !strings.Contains(n, ".") || strings.ContainsAny(n, " /:@") {
-			return nil, usagef("blocklist zone %q: not a DNS zone", n)
-		}
-		out = append(out, dnsbl.Zone{Name: n, Kind: kind})
-	}
-	return out, nil
+	c.Allowlist = append([]netip.Prefix{}, allow...)
+	c.AllowlistName = o.FirewallAllowlist
+	return nil
 }
 
 // directResolvers returns a factory of non-recursive resolvers, one per
