@@ -1,12 +1,58 @@
 package cli
 
+// The output formats: their names, files and renderers.
+
 import (
 	"io"
+	"strings"
 
 	"github.com/preflight-scan/preflight/report"
 	"github.com/preflight-scan/preflight/report/export"
 	"github.com/preflight-scan/preflight/report/pdf"
 )
+
+// renderer writes one output format.
+type renderer struct {
+	// file is the output's file name in --out; "" writes to stdout.
+	file   string
+	render func(rep *report.Report, w io.Writer) error
+}
+
+// renderers returns the output formats of --format by name.
+func renderers() map[string]renderer {
+	return map[string]renderer{
+		"json":  {file: "report.json", render: report.WriteJSON},
+		"table": {render: report.WriteTable},
+		"pdf":   {file: "report.pdf", render: renderPDF},
+		"csv":   {file: "findings.csv", render: renderCSV},
+		"jsonl": {file: "findings.jsonl", render: renderJSONL},
+	}
+}
+
+// parseFormats returns the formats of --format values (comma-separated,
+// repeated), in order and without repeats; json,table when none is given.
+func parseFormats(list []string) ([]string, error) {
+	if len(list) == 0 {
+		return []string{"json", "table"}, nil
+	}
+	known := renderers()
+	var out []string
+	seen := map[string]bool{}
+	for _, item := range list {
+		for _, f := range strings.Split(item, ",") {
+			f = strings.TrimSpace(strings.ToLower(f))
+			if f == "" || seen[f] {
+				continue
+			}
+			if _, ok := known[f]; !ok {
+				return nil, usagef("unknown format %q (want json, table, pdf, csv, jsonl)", f)
+			}
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
 
 func renderPDF(rep *report.Report, w io.Writer) error { return pdf.Write(rep, w) }
 

@@ -5,51 +5,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/preflight-scan/preflight/internal/atomicfile"
 	"github.com/preflight-scan/preflight/report"
 )
-
-// renderer writes one output format.
-type renderer struct {
-	// file is the output's file name in --out; "" writes to stdout.
-	file   string
-	render func(rep *report.Report, w io.Writer) error
-}
-
-func renderers() map[string]renderer {
-	return map[string]renderer{
-		"json":  {file: "report.json", render: report.WriteJSON},
-		"table": {render: report.WriteTable},
-		"pdf":   {file: "report.pdf", render: renderPDF},
-		"csv":   {file: "findings.csv", render: renderCSV},
-		"jsonl": {file: "findings.jsonl", render: renderJSONL},
-	}
-}
-
-func parseFormats(list []string) ([]string, error) {
-	if len(list) == 0 {
-		return []string{"json", "table"}, nil
-	}
-	known := renderers()
-	var out []string
-	seen := map[string]bool{}
-	for _, item := range list {
-		for _, f := range strings.Split(item, ",") {
-			f = strings.TrimSpace(strings.ToLower(f))
-			if f == "" || seen[f] {
-				continue
-			}
-			if _, ok := known[f]; !ok {
-				return nil, usagef("unknown format %q (want json, table, pdf, csv, jsonl)", f)
-			}
-			seen[f] = true
-			out = append(out, f)
-		}
-	}
-	return out, nil
-}
 
 // writeOutputs renders the report in every format: files atomically into
 // dir ("-" writes a single file format to stdout), tables to stdout.
