@@ -42,7 +42,7 @@ func Diff(wantName, gotName string, want, got []byte, maxLines int) string {
 	ops := diffLines(a, b)
 	hunks := group(ops)
 	var out strings.Builder
-	fmt.Fprintf(&out, "--- %s (%d lines)\n+++ %s (%d lines)\n", wantName, len(a), gotName, len(b))
+	fmt.Fprintf(&out, "--- %s (%s)\n+++ %s (%s)\n", wantName, count(len(a)), gotName, count(len(b)))
 	shown := 0
 	for hi, h := range hunks {
 		body := ops[h[0]:h[1]]
@@ -91,6 +91,13 @@ func splitLines(s string) []string {
 		lines = lines[:len(lines)-1]
 	}
 	return lines
+}
+
+func count(n int) string {
+	if n == 1 {
+		return "1 line"
+	}
+	return fmt.Sprintf("%d lines", n)
 }
 
 func changed(ops []op) int {

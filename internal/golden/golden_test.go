@@ -100,7 +100,7 @@ func TestDiff(t *testing.T) {
 \ No newline at end of file
 `},
 		{"from nothing", "", "a\n", `--- want (0 lines)
-+++ got (1 lines)
++++ got (1 line)
 @@ -0,0 +1 @@
 +a
 `},
