@@ -28,7 +28,7 @@ func contacts() []*entry {
 		{"Hans", "Vogt", "vogt-engineering.de", "Vogt Engineering"},
 		{"Eva", "Lind", "lind-qa.se", "Lind QA"},
 	}
-	add := func(cn, given, sn, addr, company string, extra ...[2]string) {
+	add := func(cn, given, sn, addr string, extra ...[2]string) {
 		dn := "CN=" + escapeRDN(cn) + ",OU=Contacts,OU=Northwind," + baseDN
 		e := &entry{comment: cn + ", Contacts, Northwind, " + adDomain, dn: dn}
 		e.add("objectClass", "top", "person", "organizationalPerson", "contact")
@@ -55,12 +55,12 @@ func contacts() []*entry {
 	}
 	for _, p := range partners {
 		addr := strings.ToLower(fold(p.given)) + "." + strings.ToLower(fold(p.sn)) + "@" + p.domain
-		add(p.given+" "+p.sn+" ("+p.company+")", p.given, p.sn, addr, p.company, [2]string{"company", p.company})
+		add(p.given+" "+p.sn+" ("+p.company+")", p.given, p.sn, addr, [2]string{"company", p.company})
 	}
 	// The agency that organises events holds the address a user and a
 	// group also hold (DIR-005).
-	add("Marketing Agency Brightline", "", "", "events@"+mailDomain, "Brightline")
+	add("Marketing Agency Brightline", "", "", "events@"+mailDomain)
 	// A contact typed by hand with a missing top-level domain (DIR-002).
-	add("Dr. Weiss (Labor)", "Stefan", "Weiss", "s.weiss@weiss-labor", "Weiss Labor")
+	add("Dr. Weiss (Labor)", "Stefan", "Weiss", "s.weiss@weiss-labor")
 	return out
 }

@@ -74,22 +74,24 @@ func sid(rid uint32) string {
 }
 
 // writer writes entries in ldapsearch's layout: non-ASCII and binary values
-// base64, lines folded at 76 columns.
+// base64, lines folded at 76 columns. A bufio.Writer keeps its first error
+// and returns it from every later call, so the writes ignore it and
+// generate reports it from Flush.
 type writer struct {
 	w *bufio.Writer
 }
 
 func (w *writer) line(name, value string) {
-	w.w.Write(ldifgen.AppendAttr(nil, name, []byte(value), false))
+	_, _ = w.w.Write(ldifgen.AppendAttr(nil, name, []byte(value), false))
 }
 
 func (w *writer) entry(e *entry) {
-	w.w.WriteString("# " + e.comment + "\n")
+	_, _ = w.w.WriteString("# " + e.comment + "\n")
 	w.line("dn", e.dn)
 	for _, a := range e.attrs {
 		w.line(a[0], a[1])
 	}
-	w.w.WriteByte('\n')
+	_ = w.w.WriteByte('\n')
 }
 
 func userDN(cn, ou string) string {

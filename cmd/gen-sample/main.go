@@ -44,7 +44,7 @@ func generate(out io.Writer) error {
 	rng := rand.New(rand.NewPCG(2026, 11))
 	bw := bufio.NewWriter(out)
 	w := &writer{w: bw}
-	bw.WriteString("# extended LDIF\n#\n# LDAPv3\n# base <" + baseDN + "> with scope subtree\n" +
+	_, _ = bw.WriteString("# extended LDIF\n#\n# LDAPv3\n# base <" + baseDN + "> with scope subtree\n" +
 		"# filter: (|(objectCategory=person)(objectCategory=group)(objectCategory=computer)(objectClass=domainDNS))\n" +
 		"# requesting: ALL\n# with pagedResults critical control: size=500\n#\n\n")
 
@@ -83,6 +83,6 @@ func generate(out io.Writer) error {
 	for _, e := range computers(rng) {
 		w.entry(e)
 	}
-	bw.WriteString("# search result\nsearch: 2\nresult: 0 Success\ncontrol: 1.2.840.113556.1.4.319 false MIQAAAAFAgEABAA=\n\n")
+	_, _ = bw.WriteString("# search result\nsearch: 2\nresult: 0 Success\ncontrol: 1.2.840.113556.1.4.319 false MIQAAAAFAgEABAA=\n\n")
 	return bw.Flush()
 }

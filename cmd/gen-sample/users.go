@@ -41,7 +41,7 @@ func planUsers(rng *rand.Rand) []*user {
 func planPeople(rng *rand.Rand) []*user {
 	var users []*user
 	seen := map[string]bool{}
-	addPerson := func(p person) *user {
+	addPerson := func(p person) {
 		sam := p.agiven[:1] + strings.ReplaceAll(p.asn, "-", "")
 		for i := 2; seen[sam]; i++ {
 			sam = p.agiven[:1] + strings.ReplaceAll(p.asn, "-", "") + strconv.Itoa(i)
@@ -84,7 +84,6 @@ func planPeople(rng *rand.Rand) []*user {
 			u.galFill = 0
 		}
 		users = append(users, u)
-		return u
 	}
 	for _, p := range nonLatin {
 		addPerson(p)

@@ -44,13 +44,13 @@ func Check(t testing.TB, path string, got []byte) {
 	}
 	want, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		t.Fatalf("golden: %s does not exist; create it with %s", path, hint(t))
+		t.Fatalf("golden: %s does not exist; create it with %s", path, hint(t.Name()))
 	}
 	if err != nil {
 		t.Fatalf("golden: %v", err)
 	}
 	if d := Diff(path, "got", want, got, MaxDiffLines); d != "" {
-		t.Errorf("golden: output differs from %s:\n%sif the change is intended, accept it with %s, then review git diff", path, d, hint(t))
+		t.Errorf("golden: output differs from %s:\n%sif the change is intended, accept it with %s, then review git diff", path, d, hint(t.Name()))
 	}
 }
 
@@ -61,10 +61,10 @@ func write(path string, b []byte) error {
 	return os.WriteFile(path, b, 0o644)
 }
 
-// hint is the command that accepts the output of this test, to be run in
-// the package's directory.
-func hint(t testing.TB) string {
-	return "go test -run '" + runPattern(t.Name()) + "' -update in the test's package directory"
+// hint is the command that accepts the output of the named test, to be
+// run in the package's directory.
+func hint(test string) string {
+	return "go test -run '" + runPattern(test) + "' -update in the test's package directory"
 }
 
 // runPattern anchors each level of a test name for go test -run. A single

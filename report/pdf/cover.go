@@ -157,7 +157,7 @@ func (w *writer) categoryChart() {
 	w.font("B", 10)
 	p.CellFormat(contentW, 6, "Findings by area", "", 1, "L", false, 0, "")
 	counts := map[string]map[string]int{}
-	max := 0
+	most := 0
 	for _, f := range rep.Findings {
 		if f.Suppressed != nil {
 			continue
@@ -172,8 +172,8 @@ func (w *writer) categoryChart() {
 		for _, n := range m {
 			t += n
 		}
-		if t > max {
-			max = t
+		if t > most {
+			most = t
 		}
 	}
 	state := map[string]string{}
@@ -214,10 +214,10 @@ func (w *writer) categoryChart() {
 			x := margin + labelW
 			for _, sev := range report.Severities() {
 				n := counts[area][sev]
-				if n == 0 || max == 0 {
+				if n == 0 || most == 0 {
 					continue
 				}
-				bw := barW * float64(n) / float64(max)
+				bw := barW * float64(n) / float64(most)
 				if bw < 0.8 {
 					bw = 0.8
 				}

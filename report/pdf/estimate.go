@@ -35,7 +35,7 @@ func (w *writer) estimate() {
 	} else {
 		rows = append(rows, []string{"Estimated time", "not estimated: give the bandwidth available for the migration (--bandwidth-mbps)"})
 	}
-	w.table([]column{{"", 60, "", false}, {"", contentW - 60, "", false}}, rows, 9.5, func(r, c int) *rgb {
+	w.table([]column{{"", 60, "", false}, {"", contentW - 60, "", false}}, rows, 9.5, func(_, c int) *rgb {
 		if c == 0 {
 			return &colText
 		}

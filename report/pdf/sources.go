@@ -71,7 +71,7 @@ func (w *writer) sources() {
 		{"Mailboxes", fmt.Sprintf("%d, %s in total (%d folders)", inv.Mailboxes, bytesText(inv.TotalMailboxBytes), inv.Folders)},
 		{"Mail domains", report.ListOr(inv.Domains, "none found")},
 	}
-	w.table([]column{{"", 60, "", false}, {"", contentW - 60, "", false}}, rows, 9, func(r, c int) *rgb {
+	w.table([]column{{"", 60, "", false}, {"", contentW - 60, "", false}}, rows, 9, func(_, c int) *rgb {
 		if c == 0 {
 			return &colText
 		}
