@@ -32,10 +32,13 @@ bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./collect/... ./checks/ ./snapshot/
 	@for s in scripts/bench-*.sh; do echo "== $$s"; bash $$s || exit 1; done
 
+## lint: gofmt, go vet, staticcheck and golangci-lint (.golangci.yml); the
+## linters are pinned as Go tools in go.mod.
 lint:
-	gofmt -l . | (! grep .)
+	@files=$$(gofmt -l .); if [ -n "$$files" ]; then echo "gofmt -l: not formatted:"; echo "$$files"; exit 1; fi
 	$(GO) vet ./...
-	staticcheck ./...
+	$(GO) tool staticcheck ./...
+	$(GO) tool golangci-lint run ./...
 
 ## fuzz: run every fuzz target for FUZZTIME each.
 fuzz:

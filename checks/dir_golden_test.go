@@ -1,9 +1,7 @@
 package checks_test
 
 import (
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -11,10 +9,9 @@ import (
 
 	"github.com/preflight-scan/preflight/checks"
 	"github.com/preflight-scan/preflight/engine"
+	"github.com/preflight-scan/preflight/internal/golden"
 	"github.com/preflight-scan/preflight/rules"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 // TestDirectoryMessagesGolden renders every finding of the directory rules'
 // and CLI-001's own test cases (message, severity, evidence keys) and
@@ -54,21 +51,5 @@ func TestDirectoryMessagesGolden(t *testing.T) {
 			}
 		}
 	}
-	path := filepath.Join("testdata", "directory_messages.golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./checks/ -run Golden -update)", err)
-	}
-	if string(want) != b.String() {
-		t.Errorf("messages changed; review with -update and git diff.\n--- got ---\n%s", b.String())
-	}
+	golden.Check(t, filepath.Join("testdata", "directory_messages.golden"), []byte(b.String()))
 }

@@ -10,9 +10,12 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
+	"fmt"
 	"math/big"
 	"net"
 	"net/netip"
+	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -201,40 +204,81 @@ func TestProbeOutcomes(t *testing.T) {
 	}
 }
 
-// TestProbeFiltered emulates a filtering firewall on loopback: a listener
-// whose accept queue is full drops further SYNs, so a connect times out.
+// TestProbeFiltered emulates a filtering firewall on loopback: Linux drops
+// the SYNs that reach a listener whose accept queue is full, so a connect
+// gets no answer at all and must be reported as timed out (filtered), not
+// refused or reset.
 func TestProbeFiltered(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("emulating a filter needs Linux's full accept queue behaviour")
+	}
 	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
 	if err != nil {
-		t.Skip(err)
+		t.Fatal(err)
 	}
 	defer syscall.Close(fd)
 	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
-		t.Skip(err)
+		t.Fatal(err)
 	}
+	// Backlog 0: the queue holds one connection, and nothing accepts.
 	if err := syscall.Listen(fd, 0); err != nil {
-		t.Skip(err)
+		t.Fatal(err)
 	}
-	sa, _ := syscall.Getsockname(fd)
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		t.Fatal(err)
+	}
 	port := sa.(*syscall.SockaddrInet4).Port
-	// Fill the accept queue (never accepted).
+	// Fill the queue until a connect goes unanswered.
 	var fill []net.Conn
 	defer func() {
 		for _, c := range fill {
 			c.Close()
 		}
 	}()
-	for i := 0; i < 4; i++ {
+	full := false
+	for i := 0; i < 16 && !full; i++ {
 		c, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), 200*time.Millisecond)
-		if err != nil {
-			break
+		var ne net.Error
+		switch {
+		case err == nil:
+			fill = append(fill, c)
+		case errors.As(err, &ne) && ne.Timeout():
+			full = true
+		default:
+			t.Fatalf("filling the accept queue: %v", err)
 		}
-		fill = append(fill, c)
+	}
+	if !full {
+		t.Fatalf("the kernel answered %d connects to a listener that accepts nothing", len(fill))
 	}
 	c := &Collector{Timeout: 300 * time.Millisecond}
-	r := probe(t, c, port, "")
-	if r.Outcome != snapshot.ProbeTimeout {
-		t.Skipf("kernel did not drop the SYN (outcome %s): cannot emulate a filter here", r.Outcome)
+	for _, mode := range []string{"", "implicit", "starttls"} {
+		r := probe(t, c, port, mode)
+		if r.Outcome != snapshot.ProbeTimeout || !strings.HasPrefix(r.Error, "connect: timed out") || r.RTTMS != 0 {
+			t.Errorf("mode %q: want a connect timeout, got %+v", mode, r)
+		}
+	}
+}
+
+// TestClassifyTimeouts checks that every way a step can time out (the
+// dialer's own timeout, an expired deadline, the context's deadline) is
+// reported as a timeout of that step.
+func TestClassifyTimeouts(t *testing.T) {
+	ctx, cancel := context.WithDeadline(context.Background(), time.Unix(0, 0))
+	defer cancel()
+	var d net.Dialer
+	_, ctxErr := d.DialContext(ctx, "tcp", "127.0.0.1:1")
+	for name, err := range map[string]error{
+		"dial timeout":     &net.OpError{Op: "dial", Net: "tcp", Err: os.ErrDeadlineExceeded},
+		"read deadline":    fmt.Errorf("greeting: %w", &net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded}),
+		"context deadline": context.DeadlineExceeded,
+		"expired dial ctx": ctxErr,
+	} {
+		outcome, reason := classify(err, "connect")
+		if outcome != snapshot.ProbeTimeout || !strings.HasPrefix(reason, "connect: timed out") {
+			t.Errorf("%s (%v): %s, %q", name, err, outcome, reason)
+		}
 	}
 }
 

@@ -4,8 +4,10 @@
 package atomicfile
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -41,39 +43,48 @@ func Create(path string) (*File, error) {
 	return &File{File: tmp, path: path}, nil
 }
 
-// Commit syncs the temporary file and renames it over the target.
+// Commit syncs the temporary file and renames it over the target. On
+// failure the temporary file is removed and the target left as it was.
 func (f *File) Commit() error {
 	if f.done {
 		return nil
 	}
 	f.done = true
-	if err := f.File.Sync(); err != nil {
-		f.File.Close()
-		os.Remove(f.File.Name())
-		return fmt.Errorf("write %s: %w", f.path, err)
+	tmp := f.Name()
+	if err := f.Sync(); err != nil {
+		// The sync error is the one to report; closing is only cleanup.
+		_ = f.Close()
+		return removeTemp(tmp, fmt.Errorf("write %s: %w", f.path, err))
 	}
-	if err := f.File.Close(); err != nil {
-		os.Remove(f.File.Name())
-		return fmt.Errorf("write %s: %w", f.path, err)
+	if err := f.Close(); err != nil {
+		return removeTemp(tmp, fmt.Errorf("write %s: %w", f.path, err))
 	}
-	if err := os.Chmod(f.File.Name(), 0o644); err != nil {
-		os.Remove(f.File.Name())
-		return fmt.Errorf("write %s: %w", f.path, err)
+	if err := os.Chmod(tmp, 0o644); err != nil {
+		return removeTemp(tmp, fmt.Errorf("write %s: %w", f.path, err))
 	}
-	if err := os.Rename(f.File.Name(), f.path); err != nil {
-		os.Remove(f.File.Name())
-		return fmt.Errorf("write %s: %w", f.path, err)
+	if err := os.Rename(tmp, f.path); err != nil {
+		return removeTemp(tmp, fmt.Errorf("write %s: %w", f.path, err))
 	}
 	return nil
 }
 
+// removeTemp removes the temporary file after err; when that fails too,
+// the error says so, as a file is left behind.
+func removeTemp(tmp string, err error) error {
+	if rerr := os.Remove(tmp); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+		return errors.Join(err, rerr)
+	}
+	return err
+}
+
 // Abort removes the temporary file; the target is untouched. It is safe
-// to call after Commit.
+// to call after Commit. Abort runs on a path that already has an error to
+// report, so its own cleanup is best effort.
 func (f *File) Abort() {
 	if f.done {
 		return
 	}
 	f.done = true
-	f.File.Close()
-	os.Remove(f.File.Name())
+	_ = f.Close()
+	_ = os.Remove(f.Name())
 }

@@ -1,17 +1,14 @@
 package cli
 
 import (
-	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
 
+	"github.com/preflight-scan/preflight/internal/golden"
 	"github.com/preflight-scan/preflight/report"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden reports under testdata/golden")
 
 // normalise blanks what may differ between two runs over the same inputs:
 // the scan id and durations (times are fixed by the test clock).
@@ -41,34 +38,19 @@ func TestSampleGolden(t *testing.T) {
 				}
 				runs[i] = normalise(b)
 			}
-			if !bytes.Equal(runs[0], runs[1]) {
-				t.Fatal("two scans of the same inputs gave different reports")
+			if d := golden.Diff("first scan", "second scan", runs[0], runs[1], golden.MaxDiffLines); d != "" {
+				t.Fatalf("two scans of the same inputs gave different reports:\n%s", d)
 			}
-			golden := filepath.Join("..", "..", "testdata", "golden", "sample-"+profile+".json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, runs[0], 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./internal/cli -run TestSampleGolden -update)", err)
-			}
-			if !bytes.Equal(runs[0], want) {
-				t.Errorf("report differs from %s; if the change is intended, run with -update and review the diff", golden)
-			}
+			golden.Check(t, filepath.Join("..", "..", "testdata", "golden", "sample-"+profile+".json"), runs[0])
 		})
 	}
 }
 
 // TestGoldenReportsMatchSchema validates every golden report in testdata.
 func TestGoldenReportsMatchSchema(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "golden", "*.json"))
-	if len(files) == 0 {
-		t.Skip("no golden reports yet")
+	files, err := filepath.Glob(filepath.Join("..", "..", "testdata", "golden", "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no golden reports in testdata/golden (%v): run TestSampleGolden with -update", err)
 	}
 	for _, f := range files {
 		b, err := os.ReadFile(f)

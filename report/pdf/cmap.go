@@ -84,7 +84,7 @@ func readFormat4(sub []byte, cov coverage) bool {
 		end, start := int(be.Uint16(sub[ends+s:])), int(be.Uint16(sub[starts+s:]))
 		delta, roff := int(be.Uint16(sub[deltas+s:])), int(be.Uint16(sub[ranges+s:]))
 		for c := start; c <= end && c != 0xFFFF; c++ {
-			g := 0
+			var g int
 			if roff == 0 {
 				g = (c + delta) & 0xFFFF
 			} else {

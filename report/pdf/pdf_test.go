@@ -12,14 +12,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/preflight-scan/preflight/internal/golden"
 	"github.com/preflight-scan/preflight/report"
 	"github.com/preflight-scan/preflight/report/reporttest"
 )
 
-var (
-	update = flag.Bool("update", false, "rewrite the golden hashes under testdata/")
-	keep   = flag.String("keep", "", "also write the rendered PDFs into this directory (to look at them)")
-)
+var keep = flag.String("keep", "", "also write the rendered PDFs into this directory (to look at them)")
 
 func render(t *testing.T, rep *report.Report) []byte {
 	t.Helper()
@@ -49,9 +47,12 @@ func fixtures() map[string]*report.Report {
 	}
 }
 
-// TestDeterministic renders each fixture twice and compares the bytes,
-// and compares them with the golden hash (go test -update rewrites it).
-func TestDeterministic(t *testing.T) {
+// TestGolden renders each fixture twice and compares the bytes, then
+// compares them with the golden files under testdata/: NAME.pdf.sha256
+// holds the bytes' hash and NAME.pdf.txt the text pdftotext -layout reads,
+// which shows what changed when the hash does. go test -update rewrites
+// both.
+func TestGolden(t *testing.T) {
 	for name, rep := range fixtures() {
 		t.Run(name, func(t *testing.T) {
 			a, b := render(t, rep), render(t, rep)
@@ -64,21 +65,14 @@ func TestDeterministic(t *testing.T) {
 				}
 			}
 			sum := sha256.Sum256(a)
-			got := hex.EncodeToString(sum[:])
-			golden := filepath.Join("testdata", name+".pdf.sha256")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got+"\n"), 0o644); err != nil {
-					t.Fatal(err)
+			golden.Check(t, filepath.Join("testdata", name+".pdf.sha256"), []byte(hex.EncodeToString(sum[:])+"\n"))
+			t.Run("text", func(t *testing.T) {
+				if _, err := exec.LookPath("pdftotext"); err != nil {
+					t.Skip("the text golden needs pdftotext (apt-get install poppler-utils); the byte hash was still checked")
 				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./report/pdf/ -update)", err)
-			}
-			if strings.TrimSpace(string(want)) != got {
-				t.Errorf("PDF bytes changed (sha256 %s, golden %s); if intended, look at the pages and run go test ./report/pdf/ -update", got, strings.TrimSpace(string(want)))
-			}
+				text := poppler(t, "pdftotext", "-layout", writeFile(t, a), "-")
+				golden.Check(t, filepath.Join("testdata", name+".pdf.txt"), []byte(text))
+			})
 		})
 	}
 }
@@ -111,8 +105,13 @@ func poppler(t *testing.T, tool string, args ...string) string {
 
 func writeTemp(t *testing.T, rep *report.Report) string {
 	t.Helper()
+	return writeFile(t, render(t, rep))
+}
+
+func writeFile(t *testing.T, b []byte) string {
+	t.Helper()
 	p := filepath.Join(t.TempDir(), "report.pdf")
-	if err := os.WriteFile(p, render(t, rep), 0o644); err != nil {
+	if err := os.WriteFile(p, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return p
