@@ -76,6 +76,7 @@ func (c *requiredAttrs) Observe(r *snapshot.Record, out *Output) {
 	if o == nil || o.Kind != snapshot.KindUser || !c.scope.in(o) {
 		return
 	}
+	out.Consider(o)
 	person := personMailbox(o)
 	var missing []string
 	for i := range c.groups {
@@ -148,6 +149,7 @@ func (c *galFill) Observe(r *snapshot.Record, out *Output) {
 	if o == nil || o.Kind != snapshot.KindUser || !c.scope.in(o) || !personMailbox(o) {
 		return
 	}
+	out.Consider(o)
 	c.users++
 	label := ""
 	for i := range c.groups {

@@ -299,6 +299,7 @@ func (c *duplicateAddress) Observe(r *snapshot.Record, out *Output) {
 	if o == nil || !c.scope.in(o) {
 		return
 	}
+	out.Consider(o)
 	holder := c.arena.add(o.DN, o.Kind)
 	// Most objects hold the same address several times (mail = primary
 	// proxy = UPN): remember this object's hashes so the shared index is

@@ -64,6 +64,7 @@ func newEstimate(p Params, env Env) (Check, error) {
 			}
 			size := itemBytes(m)
 			mailboxes++
+			out.Judged(1)
 			total += size
 			n, _ := licencesFor(size, per)
 			licences += n

@@ -51,6 +51,9 @@ func newReachabilityCheck(p Params, env Env) (Check, error) {
 			}
 			hp := pr.Host + ":" + strconv.Itoa(pr.Port)
 			var msg string
+			if pr.Outcome != snapshot.ProbeDNSError && pr.Outcome != snapshot.ProbeError {
+				out.Judged(1)
+			}
 			switch pr.Outcome {
 			case snapshot.ProbeOpen:
 				return
@@ -110,6 +113,7 @@ func newTLSInterceptionCheck(p Params, env Env) (Check, error) {
 				}
 			}
 			n++
+			out.Judged(1)
 			if pr.ChainTrusted {
 				return
 			}
@@ -199,6 +203,7 @@ func newRangesCheck(p Params, env Env) (Check, error) {
 					continue
 				}
 				seen[rq.p] = true
+				out.Judged(1)
 				un := netprobe.Uncovered(rq.p, allow)
 				if len(un) == 0 {
 					continue
@@ -264,6 +269,7 @@ func newNATCheck(p Params, env Env) (Check, error) {
 				return
 			}
 			if float64(u) < prm.MinUsers {
+				out.Judged(u)
 				return
 			}
 			e := egress
@@ -274,6 +280,7 @@ func newNATCheck(p Params, env Env) (Check, error) {
 				out.Skip("%d users but the number of public egress addresses is unknown (give --egress-ip, or set param egress_ips)", u)
 				return
 			}
+			out.Judged(u)
 			ratio := float64(u) / float64(e)
 			if ratio <= prm.MaxUsersPerIP {
 				return

@@ -21,6 +21,9 @@ func flagUsers(p checks.Params, env checks.Env) (checks.Check, error) {
 		return nil, err
 	}
 	return checks.Funcs{ObserveFunc: func(r *snapshot.Record, out *checks.Output) {
+		if r.Dir != nil {
+			out.Judged(1)
+		}
 		if r.Dir != nil && r.Dir.First("sn") == "bad" {
 			f := checks.ForDir(r.Dir)
 			f.Message = "bad sn"
@@ -78,7 +81,7 @@ func TestCheckStatuses(t *testing.T) {
 		verdict string
 	}{
 		{"no source: skipped, never pass", nil,
-			map[string]string{"TST-001": "skipped", "TST-002": "skipped", "TST-003": "not-applicable"}, "ready"},
+			map[string]string{"TST-001": "skipped", "TST-002": "skipped", "TST-003": "not-applicable"}, "incomplete"},
 		{"failed source: error and incomplete", []*snapshot.Record{source("error", "directory")},
 			map[string]string{"TST-001": "error", "TST-002": "error"}, "incomplete"},
 		{"clean", []*snapshot.Record{user("CN=a", "g1", "ok"), source("ok", "directory")},
