@@ -58,26 +58,47 @@ type searcher interface {
 // connection to an endpoint.
 type dialer func(ctx context.Context, e Endpoint) (searcher, error)
 
-// netDialer returns the real dialer: TCP with a timeout, then TLS
-// (LDAPS) or the StartTLS operation, with certificate verification.
-func netDialer(roots *x509.CertPool, timeout time.Duration) dialer {
-	return func(ctx context.Context, e Endpoint) (searcher, error) {
-		dctx, cancel := context.WithTimeout(ctx, timeout)
-		defer cancel()
+// netConn dials e (through dial, or a net.Dialer when dial is nil) and
+// sets up TLS or StartTLS with certificate verification: a connection
+// ready for the bind.
+func netConn(ctx context.Context, dial DialFunc, roots *x509.CertPool, timeout time.Duration, e Endpoint) (net.Conn, error) {
+	dctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if dial == nil {
 		d := net.Dialer{Timeout: timeout}
-		raw, err := d.DialContext(dctx, "tcp", e.Address())
+		dial = d.DialContext
+	}
+	raw, err := dial(dctx, "tcp", e.Address())
+	if err != nil {
+		return nil, &connectError{addr: e.Address(), err: err}
+	}
+	c, err := secure(dctx, raw, e, roots)
+	if err != nil {
+		raw.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// netDialer returns the real dialer of the go-ldap connection (bind,
+// discovery, range retrieval).
+func netDialer(dial DialFunc, roots *x509.CertPool, timeout time.Duration) dialer {
+	return func(ctx context.Context, e Endpoint) (searcher, error) {
+		c, err := netConn(ctx, dial, roots, timeout, e)
 		if err != nil {
-			return nil, &connectError{addr: e.Address(), err: err}
-		}
-		c, err := secure(dctx, raw, e, roots)
-		if err != nil {
-			raw.Close()
 			return nil, err
 		}
 		conn := goldap.NewConn(c, e.Security != Plaintext)
 		conn.Start()
 		conn.SetTimeout(timeout)
 		return conn, nil
+	}
+}
+
+// netWireDialer returns the real dialer of the bulk search's connection.
+func netWireDialer(dial DialFunc, roots *x509.CertPool, timeout time.Duration) wireDialer {
+	return func(ctx context.Context, e Endpoint) (net.Conn, error) {
+		return netConn(ctx, dial, roots, timeout, e)
 	}
 }
 
