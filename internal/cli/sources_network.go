@@ -12,6 +12,7 @@ import (
 	"github.com/preflight-scan/preflight/collect/dnsbl"
 	"github.com/preflight-scan/preflight/collect/dnscheck"
 	"github.com/preflight-scan/preflight/collect/netprobe"
+	"github.com/preflight-scan/preflight/internal/dialer"
 	"github.com/preflight-scan/preflight/resolver"
 	"github.com/preflight-scan/preflight/snapshot"
 )
@@ -93,7 +94,7 @@ func networkCollectors(o *networkOptions, env *runEnv, tally *snapshot.Tally) ([
 	}
 
 	var out []snapshot.Collector
-	dns, err := o.dnsResolver(len(domains) > 0 || (len(egress) > 0 && len(ipZones) > 0))
+	dns, err := o.dnsResolver(env, len(domains) > 0 || (len(egress) > 0 && len(ipZones) > 0))
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +198,7 @@ func (d dnsSetup) via() string { return "via " + strings.Join(d.servers, ", ") }
 
 // dnsResolver returns the resolver of --resolver or the system's, when a
 // collector needs DNS or --resolver was given.
-func (o *networkOptions) dnsResolver(needDNS bool) (dnsSetup, error) {
+func (o *networkOptions) dnsResolver(env *runEnv, needDNS bool) (dnsSetup, error) {
 	if !needDNS && len(o.Resolvers) == 0 {
 		return dnsSetup{}, nil
 	}
@@ -212,16 +213,11 @@ func (o *networkOptions) dnsResolver(needDNS bool) (dnsSetup, error) {
 			return dnsSetup{}, usagef("no DNS resolver: %v (give --resolver HOST:PORT)", err)
 		}
 	}
-	c, err := resolver.New(resolver.Config{Servers: servers, Timeout: o.DNSTimeout, Retries: o.DNSRetries})
+	c, err := resolver.New(resolver.Config{Servers: servers, Timeout: o.DNSTimeout, Retries: o.DNSRetries, Dialer: env.netDialer()})
 	if err != nil {
 		return dnsSetup{}, usagef("--resolver: %v", err)
 	}
 	servers = c.Servers()
-	for _, srv := range servers {
-		if err := requireLoopbackServer(srv); err != nil {
-			return dnsSetup{}, usagef("resolver: %v", err)
-		}
-	}
 	return dnsSetup{res: resolver.NewCache(c), servers: servers}, nil
 }
 
@@ -232,7 +228,7 @@ func (o *networkOptions) dnsCollector(env *runEnv, dns dnsSetup, domains []dnsch
 		Concurrency: o.DNSConcurrency, Deadline: o.DNSDeadline, Progress: env.progress,
 	}
 	if o.DNSAuthoritative {
-		dc.Direct = directResolvers(o.DNSTimeout)
+		dc.Direct = directResolvers(env.netDialer(), o.DNSTimeout)
 	}
 	return dc
 }
@@ -273,7 +269,8 @@ func (o *networkOptions) netprobe(env *runEnv, net001 checks.ReachabilityParams,
 	if o.Endpoints == "" && o.FirewallAllowlist == "" && len(o.Probes) == 0 && !o.ProbeDefaults && len(egress) == 0 {
 		return nil, nil
 	}
-	c := &netprobe.Collector{Name: "network probes from this host", Timeout: o.ProbeTimeout, Progress: env.progress, Allow: requireLoopback}
+	d := env.netDialer()
+	c := &netprobe.Collector{Name: "network probes from this host", Timeout: o.ProbeTimeout, Progress: env.progress, Dialer: d}
 	if len(egress) > 0 {
 		c.EgressIPs = egress
 	}
@@ -298,10 +295,9 @@ func (o *networkOptions) netprobe(env *runEnv, net001 checks.ReachabilityParams,
 	}
 	if len(o.Resolvers) > 0 && len(servers) > 0 {
 		srv := servers[0]
-		c.Resolver = &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
-			var d net.Dialer
+		c.Dialer = &dialer.Dialer{LoopbackOnly: d.LoopbackOnly, Resolver: &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
 			return d.DialContext(ctx, network, srv)
-		}}
+		}}}
 	}
 	return c, nil
 }
@@ -346,7 +342,7 @@ func (o *networkOptions) readAllowlist(c *netprobe.Collector) error {
 
 // directResolvers returns a factory of non-recursive resolvers, one per
 // name server, shared by the domains it serves.
-func directResolvers(timeout time.Duration) func(string) resolver.Resolver {
+func directResolvers(d *dialer.Dialer, timeout time.Duration) func(string) resolver.Resolver {
 	var mu sync.Mutex
 	m := map[string]resolver.Resolver{}
 	return func(srv string) resolver.Resolver {
@@ -355,10 +351,7 @@ func directResolvers(timeout time.Duration) func(string) resolver.Resolver {
 		if r, ok := m[srv]; ok {
 			return r
 		}
-		if err := requireLoopbackServer(srv); err != nil {
-			return failing{err}
-		}
-		c, err := resolver.New(resolver.Config{Servers: []string{srv}, Timeout: timeout, NoRecursion: true})
+		c, err := resolver.New(resolver.Config{Servers: []string{srv}, Timeout: timeout, NoRecursion: true, Dialer: d})
 		if err != nil {
 			return failing{err}
 		}
