@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"github.com/preflight-scan/preflight/internal/dnsname"
 	"sort"
 	"strings"
 )
@@ -97,6 +98,11 @@ func domainOf(addr string) string {
 
 func (t *Tally) seen(d, where string) {
 	if d == "" || !strings.Contains(d, ".") || strings.HasSuffix(d, ".onmicrosoft.com") || d == "onmicrosoft.com" {
+		return
+	}
+	if dnsname.Check(d) != nil {
+		// A malformed domain is a DIR-002 finding of the address, never
+		// a DNS lookup.
 		return
 	}
 	m := t.domains[d]
