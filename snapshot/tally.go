@@ -1,9 +1,10 @@
 package snapshot
 
 import (
-	"github.com/preflight-scan/preflight/internal/dnsname"
 	"sort"
 	"strings"
+
+	"github.com/preflight-scan/preflight/internal/dnsname"
 )
 
 // Inventory counts what a snapshot holds. It is small whatever the size of

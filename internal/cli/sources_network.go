@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"github.com/preflight-scan/preflight/internal/dnsname"
 	"net"
 	"net/netip"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/preflight-scan/preflight/collect/dnscheck"
 	"github.com/preflight-scan/preflight/collect/netprobe"
 	"github.com/preflight-scan/preflight/internal/dialer"
+	"github.com/preflight-scan/preflight/internal/dnsname"
 	"github.com/preflight-scan/preflight/resolver"
 	"github.com/preflight-scan/preflight/snapshot"
 )
