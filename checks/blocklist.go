@@ -12,8 +12,8 @@ import (
 
 // addBlocklist registers the blocklist checks.
 func addBlocklist(r Registry) {
-	r["blocklist.ip"] = func(p Params, env Env) (Check, error) { return newBlocklistCheck(p, "ip") }
-	r["blocklist.domain"] = func(p Params, env Env) (Check, error) { return newBlocklistCheck(p, "domain") }
+	r["blocklist.ip"] = func(p Params, _ Env) (Check, error) { return newBlocklistCheck(p, "ip") }
+	r["blocklist.domain"] = func(p Params, _ Env) (Check, error) { return newBlocklistCheck(p, "domain") }
 }
 
 // blocklistParams are BL-001 / BL-002's parameters. DefaultZones is read
@@ -60,7 +60,7 @@ func (c *blocklistCheck) zone(name string) *zoneState {
 	return z
 }
 
-func (c *blocklistCheck) Observe(r *snapshot.Record, out *Output) {
+func (c *blocklistCheck) Observe(r *snapshot.Record, _ *Output) {
 	if r.DNS != nil && c.kind == "ip" {
 		d := r.DNS
 		switch {
@@ -136,7 +136,7 @@ func (c *blocklistCheck) Finish(out *Output) {
 	}
 	for _, n := range names {
 		z := c.zones[n]
-		if reason := c.distrust(n, z); reason != "" {
+		if reason := c.distrust(z); reason != "" {
 			out.Fail("blocklist %s not used: %s", n, reason)
 			continue
 		}
@@ -163,7 +163,7 @@ func (c *blocklistCheck) Finish(out *Output) {
 }
 
 // distrust returns why a zone's answers cannot be trusted, or "".
-func (c *blocklistCheck) distrust(name string, z *zoneState) string {
+func (c *blocklistCheck) distrust(z *zoneState) string {
 	if z.zoneErr != "" {
 		return z.zoneErr
 	}

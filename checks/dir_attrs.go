@@ -143,7 +143,7 @@ func newGALFill(p Params, _ Env) (Check, error) {
 	return c, nil
 }
 
-func (c *galFill) Observe(r *snapshot.Record, out *Output) {
+func (c *galFill) Observe(r *snapshot.Record, _ *Output) {
 	o := r.Dir
 	if o == nil || o.Kind != snapshot.KindUser || !c.scope.in(o) || !personMailbox(o) {
 		return

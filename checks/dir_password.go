@@ -188,7 +188,7 @@ type passwordNeverExpires struct {
 	missing int64
 }
 
-func newPasswordNeverExpires(p Params, _ Env) (Check, error) {
+func newPasswordNeverExpires(_ Params, _ Env) (Check, error) {
 	return &passwordNeverExpires{}, nil
 }
 

@@ -26,7 +26,7 @@ func addDNS(r Registry) {
 func dnsCheck(judge func(x *dnsIndex, d string, out *Output)) Check {
 	x := newDNSIndex()
 	return Funcs{
-		ObserveFunc: func(r *snapshot.Record, out *Output) { x.observe(r) },
+		ObserveFunc: func(r *snapshot.Record, _ *Output) { x.observe(r) },
 		FinishFunc: func(out *Output) {
 			names := x.names()
 			if len(names) == 0 {
@@ -64,7 +64,7 @@ func newMXCheck(p Params, env Env) (Check, error) {
 	}
 	post := env.Phase == "post-cutover"
 	return dnsCheck(func(x *dnsIndex, d string, out *Output) {
-		r := x.need(out, "DNS-001", d, d, "MX")
+		r := x.need(out, d, d, "MX")
 		if r == nil {
 			return
 		}
@@ -120,7 +120,7 @@ func newMXTTLCheck(p Params, env Env) (Check, error) {
 		return Funcs{}, nil
 	}
 	return dnsCheck(func(x *dnsIndex, d string, out *Output) {
-		r := x.need(out, "DNS-002", d, d, "MX")
+		r := x.need(out, d, d, "MX")
 		if r == nil || r.Outcome != snapshot.LookupFound {
 			return
 		}
@@ -150,7 +150,7 @@ func newMXTTLCheck(p Params, env Env) (Check, error) {
 			"observed": observed, "threshold": prm.MaxTTL, "lead_hours": prm.LeadHours,
 			"hours_ahead": ahead, "ttl_from": from,
 		}
-		when := ""
+		var when string
 		if !env.CutoverDate.IsZero() {
 			start := env.Cutover().Add(-time.Duration(ahead * float64(time.Hour)))
 			ev["cutover_date"] = env.Cutover().Format("2006-01-02")
@@ -175,7 +175,7 @@ type spfParams struct {
 	MaxVoidLookups   int      `json:"max_void_lookups"`
 }
 
-func newSPFCheck(p Params, env Env) (Check, error) {
+func newSPFCheck(p Params, _ Env) (Check, error) {
 	var prm spfParams
 	if err := p.Decode(&prm); err != nil {
 		return nil, err
@@ -184,7 +184,7 @@ func newSPFCheck(p Params, env Env) (Check, error) {
 		return nil, fmt.Errorf("params max_lookups and max_void_lookups must be set")
 	}
 	return dnsCheck(func(x *dnsIndex, d string, out *Output) {
-		if x.need(out, "DNS-003", d, d, "TXT") == nil {
+		if x.need(out, d, d, "TXT") == nil {
 			return
 		}
 		res := x.spf(d)
@@ -240,8 +240,8 @@ func newAutodiscoverCheck(p Params, env Env) (Check, error) {
 		return nil, err
 	}
 	return dnsCheck(func(x *dnsIndex, d string, out *Output) {
-		cn := x.need(out, "DNS-004", d, "autodiscover."+d, "CNAME")
-		srv := x.need(out, "DNS-004", d, "_autodiscover._tcp."+d, "SRV")
+		cn := x.need(out, d, "autodiscover."+d, "CNAME")
+		srv := x.need(out, d, "_autodiscover._tcp."+d, "SRV")
 		if cn == nil || srv == nil {
 			return
 		}
@@ -290,7 +290,7 @@ type teamsParams struct {
 	Records []teamsRecord `json:"records"`
 }
 
-func newTeamsCheck(p Params, env Env) (Check, error) {
+func newTeamsCheck(p Params, _ Env) (Check, error) {
 	var prm teamsParams
 	if err := p.Decode(&prm); err != nil {
 		return nil, err
@@ -301,7 +301,7 @@ func newTeamsCheck(p Params, env Env) (Check, error) {
 	return dnsCheck(func(x *dnsIndex, d string, out *Output) {
 		for _, want := range prm.Records {
 			name := want.Name + "." + d
-			r := x.need(out, "DNS-005", d, name, want.Type)
+			r := x.need(out, d, name, want.Type)
 			if r == nil {
 				continue
 			}
@@ -339,7 +339,7 @@ type msTXTParams struct {
 	Prefix string `json:"prefix"`
 }
 
-func newMSTXTCheck(p Params, env Env) (Check, error) {
+func newMSTXTCheck(p Params, _ Env) (Check, error) {
 	var prm msTXTParams
 	if err := p.Decode(&prm); err != nil {
 		return nil, err
@@ -348,7 +348,7 @@ func newMSTXTCheck(p Params, env Env) (Check, error) {
 		return nil, fmt.Errorf("param prefix missing")
 	}
 	return dnsCheck(func(x *dnsIndex, d string, out *Output) {
-		r := x.need(out, "DNS-006", d, d, "TXT")
+		r := x.need(out, d, d, "TXT")
 		if r == nil {
 			return
 		}
@@ -367,13 +367,13 @@ type dmarcParams struct {
 	WeakPolicies []string `json:"weak_policies"`
 }
 
-func newDMARCCheck(p Params, env Env) (Check, error) {
+func newDMARCCheck(p Params, _ Env) (Check, error) {
 	var prm dmarcParams
 	if err := p.Decode(&prm); err != nil {
 		return nil, err
 	}
 	return dnsCheck(func(x *dnsIndex, d string, out *Output) {
-		r := x.need(out, "DNS-007", d, "_dmarc."+d, "TXT")
+		r := x.need(out, d, "_dmarc."+d, "TXT")
 		if r == nil {
 			return
 		}

@@ -200,7 +200,7 @@ type pooledParams struct {
 	Licences int64 `json:"licences"`
 }
 
-func newPooledStorage(p Params, env Env) (Check, error) {
+func newPooledStorage(p Params, _ Env) (Check, error) {
 	var prm pooledParams
 	if err := p.Decode(&prm); err != nil {
 		return nil, err
@@ -210,7 +210,7 @@ func newPooledStorage(p Params, env Env) (Check, error) {
 	}
 	var total, mailboxes int64
 	return Funcs{
-		ObserveFunc: func(r *snapshot.Record, out *Output) {
+		ObserveFunc: func(r *snapshot.Record, _ *Output) {
 			if r.Mailbox != nil {
 				total += itemBytes(r.Mailbox)
 				mailboxes++

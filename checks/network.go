@@ -32,7 +32,7 @@ type reachabilityParams struct {
 	OptionalSeverity string `json:"optional_severity"`
 }
 
-func newReachabilityCheck(p Params, env Env) (Check, error) {
+func newReachabilityCheck(p Params, _ Env) (Check, error) {
 	var prm reachabilityParams
 	if err := p.Decode(&prm); err != nil {
 		return nil, err
@@ -88,7 +88,7 @@ type tlsParams struct {
 	Ports []int `json:"ports"`
 }
 
-func newTLSInterceptionCheck(p Params, env Env) (Check, error) {
+func newTLSInterceptionCheck(p Params, _ Env) (Check, error) {
 	var prm tlsParams
 	if err := p.Decode(&prm); err != nil {
 		return nil, err
@@ -138,7 +138,7 @@ type rangesParams struct {
 	Ranges []rangeParam `json:"ranges"`
 }
 
-func newRangesCheck(p Params, env Env) (Check, error) {
+func newRangesCheck(p Params, _ Env) (Check, error) {
 	var prm rangesParams
 	if err := p.Decode(&prm); err != nil {
 		return nil, err
@@ -159,7 +159,7 @@ func newRangesCheck(p Params, env Env) (Check, error) {
 	given := false
 	bad := ""
 	return Funcs{
-		ObserveFunc: func(r *snapshot.Record, out *Output) {
+		ObserveFunc: func(r *snapshot.Record, _ *Output) {
 			switch {
 			case r.Fact != nil && r.Fact.Name == "firewall_allowlist":
 				given = true
@@ -231,7 +231,7 @@ type natParams struct {
 	Users     float64 `json:"users"`
 }
 
-func newNATCheck(p Params, env Env) (Check, error) {
+func newNATCheck(p Params, _ Env) (Check, error) {
 	var prm natParams
 	if err := p.Decode(&prm); err != nil {
 		return nil, err
@@ -242,7 +242,7 @@ func newNATCheck(p Params, env Env) (Check, error) {
 	var users, allUsers int64
 	egress := int64(-1)
 	return Funcs{
-		ObserveFunc: func(r *snapshot.Record, out *Output) {
+		ObserveFunc: func(r *snapshot.Record, _ *Output) {
 			switch {
 			case r.Dir != nil && r.Dir.Kind == snapshot.KindUser:
 				allUsers++

@@ -166,7 +166,7 @@ func parse(sch *jsonschema.Schema, name string, b []byte) ([]*Rule, error) {
 	var out []*Rule
 	for i, d := range docs {
 		if err := sch.Validate(d); err != nil {
-			return nil, fmt.Errorf("rules: %s: record %d: %v", name, i+1, err)
+			return nil, fmt.Errorf("rules: %s: record %d: %w", name, i+1, err)
 		}
 		var r Rule
 		if err := json.Unmarshal(raws[i], &r); err != nil {

@@ -297,9 +297,9 @@ func targetWithCIDR(arg, domain string) (string, bool) {
 	return spec, true
 }
 
-func inRange(s string, max int) bool {
+func inRange(s string, limit int) bool {
 	n, err := strconv.Atoi(s)
-	return err == nil && n >= 0 && n <= max && !strings.HasPrefix(s, "+")
+	return err == nil && n >= 0 && n <= limit && !strings.HasPrefix(s, "+")
 }
 
 func validIP(mech, arg string) bool {
@@ -312,11 +312,11 @@ func validIP(mech, arg string) bool {
 		return false
 	}
 	if hasBits {
-		max := 32
+		limit := 32
 		if mech == "ip6" {
-			max = 128
+			limit = 128
 		}
-		return inRange(bits, max)
+		return inRange(bits, limit)
 	}
 	return true
 }
