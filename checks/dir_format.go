@@ -141,14 +141,14 @@ func (m *addrMemo) problems(a string) uint16 {
 
 // formatLimits are DIR-002's parameters; 0 disables a limit.
 type formatLimits struct {
-	UPNMax            int  `json:"upn_max"`
-	UPNLocalMax       int  `json:"upn_local_max"`
-	UPNDomainMax      int  `json:"upn_domain_max"`
-	MailNicknameMax   int  `json:"mailnickname_max"`
-	DisplayNameMax    int  `json:"displayname_max"`
-	ProxyMax          int  `json:"proxy_max"`
-	SAMAccountNameMax int  `json:"samaccountname_max"`
-	TargetAddressMax  int  `json:"targetaddress_max"`
+	UPNMax            int  `json:"upn_max" param:"min=0"`
+	UPNLocalMax       int  `json:"upn_local_max" param:"min=0"`
+	UPNDomainMax      int  `json:"upn_domain_max" param:"min=0"`
+	MailNicknameMax   int  `json:"mailnickname_max" param:"min=0"`
+	DisplayNameMax    int  `json:"displayname_max" param:"min=0"`
+	ProxyMax          int  `json:"proxy_max" param:"min=0"`
+	SAMAccountNameMax int  `json:"samaccountname_max" param:"min=0"`
+	TargetAddressMax  int  `json:"targetaddress_max" param:"min=0"`
 	CheckAddresses    bool `json:"check_addresses"`
 }
 
@@ -158,11 +158,8 @@ type invalidFormat struct {
 	lim formatLimits
 }
 
-func newInvalidFormat(p Params, _ Env) (Check, error) {
-	c := &invalidFormat{}
-	if err := p.Decode(&c.lim); err != nil {
-		return nil, err
-	}
+func newInvalidFormat(lim formatLimits, _ Env) (Check, error) {
+	c := &invalidFormat{lim: lim}
 	if c.lim.UPNMax < 0 || c.lim.ProxyMax < 0 || c.lim.SAMAccountNameMax < 0 {
 		return nil, errParam("limits", "must not be negative")
 	}

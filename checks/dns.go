@@ -12,13 +12,13 @@ import (
 
 // addDNS registers the dns checks.
 func addDNS(r Registry) {
-	r["dns.mx"] = newMXCheck
-	r["dns.mx_ttl"] = newMXTTLCheck
-	r["dns.spf"] = newSPFCheck
-	r["dns.autodiscover"] = newAutodiscoverCheck
-	r["dns.teams"] = newTeamsCheck
-	r["dns.ms_txt"] = newMSTXTCheck
-	r["dns.dmarc"] = newDMARCCheck
+	r["dns.mx"] = Typed(newMXCheck)
+	r["dns.mx_ttl"] = Typed(newMXTTLCheck)
+	r["dns.spf"] = Typed(newSPFCheck)
+	r["dns.autodiscover"] = Typed(newAutodiscoverCheck)
+	r["dns.teams"] = Typed(newTeamsCheck)
+	r["dns.ms_txt"] = Typed(newMSTXTCheck)
+	r["dns.dmarc"] = Typed(newDMARCCheck)
 }
 
 // dnsCheck runs judge over every domain of the snapshot once all records
@@ -54,11 +54,7 @@ type mxParams struct {
 	AcceptSuffixes []string `json:"accept_suffixes"`
 }
 
-func newMXCheck(p Params, env Env) (Check, error) {
-	var prm mxParams
-	if err := p.Decode(&prm); err != nil {
-		return nil, err
-	}
+func newMXCheck(prm mxParams, env Env) (Check, error) {
 	if prm.ExpectedMX == "" {
 		return nil, fmt.Errorf("param expected_mx missing")
 	}
@@ -104,15 +100,11 @@ func newMXCheck(p Params, env Env) (Check, error) {
 
 // DNS-002.
 type mxTTLParams struct {
-	MaxTTL    float64 `json:"max_ttl_seconds"`
-	LeadHours float64 `json:"lead_hours"`
+	MaxTTL    float64 `json:"max_ttl_seconds" param:"min=0"`
+	LeadHours float64 `json:"lead_hours" param:"min=0"`
 }
 
-func newMXTTLCheck(p Params, env Env) (Check, error) {
-	var prm mxTTLParams
-	if err := p.Decode(&prm); err != nil {
-		return nil, err
-	}
+func newMXTTLCheck(prm mxTTLParams, env Env) (Check, error) {
 	if prm.MaxTTL <= 0 {
 		return nil, fmt.Errorf("param max_ttl_seconds must be positive")
 	}
@@ -171,15 +163,11 @@ func newMXTTLCheck(p Params, env Env) (Check, error) {
 // DNS-003.
 type spfParams struct {
 	RequiredIncludes []string `json:"required_includes"`
-	MaxLookups       int      `json:"max_lookups"`
-	MaxVoidLookups   int      `json:"max_void_lookups"`
+	MaxLookups       int      `json:"max_lookups" param:"min=1"`
+	MaxVoidLookups   int      `json:"max_void_lookups" param:"min=0"`
 }
 
-func newSPFCheck(p Params, _ Env) (Check, error) {
-	var prm spfParams
-	if err := p.Decode(&prm); err != nil {
-		return nil, err
-	}
+func newSPFCheck(prm spfParams, _ Env) (Check, error) {
 	if prm.MaxLookups <= 0 || prm.MaxVoidLookups < 0 {
 		return nil, fmt.Errorf("params max_lookups and max_void_lookups must be set")
 	}
@@ -234,11 +222,7 @@ type autodiscoverParams struct {
 	ExpectedCNAME string `json:"expected_cname"`
 }
 
-func newAutodiscoverCheck(p Params, env Env) (Check, error) {
-	var prm autodiscoverParams
-	if err := p.Decode(&prm); err != nil {
-		return nil, err
-	}
+func newAutodiscoverCheck(prm autodiscoverParams, env Env) (Check, error) {
 	return dnsCheck(func(x *dnsIndex, d string, out *Output) {
 		cn := x.need(out, d, "autodiscover."+d, "CNAME")
 		srv := x.need(out, d, "_autodiscover._tcp."+d, "SRV")
@@ -290,11 +274,7 @@ type teamsParams struct {
 	Records []teamsRecord `json:"records"`
 }
 
-func newTeamsCheck(p Params, _ Env) (Check, error) {
-	var prm teamsParams
-	if err := p.Decode(&prm); err != nil {
-		return nil, err
-	}
+func newTeamsCheck(prm teamsParams, _ Env) (Check, error) {
 	if len(prm.Records) == 0 {
 		return nil, fmt.Errorf("param records is empty")
 	}
@@ -339,11 +319,7 @@ type msTXTParams struct {
 	Prefix string `json:"prefix"`
 }
 
-func newMSTXTCheck(p Params, _ Env) (Check, error) {
-	var prm msTXTParams
-	if err := p.Decode(&prm); err != nil {
-		return nil, err
-	}
+func newMSTXTCheck(prm msTXTParams, _ Env) (Check, error) {
 	if prm.Prefix == "" {
 		return nil, fmt.Errorf("param prefix missing")
 	}
@@ -367,11 +343,7 @@ type dmarcParams struct {
 	WeakPolicies []string `json:"weak_policies"`
 }
 
-func newDMARCCheck(p Params, _ Env) (Check, error) {
-	var prm dmarcParams
-	if err := p.Decode(&prm); err != nil {
-		return nil, err
-	}
+func newDMARCCheck(prm dmarcParams, _ Env) (Check, error) {
 	return dnsCheck(func(x *dnsIndex, d string, out *Output) {
 		r := x.need(out, d, "_dmarc."+d, "TXT")
 		if r == nil {

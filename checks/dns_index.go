@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/preflight-scan/preflight/collect/dnscheck/spf"
+	"github.com/preflight-scan/preflight/mailauth/spf"
 	"github.com/preflight-scan/preflight/report"
 	"github.com/preflight-scan/preflight/snapshot"
 )

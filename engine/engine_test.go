@@ -11,15 +11,14 @@ import (
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
+// flagParams are the test check's parameters.
+type flagParams struct {
+	Severity string `json:"severity"`
+}
+
 // flagUsers is a test check: one finding per user whose sn is "bad", with
 // the severity given by the "severity" param.
-func flagUsers(p checks.Params, _ checks.Env) (checks.Check, error) {
-	var cfg struct {
-		Severity string `json:"severity"`
-	}
-	if err := p.Decode(&cfg); err != nil {
-		return nil, err
-	}
+var flagUsers = checks.Typed(func(cfg flagParams, _ checks.Env) (checks.Check, error) {
 	return checks.Funcs{ObserveFunc: func(r *snapshot.Record, out *checks.Output) {
 		if r.Dir != nil && r.Dir.First("sn") == "bad" {
 			f := checks.ForDir(r.Dir)
@@ -28,7 +27,7 @@ func flagUsers(p checks.Params, _ checks.Env) (checks.Check, error) {
 			out.Add(f)
 		}
 	}}, nil
-}
+})
 
 func testRule(id, severity string, applies bool) *rules.Rule {
 	prof := &rules.Profile{Params: map[string]any{"severity": severity}, Source: "[test]"}

@@ -53,11 +53,28 @@ type Profile struct {
 	Source string         `json:"source"`
 }
 
+// CaseEnv is what a test case's check knows besides the records (see
+// checks.Env); zero values take the engine's defaults.
+type CaseEnv struct {
+	// Now is the scan time (RFC 3339).
+	Now string `json:"now,omitempty"`
+	// CutoverDate is the planned cutover day (2006-01-02).
+	CutoverDate string `json:"cutover_date,omitempty"`
+	// Phase is pre-cutover or post-cutover.
+	Phase string `json:"phase,omitempty"`
+	// BandwidthMbps is the migration bandwidth.
+	BandwidthMbps float64 `json:"bandwidth_mbps,omitempty"`
+}
+
 // TestCase is a must-flag or must-not-flag case carried with the rule.
+// Its records are decoded strictly when the case runs: a key a snapshot
+// record does not have is an error.
 type TestCase struct {
-	Name    string            `json:"name"`
-	Profile string            `json:"profile,omitempty"`
-	Env     map[string]any    `json:"env,omitempty"`
+	Name    string  `json:"name"`
+	Profile string  `json:"profile,omitempty"`
+	Env     CaseEnv `json:"env,omitempty"`
+	// Params override the profile's parameters, as the configuration
+	// file's rules section does.
 	Params  map[string]any    `json:"params,omitempty"`
 	Records []json.RawMessage `json:"records"`
 	Expect  struct {
@@ -169,7 +186,9 @@ func parse(sch *jsonschema.Schema, name string, b []byte) ([]*Rule, error) {
 			return nil, fmt.Errorf("rules: %s: record %d: %w", name, i+1, err)
 		}
 		var r Rule
-		if err := json.Unmarshal(raws[i], &r); err != nil {
+		dec := json.NewDecoder(bytes.NewReader(raws[i]))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&r); err != nil {
 			return nil, fmt.Errorf("rules: %s: record %d: %w", name, i+1, err)
 		}
 		r.File = path.Base(name)

@@ -16,7 +16,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/preflight-scan/preflight/collect/dnscheck/spf"
+	"github.com/preflight-scan/preflight/mailauth/spf"
 	"github.com/preflight-scan/preflight/progress"
 	"github.com/preflight-scan/preflight/resolver"
 	"github.com/preflight-scan/preflight/snapshot"

@@ -38,6 +38,7 @@ import (
 	"github.com/emersion/go-sasl"
 
 	"github.com/preflight-scan/preflight/collect/mailbox"
+	"github.com/preflight-scan/preflight/internal/dialer"
 	"github.com/preflight-scan/preflight/progress"
 	"github.com/preflight-scan/preflight/snapshot"
 )
@@ -79,7 +80,10 @@ type Collector struct {
 	// RootCAs verifies the server; nil uses the system pool.
 	RootCAs *x509.CertPool
 	// Timeout bounds each network operation.
-	Timeout  time.Duration
+	Timeout time.Duration
+	// Dialer opens the connections and enforces the loopback guard
+	// before any name resolution; nil dials without the guard.
+	Dialer   *dialer.Dialer
 	Progress *progress.Reporter
 	// Notes are added to the source (for example about the accounts file).
 	Notes []string
@@ -172,8 +176,7 @@ type sinkError struct{ err error }
 func (e sinkError) Error() string { return e.err.Error() }
 
 func (c *Collector) dial(ctx context.Context, addr, host string, implicit bool) (*client.Client, error) {
-	d := net.Dialer{Timeout: c.Timeout}
-	raw, err := d.DialContext(ctx, "tcp", addr)
+	raw, err := c.Dialer.WithTimeout(c.Timeout).DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return nil, connError{fmt.Errorf("connect %s: %w", addr, err)}
 	}

@@ -12,6 +12,8 @@ import (
 
 	ber "github.com/go-asn1-ber/asn1-ber"
 	goldap "github.com/go-ldap/ldap/v3"
+
+	netdial "github.com/preflight-scan/preflight/internal/dialer"
 )
 
 // LoadCAFile reads PEM CA certificates from path. The pool it returns is
@@ -58,14 +60,17 @@ type searcher interface {
 // connection to an endpoint.
 type dialer func(ctx context.Context, e Endpoint) (searcher, error)
 
-// netDialer returns the real dialer: TCP with a timeout, then TLS
-// (LDAPS) or the StartTLS operation, with certificate verification.
-func netDialer(roots *x509.CertPool, timeout time.Duration) dialer {
+// netDialer returns the real dialer: TCP through nd (which enforces the
+// loopback guard; nil dials without it) with a timeout, then TLS (LDAPS)
+// or the StartTLS operation, with certificate verification. The forest's
+// other domain controllers (crossRef and referral hosts) are dialled
+// through it too.
+func netDialer(nd *netdial.Dialer, roots *x509.CertPool, timeout time.Duration) dialer {
+	nd = nd.WithTimeout(timeout)
 	return func(ctx context.Context, e Endpoint) (searcher, error) {
 		dctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
-		d := net.Dialer{Timeout: timeout}
-		raw, err := d.DialContext(dctx, "tcp", e.Address())
+		raw, err := nd.DialContext(dctx, "tcp", e.Address())
 		if err != nil {
 			return nil, &connectError{addr: e.Address(), err: err}
 		}

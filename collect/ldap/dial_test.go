@@ -124,7 +124,7 @@ func TestDialLDAPSVerifiesCertificate(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ep, wait := serve(t, tlsServer)
 			ep.Scheme, ep.Security, ep.Host = "ldaps", LDAPS, tc.host
-			conn, err := netDialer(tc.roots, 5*time.Second)(context.Background(), ep)
+			conn, err := netDialer(nil, tc.roots, 5*time.Second)(context.Background(), ep)
 			if tc.want == "" {
 				if err != nil {
 					t.Fatalf("dial: %v", err)
@@ -156,7 +156,7 @@ func TestStartTLSUpgradesBeforeBind(t *testing.T) {
 		rec.WriteString("tls ok")
 	})
 	ep.Scheme, ep.Security = "ldap", StartTLS
-	conn, err := netDialer(pki.pool, 5*time.Second)(context.Background(), ep)
+	conn, err := netDialer(nil, pki.pool, 5*time.Second)(context.Background(), ep)
 	if err != nil {
 		t.Fatalf("dial: %v", err)
 	}
@@ -203,7 +203,7 @@ func TestDialRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	ep := Endpoint{Scheme: "ldaps", Host: "127.0.0.1", Port: port, Security: LDAPS}
-	c := &Collector{cfg: Config{Endpoint: ep, Timeout: time.Second}, dial: netDialer(nil, time.Second)}
+	c := &Collector{cfg: Config{Endpoint: ep, Timeout: time.Second}, dial: netDialer(nil, nil, time.Second)}
 	s := &scan{c: c, seen: map[string]bool{}}
 	_, err = s.connect(context.Background(), ep)
 	if got := s.explain(context.Background(), err).Error(); got != "connect to 127.0.0.1:"+strconv.Itoa(port)+": connection refused" {
@@ -220,7 +220,7 @@ func TestHandshakeTimeout(t *testing.T) {
 	})
 	ep.Scheme, ep.Security = "ldaps", LDAPS
 	start := time.Now()
-	_, err := netDialer(nil, 300*time.Millisecond)(context.Background(), ep)
+	_, err := netDialer(nil, nil, 300*time.Millisecond)(context.Background(), ep)
 	if err == nil || time.Since(start) > 1500*time.Millisecond {
 		t.Errorf("err = %v after %s, want a handshake timeout after ~300ms", err, time.Since(start))
 	}

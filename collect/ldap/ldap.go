@@ -25,6 +25,7 @@ import (
 	ber "github.com/go-asn1-ber/asn1-ber"
 	goldap "github.com/go-ldap/ldap/v3"
 
+	netdial "github.com/preflight-scan/preflight/internal/dialer"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -70,6 +71,10 @@ type Config struct {
 	PageSize uint32
 	// Progress, if not nil, receives progress reports.
 	Progress Progress
+	// Dialer opens every connection (the server of the URL and the
+	// forest's other domain controllers) and enforces the loopback
+	// guard; nil dials without the guard.
+	Dialer *netdial.Dialer
 }
 
 // Collector is a live directory source. It implements snapshot.Collector.
@@ -96,7 +101,7 @@ func New(cfg Config) (*Collector, error) {
 	if cfg.PageSize == 0 {
 		cfg.PageSize = DefaultPageSize
 	}
-	return &Collector{cfg: cfg, dial: netDialer(cfg.Roots, cfg.Timeout)}, nil
+	return &Collector{cfg: cfg, dial: netDialer(cfg.Dialer, cfg.Roots, cfg.Timeout)}, nil
 }
 
 // Name is the source name: the server URL without credentials.

@@ -23,6 +23,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/preflight-scan/preflight/internal/dialer"
 	"github.com/preflight-scan/preflight/progress"
 	"github.com/preflight-scan/preflight/snapshot"
 )
@@ -100,15 +101,14 @@ type Collector struct {
 	Ranges []snapshot.RangeRequirement
 	// EgressIPs are the organisation's public egress addresses.
 	EgressIPs []netip.Addr
-	// Resolver resolves probe host names (nil: the system resolver).
-	Resolver *net.Resolver
+	// Dialer resolves the probe host names and opens the connections; it
+	// enforces the loopback guard before any resolution. Nil dials with
+	// the system resolver and no guard.
+	Dialer *dialer.Dialer
 	// Progress, when set, receives progress lines.
 	Progress *progress.Reporter
 	// HeloName is sent in EHLO (default "preflight.invalid").
 	HeloName string
-	// Allow, when set, is asked before each connection; an error stops the
-	// probe with outcome error (used to keep tests on loopback).
-	Allow func(addr netip.Addr) error
 }
 
 // Collect emits facts, ranges and one ProbeResult per target.
@@ -209,13 +209,13 @@ func (c *Collector) Probe(ctx context.Context, t Target) *snapshot.ProbeResult {
 	// Resolve first, so that a name that does not resolve is told apart
 	// from an unreachable address.
 	addr := t.Host
+	if err := c.Dialer.CheckHost(t.Host); err != nil {
+		r.Outcome, r.Error = snapshot.ProbeError, err.Error()
+		return r
+	}
 	if _, err := netip.ParseAddr(t.Host); err != nil {
-		res := c.Resolver
-		if res == nil {
-			res = net.DefaultResolver
-		}
 		lctx, cancel := context.WithTimeout(ctx, to)
-		addrs, err := res.LookupHost(lctx, t.Host)
+		addrs, err := c.Dialer.LookupHost(lctx, t.Host)
 		cancel()
 		if err != nil || len(addrs) == 0 {
 			r.Outcome, r.Error = snapshot.ProbeDNSError, fmt.Sprintf("resolve %s: %v", t.Host, err)
@@ -224,20 +224,13 @@ func (c *Collector) Probe(ctx context.Context, t Target) *snapshot.ProbeResult {
 		addr = addrs[0]
 	}
 	r.Address = net.JoinHostPort(addr, strconv.Itoa(t.Port))
-	if c.Allow != nil {
-		ip, perr := netip.ParseAddr(addr)
-		if perr == nil {
-			perr = c.Allow(ip.Unmap())
-		}
-		if perr != nil {
-			r.Outcome, r.Error = snapshot.ProbeError, perr.Error()
+	began := time.Now()
+	conn, err := c.Dialer.WithTimeout(to).DialContext(ctx, "tcp", r.Address)
+	if err != nil {
+		if errors.Is(err, dialer.ErrNotLoopback) {
+			r.Outcome, r.Error = snapshot.ProbeError, err.Error()
 			return r
 		}
-	}
-	d := net.Dialer{Timeout: to}
-	began := time.Now()
-	conn, err := d.DialContext(ctx, "tcp", r.Address)
-	if err != nil {
 		r.Outcome, r.Error = classify(err, "connect")
 		return r
 	}

@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/preflight-scan/preflight/internal/dialer"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -195,10 +196,10 @@ func TestProbeOutcomes(t *testing.T) {
 	// Names resolve through a loopback port where nothing listens: no
 	// query leaves the host.
 	dead := closedPort(t)
-	c.Resolver = &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, _, _ string) (net.Conn, error) {
+	c.Dialer = &dialer.Dialer{Resolver: &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, _, _ string) (net.Conn, error) {
 		var d net.Dialer
 		return d.DialContext(ctx, "tcp", "127.0.0.1:"+strconv.Itoa(dead))
-	}}
+	}}}
 	if r := c.Probe(context.Background(), Target{Host: "name.invalid", Port: 443}); r.Outcome != snapshot.ProbeDNSError {
 		t.Errorf("unresolvable: %+v", r)
 	}

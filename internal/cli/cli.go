@@ -12,6 +12,8 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/preflight-scan/preflight/engine"
+	"github.com/preflight-scan/preflight/internal/clip"
 	"github.com/preflight-scan/preflight/progress"
 	"github.com/preflight-scan/preflight/rules"
 	"github.com/preflight-scan/preflight/snapshot"
@@ -46,11 +48,10 @@ type runEnv struct {
 	lenient  bool
 	timeout  time.Duration
 	now      time.Time
-	// profile and overrides are the scan's rule profile and the
-	// configuration's parameter overrides, for collectors that take
-	// their tables from rules.
-	profile   string
-	overrides map[string]map[string]any
+	// params resolves rule parameters under the scan's profile and
+	// overrides, for the engine and the collectors that take their tables
+	// from rules (see resolver).
+	params *engine.Resolver
 	// rules is the rule catalogue, loaded once per run.
 	rules []*rules.Rule
 }
@@ -88,14 +89,21 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.Is(err, pflag.ErrHelp):
 		return ExitOK
 	case errors.As(err, &ue), errors.Is(err, snapshot.ErrBadInput):
-		fmt.Fprintf(stderr, "preflight: %v\n", err)
+		printError(stderr, err.Error())
 		return ExitUsage
 	case errors.As(err, &ee):
 		if ee.msg != "" {
-			fmt.Fprintf(stderr, "preflight: %s\n", ee.msg)
+			printError(stderr, ee.msg)
 		}
 		return ee.code
 	}
-	fmt.Fprintf(stderr, "preflight: internal error: %v\n", err)
+	printError(stderr, "internal error: "+err.Error())
 	return ExitInternal
+}
+
+// printError prints one error as one line: whatever input the message
+// echoes, its control characters and escape sequences are shown escaped
+// and its length is bounded (see package clip).
+func printError(stderr io.Writer, msg string) {
+	fmt.Fprintf(stderr, "preflight: %s\n", clip.Line(msg))
 }

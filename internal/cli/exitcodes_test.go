@@ -347,3 +347,22 @@ func TestPlanSetsTheQuota(t *testing.T) {
 		t.Errorf("--plan under bpos-2010: exit %d, want 2", code)
 	}
 }
+
+// TestPlanLeavesOverridesAlone: --plan is applied to a copy of the
+// configuration's overrides, which stay as the file gave them.
+func TestPlanLeavesOverridesAlone(t *testing.T) {
+	cfg := map[string]map[string]any{"MBX-002": {"quota_gb_by_plan": map[string]any{"plan1": 50.0}}, "DNS-003": {"max_lookups": 10.0}}
+	got, err := planOverrides("exchange-online", "Plan2", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["MBX-002"]["plan"] != "plan2" || got["DNS-003"]["max_lookups"] != 10.0 || got["MBX-002"]["quota_gb_by_plan"] == nil {
+		t.Errorf("overrides with --plan: %v", got)
+	}
+	if _, ok := cfg["MBX-002"]["plan"]; ok || len(cfg) != 2 {
+		t.Errorf("--plan modified the configuration's overrides: %v", cfg)
+	}
+	if got, _ := planOverrides("exchange-online", "plan2", nil); got["MBX-002"]["plan"] != "plan2" {
+		t.Errorf("--plan without a configuration: %v", got)
+	}
+}

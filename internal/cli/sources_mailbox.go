@@ -81,7 +81,7 @@ func (o *mailboxOptions) imapCollector(env *runEnv) (snapshot.Collector, error) 
 	if o.IMAPAccounts == "" {
 		return nil, usagef("--imap-url needs --imap-accounts FILE (the accounts to read; see docs/mailbox-exports.md)")
 	}
-	c := &imap.Collector{URL: o.IMAPURL, Timeout: env.timeout, Progress: env.progress, MasterSeparator: o.IMAPMasterSeparator}
+	c := &imap.Collector{URL: o.IMAPURL, Timeout: env.timeout, Dialer: env.netDialer(), Progress: env.progress, MasterSeparator: o.IMAPMasterSeparator}
 	if o.IMAPAdminUser != "" {
 		switch o.IMAPAdminMode {
 		case "master":

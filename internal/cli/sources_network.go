@@ -12,6 +12,7 @@ import (
 	"github.com/preflight-scan/preflight/collect/dnsbl"
 	"github.com/preflight-scan/preflight/collect/dnscheck"
 	"github.com/preflight-scan/preflight/collect/netprobe"
+	"github.com/preflight-scan/preflight/internal/dialer"
 	"github.com/preflight-scan/preflight/resolver"
 	"github.com/preflight-scan/preflight/snapshot"
 )
@@ -83,7 +84,7 @@ func networkCollectors(o *networkOptions, env *runEnv, tally *snapshot.Tally) ([
 	if err != nil {
 		return nil, err
 	}
-	params, err := collectorParams(env, "BL-001", "BL-002", "NET-001")
+	params, err := readCollectorTables(env)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +94,7 @@ func networkCollectors(o *networkOptions, env *runEnv, tally *snapshot.Tally) ([
 	}
 
 	var out []snapshot.Collector
-	dns, err := o.dnsResolver(len(domains) > 0 || (len(egress) > 0 && len(ipZones) > 0))
+	dns, err := o.dnsResolver(env, len(domains) > 0 || (len(egress) > 0 && len(ipZones) > 0))
 	if err != nil {
 		return nil, err
 	}
@@ -103,13 +104,9 @@ func networkCollectors(o *networkOptions, env *runEnv, tally *snapshot.Tally) ([
 		out = append(out, dc)
 	}
 	if zs := zonesToAsk(domains, egress, ipZones, domZones); len(zs) > 0 {
-		bc, err := o.blocklistCollector(env, dns, params, zs, blocklistSubjects(dc, egress, domains))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, bc)
+		out = append(out, o.blocklistCollector(env, dns, params, zs, blocklistSubjects(dc, egress, domains)))
 	}
-	np, err := o.netprobe(env, params["NET-001"], domains, egress, dns.servers)
+	np, err := o.netprobe(env, params.net001, domains, egress, dns.servers)
 	if err != nil {
 		return nil, err
 	}
@@ -179,11 +176,11 @@ func (o *networkOptions) egressIPs() ([]netip.Addr, error) {
 
 // blocklistZones returns the IP and domain blocklist zones to ask: those
 // of the flags, or the rules' defaults.
-func (o *networkOptions) blocklistZones(params map[string]checks.Params) (ip, domain []dnsbl.Zone, err error) {
-	if ip, err = zones(o.DNSBLZones, params["BL-001"], "ip"); err != nil {
+func (o *networkOptions) blocklistZones(params *collectorTables) (ip, domain []dnsbl.Zone, err error) {
+	if ip, err = zones(o.DNSBLZones, params.bl001, "ip"); err != nil {
 		return nil, nil, err
 	}
-	if domain, err = zones(o.RHSBLZones, params["BL-002"], "domain"); err != nil {
+	if domain, err = zones(o.RHSBLZones, params.bl002, "domain"); err != nil {
 		return nil, nil, err
 	}
 	return ip, domain, nil
@@ -201,7 +198,7 @@ func (d dnsSetup) via() string { return "via " + strings.Join(d.servers, ", ") }
 
 // dnsResolver returns the resolver of --resolver or the system's, when a
 // collector needs DNS or --resolver was given.
-func (o *networkOptions) dnsResolver(needDNS bool) (dnsSetup, error) {
+func (o *networkOptions) dnsResolver(env *runEnv, needDNS bool) (dnsSetup, error) {
 	if !needDNS && len(o.Resolvers) == 0 {
 		return dnsSetup{}, nil
 	}
@@ -216,16 +213,11 @@ func (o *networkOptions) dnsResolver(needDNS bool) (dnsSetup, error) {
 			return dnsSetup{}, usagef("no DNS resolver: %v (give --resolver HOST:PORT)", err)
 		}
 	}
-	c, err := resolver.New(resolver.Config{Servers: servers, Timeout: o.DNSTimeout, Retries: o.DNSRetries})
+	c, err := resolver.New(resolver.Config{Servers: servers, Timeout: o.DNSTimeout, Retries: o.DNSRetries, Dialer: env.netDialer()})
 	if err != nil {
 		return dnsSetup{}, usagef("--resolver: %v", err)
 	}
 	servers = c.Servers()
-	for _, srv := range servers {
-		if err := requireLoopbackServer(srv); err != nil {
-			return dnsSetup{}, usagef("resolver: %v", err)
-		}
-	}
 	return dnsSetup{res: resolver.NewCache(c), servers: servers}, nil
 }
 
@@ -236,22 +228,18 @@ func (o *networkOptions) dnsCollector(env *runEnv, dns dnsSetup, domains []dnsch
 		Concurrency: o.DNSConcurrency, Deadline: o.DNSDeadline, Progress: env.progress,
 	}
 	if o.DNSAuthoritative {
-		dc.Direct = directResolvers(o.DNSTimeout)
+		dc.Direct = directResolvers(env.netDialer(), o.DNSTimeout)
 	}
 	return dc
 }
 
 // blocklistCollector returns the collector asking zones about subjects.
-func (o *networkOptions) blocklistCollector(env *runEnv, dns dnsSetup, params map[string]checks.Params, zs []dnsbl.Zone, subjects func() []dnsbl.Subject) (*dnsbl.Collector, error) {
-	table, err := blocklistTable(params)
-	if err != nil {
-		return nil, err
-	}
+func (o *networkOptions) blocklistCollector(env *runEnv, dns dnsSetup, params *collectorTables, zs []dnsbl.Zone, subjects func() []dnsbl.Subject) *dnsbl.Collector {
 	return &dnsbl.Collector{
-		Resolver: dns.res, Name: "blocklists " + dns.via(), Zones: zs, Table: table,
+		Resolver: dns.res, Name: "blocklists " + dns.via(), Zones: zs, Table: params.blocklistTable(),
 		Concurrency: o.DNSConcurrency, Deadline: o.DNSDeadline, Progress: env.progress,
 		Subjects: subjects,
-	}, nil
+	}
 }
 
 // blocklistSubjects returns what the blocklists are asked about, once the
@@ -277,11 +265,12 @@ func blocklistSubjects(dc *dnscheck.Collector, egress []netip.Addr, domains []dn
 
 // netprobe builds the network collector, or nil when no network input was
 // given.
-func (o *networkOptions) netprobe(env *runEnv, net001 checks.Params, domains []dnscheck.Domain, egress []netip.Addr, servers []string) (*netprobe.Collector, error) {
+func (o *networkOptions) netprobe(env *runEnv, net001 checks.ReachabilityParams, domains []dnscheck.Domain, egress []netip.Addr, servers []string) (*netprobe.Collector, error) {
 	if o.Endpoints == "" && o.FirewallAllowlist == "" && len(o.Probes) == 0 && !o.ProbeDefaults && len(egress) == 0 {
 		return nil, nil
 	}
-	c := &netprobe.Collector{Name: "network probes from this host", Timeout: o.ProbeTimeout, Progress: env.progress, Allow: requireLoopback}
+	d := env.netDialer()
+	c := &netprobe.Collector{Name: "network probes from this host", Timeout: o.ProbeTimeout, Progress: env.progress, Dialer: d}
 	if len(egress) > 0 {
 		c.EgressIPs = egress
 	}
@@ -299,21 +288,16 @@ func (o *networkOptions) netprobe(env *runEnv, net001 checks.Params, domains []d
 		c.Targets = append(c.Targets, t)
 	}
 	if o.ProbeDefaults {
-		core, err := coreEndpoints(net001)
-		if err != nil {
-			return nil, err
-		}
-		c.Targets = append(c.Targets, core...)
+		c.Targets = append(c.Targets, coreEndpoints(net001)...)
 		for _, d := range domains {
 			c.Targets = append(c.Targets, netprobe.Target{Host: strings.ReplaceAll(d.Name, ".", "-") + ".mail.protection.outlook.com", Port: 25, Required: true, Purpose: "inbound SMTP to the Exchange Online MX of " + d.Name})
 		}
 	}
 	if len(o.Resolvers) > 0 && len(servers) > 0 {
 		srv := servers[0]
-		c.Resolver = &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
-			var d net.Dialer
+		c.Dialer = &dialer.Dialer{LoopbackOnly: d.LoopbackOnly, Resolver: &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
 			return d.DialContext(ctx, network, srv)
-		}}
+		}}}
 	}
 	return c, nil
 }
@@ -358,7 +342,7 @@ func (o *networkOptions) readAllowlist(c *netprobe.Collector) error {
 
 // directResolvers returns a factory of non-recursive resolvers, one per
 // name server, shared by the domains it serves.
-func directResolvers(timeout time.Duration) func(string) resolver.Resolver {
+func directResolvers(d *dialer.Dialer, timeout time.Duration) func(string) resolver.Resolver {
 	var mu sync.Mutex
 	m := map[string]resolver.Resolver{}
 	return func(srv string) resolver.Resolver {
@@ -367,10 +351,7 @@ func directResolvers(timeout time.Duration) func(string) resolver.Resolver {
 		if r, ok := m[srv]; ok {
 			return r
 		}
-		if err := requireLoopbackServer(srv); err != nil {
-			return failing{err}
-		}
-		c, err := resolver.New(resolver.Config{Servers: []string{srv}, Timeout: timeout, NoRecursion: true})
+		c, err := resolver.New(resolver.Config{Servers: []string{srv}, Timeout: timeout, NoRecursion: true, Dialer: d})
 		if err != nil {
 			return failing{err}
 		}

@@ -170,12 +170,12 @@ func TestDomainsFromDirectory(t *testing.T) {
 // TestProbeDefaultsTargets checks which endpoints --probe-defaults would
 // probe, without probing them.
 func TestProbeDefaultsTargets(t *testing.T) {
-	params, err := defaultParams("NET-001")
+	params, err := readCollectorTables(&runEnv{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	o := &networkOptions{ProbeDefaults: true, ProbeTimeout: time.Second}
-	c, err := o.netprobe(&runEnv{}, params["NET-001"], []dnscheck.Domain{{Name: "contoso.com"}}, nil, nil)
+	c, err := o.netprobe(&runEnv{}, params.net001, []dnscheck.Domain{{Name: "contoso.com"}}, nil, nil)
 	if err != nil || c == nil {
 		t.Fatal(c, err)
 	}
@@ -188,7 +188,7 @@ func TestProbeDefaultsTargets(t *testing.T) {
 		t.Errorf("targets %v, want %s", got, want)
 	}
 	// Nothing asked: no network collector at all.
-	if c, _ := (&networkOptions{}).netprobe(&runEnv{}, params["NET-001"], nil, nil, nil); c != nil {
+	if c, _ := (&networkOptions{}).netprobe(&runEnv{}, params.net001, nil, nil, nil); c != nil {
 		t.Errorf("collector without any network input: %+v", c)
 	}
 }
