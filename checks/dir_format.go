@@ -229,14 +229,14 @@ func (c *invalidFormat) Observe(r *snapshot.Record, out *Output) {
 	}
 }
 
-// appendLen adds a length problem when s is longer than max characters
-// (max 0: no limit). It allocates only for a problem.
-func appendLen(why []string, what, s string, max int) []string {
-	if max <= 0 || len(s) <= max {
+// appendLen adds a length problem when s is longer than limit characters
+// (limit 0: no limit). It allocates only for a problem.
+func appendLen(why []string, what, s string, limit int) []string {
+	if limit <= 0 || len(s) <= limit {
 		return why
 	}
-	if n := runeLen(s); n > max {
-		why = append(why, fmt.Sprintf("%s %d characters long (limit %d)", what, n, max))
+	if n := runeLen(s); n > limit {
+		why = append(why, fmt.Sprintf("%s %d characters long (limit %d)", what, n, limit))
 	}
 	return why
 }

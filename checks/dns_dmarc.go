@@ -13,9 +13,9 @@ type dmarcParams struct {
 	WeakPolicies []string `json:"weak_policies"`
 }
 
-func newDMARCCheck(prm dmarcParams, env Env) (Check, error) {
+func newDMARCCheck(prm dmarcParams, _ Env) (Check, error) {
 	return dnsCheck(func(x *dnsIndex, d string, out *Output) {
-		r := x.need(out, "DNS-007", d, dmarc.Name(d), "TXT")
+		r := x.need(out, d, dmarc.Name(d), "TXT")
 		if r == nil {
 			return
 		}
@@ -26,7 +26,7 @@ func newDMARCCheck(prm dmarcParams, env Env) (Check, error) {
 			// RFC 7489 §6.6.3: a domain without a record falls back to
 			// its organisational domain's.
 			if org := dmarc.OrgDomain(d); org != d {
-				o := x.need(out, "DNS-007", d, dmarc.Name(org), "TXT")
+				o := x.need(out, d, dmarc.Name(org), "TXT")
 				if o == nil {
 					return
 				}
@@ -67,7 +67,7 @@ func newDMARCCheck(prm dmarcParams, env Env) (Check, error) {
 		// External report destinations must authorise the reports.
 		for _, dest := range rec.Destinations(policyDomain) {
 			name := dmarc.ReportAuthName(policyDomain, dest)
-			a := x.need(out, "DNS-007", d, name, "TXT")
+			a := x.need(out, d, name, "TXT")
 			if a == nil {
 				continue
 			}

@@ -183,7 +183,7 @@ func parse(sch *jsonschema.Schema, name string, b []byte) ([]*Rule, error) {
 	var out []*Rule
 	for i, d := range docs {
 		if err := sch.Validate(d); err != nil {
-			return nil, fmt.Errorf("rules: %s: record %d: %v", name, i+1, err)
+			return nil, fmt.Errorf("rules: %s: record %d: %w", name, i+1, err)
 		}
 		var r Rule
 		dec := json.NewDecoder(bytes.NewReader(raws[i]))

@@ -375,7 +375,7 @@ func scenarioDomain(tc suiteTest) string {
 }
 
 func TestSPFConformanceSuites(t *testing.T) {
-	dir := filepath.Join(repoRoot(t), "testdata", "spf-suite")
+	dir := filepath.Join(repoRoot(), "testdata", "spf-suite")
 	na := notApplicable(t, filepath.Join(dir, "NOT-APPLICABLE.md"))
 	rs, err := rules.Load()
 	if err != nil {

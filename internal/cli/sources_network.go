@@ -364,6 +364,6 @@ func directResolvers(d *dialer.Dialer, timeout time.Duration) func(string) resol
 // failing answers every question with an error.
 type failing struct{ err error }
 
-func (f failing) Lookup(ctx context.Context, name, qtype string) resolver.Answer {
+func (f failing) Lookup(_ context.Context, _, _ string) resolver.Answer {
 	return resolver.Answer{Outcome: snapshot.LookupError, Err: f.err.Error()}
 }
