@@ -57,7 +57,7 @@ func (c *blocklistCheck) zone(name string) *zoneState {
 	return z
 }
 
-func (c *blocklistCheck) Observe(r *snapshot.Record, out *Output) {
+func (c *blocklistCheck) Observe(r *snapshot.Record, _ *Output) {
 	if r.DNS != nil && c.kind == "ip" {
 		d := r.DNS
 		switch {
@@ -133,7 +133,7 @@ func (c *blocklistCheck) Finish(out *Output) {
 	}
 	for _, n := range names {
 		z := c.zones[n]
-		if reason := c.distrust(n, z); reason != "" {
+		if reason := c.distrust(z); reason != "" {
 			out.Fail("blocklist %s not used: %s", n, reason)
 			continue
 		}
@@ -160,7 +160,7 @@ func (c *blocklistCheck) Finish(out *Output) {
 }
 
 // distrust returns why a zone's answers cannot be trusted, or "".
-func (c *blocklistCheck) distrust(name string, z *zoneState) string {
+func (c *blocklistCheck) distrust(z *zoneState) string {
 	if z.zoneErr != "" {
 		return z.zoneErr
 	}

@@ -141,7 +141,7 @@ func newGALFill(cfg galFillParams, _ Env) (Check, error) {
 	return c, nil
 }
 
-func (c *galFill) Observe(r *snapshot.Record, out *Output) {
+func (c *galFill) Observe(r *snapshot.Record, _ *Output) {
 	o := r.Dir
 	if o == nil || o.Kind != snapshot.KindUser || !c.scope.in(o) || !personMailbox(o) {
 		return

@@ -293,7 +293,7 @@ func newDuplicateAddress(cfg duplicateAddressParams, _ Env) (Check, error) {
 	return &duplicateAddress{maxListed: cfg.MaxHoldersListed, maxInMsg: cfg.MaxHoldersMessage, addrs: newDupIndex(), sams: newDupIndex()}, nil
 }
 
-func (c *duplicateAddress) Observe(r *snapshot.Record, out *Output) {
+func (c *duplicateAddress) Observe(r *snapshot.Record, _ *Output) {
 	o := r.Dir
 	if o == nil || !c.scope.in(o) {
 		return

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/preflight-scan/preflight/internal/dnsname"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -19,6 +20,7 @@ const (
 	addrLabel // a label longer than 63 or starting/ending with "-"
 	addrNoTLD
 	addrBadTLD
+	addrDomainLong // above dnsname.MaxLength
 )
 
 // addressProblems checks the form of an e-mail address (without any
@@ -45,6 +47,9 @@ func addressProblems(a string) uint16 {
 	}
 	if domain[0] == '.' || domain[len(domain)-1] == '.' || strings.Contains(domain, "..") {
 		p |= addrDomainDots
+	}
+	if len(domain) > dnsname.MaxLength {
+		p |= addrDomainLong
 	}
 	labels, start := 0, 0
 	tld := ""
@@ -110,6 +115,7 @@ func describeAddressProblems(p uint16) []string {
 		{addrLabel, "a domain label is longer than 63 characters or starts or ends with '-'"},
 		{addrNoTLD, "the domain has no top-level domain"},
 		{addrBadTLD, "the top-level domain is not two or more letters"},
+		{addrDomainLong, fmt.Sprintf("the domain is longer than %d characters", dnsname.MaxLength)},
 	} {
 		if p&x.bit != 0 {
 			out = append(out, x.text)
@@ -223,14 +229,14 @@ func (c *invalidFormat) Observe(r *snapshot.Record, out *Output) {
 	}
 }
 
-// appendLen adds a length problem when s is longer than max characters
-// (max 0: no limit). It allocates only for a problem.
-func appendLen(why []string, what, s string, max int) []string {
-	if max <= 0 || len(s) <= max {
+// appendLen adds a length problem when s is longer than limit characters
+// (limit 0: no limit). It allocates only for a problem.
+func appendLen(why []string, what, s string, limit int) []string {
+	if limit <= 0 || len(s) <= limit {
 		return why
 	}
-	if n := runeLen(s); n > max {
-		why = append(why, fmt.Sprintf("%s %d characters long (limit %d)", what, n, max))
+	if n := runeLen(s); n > limit {
+		why = append(why, fmt.Sprintf("%s %d characters long (limit %d)", what, n, limit))
 	}
 	return why
 }

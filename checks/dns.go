@@ -26,7 +26,7 @@ func addDNS(r Registry) {
 func dnsCheck(judge func(x *dnsIndex, d string, out *Output)) Check {
 	x := newDNSIndex()
 	return Funcs{
-		ObserveFunc: func(r *snapshot.Record, out *Output) { x.observe(r) },
+		ObserveFunc: func(r *snapshot.Record, _ *Output) { x.observe(r) },
 		FinishFunc: func(out *Output) {
 			names := x.names()
 			if len(names) == 0 {
@@ -60,7 +60,7 @@ func newMXCheck(prm mxParams, env Env) (Check, error) {
 	}
 	post := env.Phase == "post-cutover"
 	return dnsCheck(func(x *dnsIndex, d string, out *Output) {
-		r := x.need(out, "DNS-001", d, d, "MX")
+		r := x.need(out, d, d, "MX")
 		if r == nil {
 			return
 		}
@@ -112,7 +112,7 @@ func newMXTTLCheck(prm mxTTLParams, env Env) (Check, error) {
 		return Funcs{}, nil
 	}
 	return dnsCheck(func(x *dnsIndex, d string, out *Output) {
-		r := x.need(out, "DNS-002", d, d, "MX")
+		r := x.need(out, d, d, "MX")
 		if r == nil || r.Outcome != snapshot.LookupFound {
 			return
 		}
@@ -142,7 +142,7 @@ func newMXTTLCheck(prm mxTTLParams, env Env) (Check, error) {
 			"observed": observed, "threshold": prm.MaxTTL, "lead_hours": prm.LeadHours,
 			"hours_ahead": ahead, "ttl_from": from,
 		}
-		when := ""
+		var when string
 		if !env.CutoverDate.IsZero() {
 			start := env.Cutover().Add(-time.Duration(ahead * float64(time.Hour)))
 			ev["cutover_date"] = env.Cutover().Format("2006-01-02")
@@ -167,12 +167,12 @@ type spfParams struct {
 	MaxVoidLookups   int      `json:"max_void_lookups" param:"min=0"`
 }
 
-func newSPFCheck(prm spfParams, env Env) (Check, error) {
+func newSPFCheck(prm spfParams, _ Env) (Check, error) {
 	if prm.MaxLookups <= 0 || prm.MaxVoidLookups < 0 {
 		return nil, fmt.Errorf("params max_lookups and max_void_lookups must be set")
 	}
 	return dnsCheck(func(x *dnsIndex, d string, out *Output) {
-		if x.need(out, "DNS-003", d, d, "TXT") == nil {
+		if x.need(out, d, d, "TXT") == nil {
 			return
 		}
 		res := x.spf(d)
@@ -224,8 +224,8 @@ type autodiscoverParams struct {
 
 func newAutodiscoverCheck(prm autodiscoverParams, env Env) (Check, error) {
 	return dnsCheck(func(x *dnsIndex, d string, out *Output) {
-		cn := x.need(out, "DNS-004", d, "autodiscover."+d, "CNAME")
-		srv := x.need(out, "DNS-004", d, "_autodiscover._tcp."+d, "SRV")
+		cn := x.need(out, d, "autodiscover."+d, "CNAME")
+		srv := x.need(out, d, "_autodiscover._tcp."+d, "SRV")
 		if cn == nil || srv == nil {
 			return
 		}
@@ -274,14 +274,14 @@ type teamsParams struct {
 	Records []teamsRecord `json:"records"`
 }
 
-func newTeamsCheck(prm teamsParams, env Env) (Check, error) {
+func newTeamsCheck(prm teamsParams, _ Env) (Check, error) {
 	if len(prm.Records) == 0 {
 		return nil, fmt.Errorf("param records is empty")
 	}
 	return dnsCheck(func(x *dnsIndex, d string, out *Output) {
 		for _, want := range prm.Records {
 			name := want.Name + "." + d
-			r := x.need(out, "DNS-005", d, name, want.Type)
+			r := x.need(out, d, name, want.Type)
 			if r == nil {
 				continue
 			}
@@ -319,12 +319,12 @@ type msTXTParams struct {
 	Prefix string `json:"prefix"`
 }
 
-func newMSTXTCheck(prm msTXTParams, env Env) (Check, error) {
+func newMSTXTCheck(prm msTXTParams, _ Env) (Check, error) {
 	if prm.Prefix == "" {
 		return nil, fmt.Errorf("param prefix missing")
 	}
 	return dnsCheck(func(x *dnsIndex, d string, out *Output) {
-		r := x.need(out, "DNS-006", d, d, "TXT")
+		r := x.need(out, d, d, "TXT")
 		if r == nil {
 			return
 		}
@@ -343,9 +343,9 @@ type dmarcParams struct {
 	WeakPolicies []string `json:"weak_policies"`
 }
 
-func newDMARCCheck(prm dmarcParams, env Env) (Check, error) {
+func newDMARCCheck(prm dmarcParams, _ Env) (Check, error) {
 	return dnsCheck(func(x *dnsIndex, d string, out *Output) {
-		r := x.need(out, "DNS-007", d, "_dmarc."+d, "TXT")
+		r := x.need(out, d, "_dmarc."+d, "TXT")
 		if r == nil {
 			return
 		}

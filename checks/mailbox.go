@@ -192,13 +192,13 @@ type pooledParams struct {
 	Licences int64 `json:"licences"`
 }
 
-func newPooledStorage(prm pooledParams, env Env) (Check, error) {
+func newPooledStorage(prm pooledParams, _ Env) (Check, error) {
 	if prm.GBPerLicence <= 0 {
 		return nil, fmt.Errorf("params: gb_per_licence must be positive")
 	}
 	var total, mailboxes int64
 	return Funcs{
-		ObserveFunc: func(r *snapshot.Record, out *Output) {
+		ObserveFunc: func(r *snapshot.Record, _ *Output) {
 			if r.Mailbox != nil {
 				total += itemBytes(r.Mailbox)
 				mailboxes++

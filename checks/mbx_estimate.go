@@ -53,7 +53,7 @@ func newEstimate(prm estimateParams, env Env) (Check, error) {
 	per := int64(prm.GBPerLicence * float64(gib))
 	var mailboxes, total, licences, largest int64
 	return Funcs{
-		ObserveFunc: func(r *snapshot.Record, out *Output) {
+		ObserveFunc: func(r *snapshot.Record, _ *Output) {
 			m := r.Mailbox
 			if m == nil {
 				return

@@ -52,7 +52,7 @@ type PortTable struct {
 	Recommended []int `json:"recommended,omitempty"`
 }
 
-func newReachabilityCheck(prm ReachabilityParams, env Env) (Check, error) {
+func newReachabilityCheck(prm ReachabilityParams, _ Env) (Check, error) {
 	n := 0
 	return Funcs{
 		ObserveFunc: func(r *snapshot.Record, out *Output) {
@@ -104,7 +104,7 @@ type tlsParams struct {
 	Ports []int `json:"ports"`
 }
 
-func newTLSInterceptionCheck(prm tlsParams, env Env) (Check, error) {
+func newTLSInterceptionCheck(prm tlsParams, _ Env) (Check, error) {
 	n := 0
 	return Funcs{
 		ObserveFunc: func(r *snapshot.Record, out *Output) {
@@ -150,7 +150,7 @@ type rangesParams struct {
 	Ranges []rangeParam `json:"ranges"`
 }
 
-func newRangesCheck(prm rangesParams, env Env) (Check, error) {
+func newRangesCheck(prm rangesParams, _ Env) (Check, error) {
 	type req struct {
 		p       netip.Prefix
 		service string
@@ -167,7 +167,7 @@ func newRangesCheck(prm rangesParams, env Env) (Check, error) {
 	given := false
 	bad := ""
 	return Funcs{
-		ObserveFunc: func(r *snapshot.Record, out *Output) {
+		ObserveFunc: func(r *snapshot.Record, _ *Output) {
 			switch {
 			case r.Fact != nil && r.Fact.Name == "firewall_allowlist":
 				given = true
@@ -239,14 +239,14 @@ type natParams struct {
 	Users     float64 `json:"users"`
 }
 
-func newNATCheck(prm natParams, env Env) (Check, error) {
+func newNATCheck(prm natParams, _ Env) (Check, error) {
 	if prm.MaxUsersPerIP <= 0 {
 		return nil, fmt.Errorf("param max_users_per_ip must be positive")
 	}
 	var users, allUsers int64
 	egress := int64(-1)
 	return Funcs{
-		ObserveFunc: func(r *snapshot.Record, out *Output) {
+		ObserveFunc: func(r *snapshot.Record, _ *Output) {
 			switch {
 			case r.Dir != nil && r.Dir.Kind == snapshot.KindUser:
 				allUsers++

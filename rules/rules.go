@@ -190,7 +190,7 @@ func parse(sch *jsonschema.Schema, name string, b []byte) ([]*Rule, error) {
 	var out []*Rule
 	for i, d := range docs {
 		if err := sch.Validate(d); err != nil {
-			return nil, fmt.Errorf("rules: %s: record %d: %s", name, i+1, firstProblem(err))
+			return nil, fmt.Errorf("rules: %s: record %d: %w", name, i+1, oneLine{err})
 		}
 		var r Rule
 		dec := json.NewDecoder(bytes.NewReader(raws[i]))
@@ -257,12 +257,16 @@ func (r *Rule) expandFixtures() error {
 	return nil
 }
 
-// firstProblem renders the first leaf of a schema validation error on one
+// oneLine is a schema validation error shown by its first leaf on one
 // line: where in the record, and what is wrong.
-func firstProblem(err error) string {
+type oneLine struct{ err error }
+
+func (e oneLine) Unwrap() error { return e.err }
+
+func (e oneLine) Error() string {
 	var ve *jsonschema.ValidationError
-	if !errors.As(err, &ve) {
-		return err.Error()
+	if !errors.As(e.err, &ve) {
+		return e.err.Error()
 	}
 	for len(ve.Causes) > 0 {
 		ve = ve.Causes[0]

@@ -172,13 +172,13 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 		return src, fmt.Errorf("dns: write record: %w", st.err)
 	}
 	sort.Strings(st.notes)
-	max := c.MaxNotes
-	if max <= 0 {
-		max = 50
+	limit := c.MaxNotes
+	if limit <= 0 {
+		limit = 50
 	}
-	if len(st.notes) > max {
-		more := len(st.notes) - max
-		st.notes = append(st.notes[:max], fmt.Sprintf("… and %d more domains (their MX hosts are in the snapshot and in DNS-001)", more))
+	if len(st.notes) > limit {
+		more := len(st.notes) - limit
+		st.notes = append(st.notes[:limit], fmt.Sprintf("… and %d more domains (their MX hosts are in the snapshot and in DNS-001)", more))
 	}
 	src.Notes = st.notes
 	if st.failures > 0 {
@@ -226,7 +226,7 @@ func (c *Collector) domain(ctx context.Context, d Domain, st *state) string {
 	}
 
 	mx := ask(name, "MX")
-	note := ""
+	var note string
 	switch mx.Outcome {
 	case snapshot.LookupFound:
 		var hosts []string

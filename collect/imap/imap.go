@@ -96,7 +96,7 @@ func ParseURL(raw string) (addr, host string, implicitTLS bool, err error) {
 	if err != nil {
 		return "", "", false, fmt.Errorf("imap url %q: %w", raw, err)
 	}
-	port := ""
+	var port string
 	switch strings.ToLower(u.Scheme) {
 	case "imaps":
 		implicitTLS, port = true, "993"
@@ -188,7 +188,7 @@ func (c *Collector) dial(ctx context.Context, addr, host string, implicit bool) 
 		err := tc.HandshakeContext(hctx)
 		cancel()
 		if err != nil {
-			raw.Close()
+			_ = raw.Close() // the handshake error is the one to report
 			return nil, connError{fmt.Errorf("TLS with %s: %w", addr, err)}
 		}
 		conn = tc
@@ -198,7 +198,7 @@ func (c *Collector) dial(ctx context.Context, addr, host string, implicit bool) 
 	}
 	cl, err := client.New(conn)
 	if err != nil {
-		conn.Close()
+		_ = conn.Close() // the greeting error is the one to report
 		return nil, connError{fmt.Errorf("greeting from %s: %w", addr, err)}
 	}
 	// The library logs read errors to stderr when a connection is closed
@@ -209,11 +209,11 @@ func (c *Collector) dial(ctx context.Context, addr, host string, implicit bool) 
 	if !implicit {
 		ok, err := cl.SupportStartTLS()
 		if err != nil || !ok {
-			cl.Terminate()
+			_ = cl.Terminate() // nothing was sent; the refusal is the error
 			return nil, connError{fmt.Errorf("%s does not offer STARTTLS; refusing to send credentials in clear", addr)}
 		}
 		if err := cl.StartTLS(tcfg); err != nil {
-			cl.Terminate()
+			_ = cl.Terminate()
 			return nil, connError{fmt.Errorf("STARTTLS with %s: %w", addr, err)}
 		}
 	}
@@ -266,9 +266,12 @@ func (c *Collector) account(ctx context.Context, addr, host string, implicit boo
 	if err != nil {
 		return 0, err
 	}
-	stop := context.AfterFunc(ctx, func() { cl.Terminate() })
+	// Terminate drops the connection. The collector only reads, so a
+	// failed teardown loses nothing; the cancellation or the read error
+	// is what the caller gets.
+	stop := context.AfterFunc(ctx, func() { _ = cl.Terminate() })
 	defer stop()
-	defer cl.Terminate()
+	defer func() { _ = cl.Terminate() }()
 	if err := c.login(cl, acc); err != nil {
 		return 0, err
 	}

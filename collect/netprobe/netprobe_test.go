@@ -196,7 +196,7 @@ func TestProbeOutcomes(t *testing.T) {
 	// Names resolve through a loopback port where nothing listens: no
 	// query leaves the host.
 	dead := closedPort(t)
-	c.Dialer = &dialer.Dialer{Resolver: &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+	c.Dialer = &dialer.Dialer{Resolver: &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, _, _ string) (net.Conn, error) {
 		var d net.Dialer
 		return d.DialContext(ctx, "tcp", "127.0.0.1:"+strconv.Itoa(dead))
 	}}}

@@ -13,6 +13,7 @@ import (
 	"github.com/preflight-scan/preflight/collect/dnscheck"
 	"github.com/preflight-scan/preflight/collect/netprobe"
 	"github.com/preflight-scan/preflight/internal/dialer"
+	"github.com/preflight-scan/preflight/internal/dnsname"
 	"github.com/preflight-scan/preflight/resolver"
 	"github.com/preflight-scan/preflight/snapshot"
 )
@@ -144,9 +145,9 @@ func (o *networkOptions) mailDomains(tally *snapshot.Tally) ([]dnscheck.Domain, 
 	var domains []dnscheck.Domain
 	seen := map[string]bool{}
 	for _, d := range split(o.Domains) {
-		d = strings.ToLower(strings.TrimSuffix(d, "."))
-		if !strings.Contains(d, ".") || strings.ContainsAny(d, " /:@") {
-			return nil, usagef("--domain %q: not a domain name", d)
+		d = dnsname.Normalize(d)
+		if err := dnsname.Check(d); err != nil {
+			return nil, usagef("--domain %q: not a domain name: %v", d, err)
 		}
 		if !seen[d] {
 			seen[d] = true
@@ -363,6 +364,6 @@ func directResolvers(d *dialer.Dialer, timeout time.Duration) func(string) resol
 // failing answers every question with an error.
 type failing struct{ err error }
 
-func (f failing) Lookup(ctx context.Context, name, qtype string) resolver.Answer {
+func (f failing) Lookup(_ context.Context, _, _ string) resolver.Answer {
 	return resolver.Answer{Outcome: snapshot.LookupError, Err: f.err.Error()}
 }

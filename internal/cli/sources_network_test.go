@@ -116,6 +116,12 @@ func TestNetworkBadInputExit2(t *testing.T) {
 		{[]string{"--probe", "nope"}, "HOST:PORT"},
 		{[]string{"--probe", "ftp://127.0.0.1:21"}, "unknown scheme"},
 		{[]string{"--domain", "bad domain"}, "not a domain"},
+		{[]string{"--domain", "a" + strings.Repeat("b", 63) + ".com"}, "above the limit of 63"},
+		{[]string{"--domain", "example.-com"}, "hyphen"},
+		{[]string{"--domain", "mail.example.123"}, "all digits"},
+		{[]string{"--domain", "contoso"}, "no top-level domain"},
+		{[]string{"--domain", "contoso..com"}, "empty label"},
+		{[]string{"--domain", strings.Repeat("abcdefghi.", 26) + "com"}, "above the limit of 253"},
 		{[]string{"--domain", "example.com", "--resolver", "127.0.0.1:0"}, "bad port"},
 		{[]string{"--domain", "example.com", "--dnsbl-zone", "x y"}, "not a DNS zone"},
 	} {
@@ -135,6 +141,8 @@ func TestDomainsFromDirectory(t *testing.T) {
 	for _, r := range []*snapshot.Record{
 		dirUser("ann", "ann@contoso.com", map[string][]string{"proxyaddresses": {"SMTP:ann@contoso.com", "smtp:ann@fabrikam.com", "smtp:ann@contoso.onmicrosoft.com"}}),
 		dirUser("bob", "bob@contoso.com", nil),
+		// Malformed domains are DIR-002 findings, never looked up.
+		dirUser("eve", "eve@contoso.com", map[string][]string{"proxyaddresses": {"smtp:eve@bad_domain.com", "smtp:eve@mail.example.-com", "smtp:eve@host.123"}}),
 	} {
 		_ = tally.Put(r)
 	}
