@@ -132,9 +132,9 @@ func (r *Reader) readLine() ([]byte, error) {
 		return nil, io.EOF
 	}
 	b, err := r.br.ReadSlice('\n')
-	if err == bufio.ErrBufferFull {
+	if errors.Is(err, bufio.ErrBufferFull) {
 		r.long = append(r.long[:0], b...)
-		for err == bufio.ErrBufferFull {
+		for errors.Is(err, bufio.ErrBufferFull) {
 			if len(r.long) > MaxLineBytes {
 				return nil, r.errorf(r.line+1, "line longer than %d MiB", MaxLineBytes>>20)
 			}
@@ -459,9 +459,9 @@ func equalFold(b []byte, s string) bool {
 
 // clip shortens text quoted in an error message.
 func clip(b []byte) string {
-	const max = 60
-	if len(b) > max {
-		return string(b[:max]) + "…"
+	const limit = 60
+	if len(b) > limit {
+		return string(b[:limit]) + "…"
 	}
 	return string(b)
 }

@@ -51,7 +51,9 @@ func writeSnapshot(t *testing.T, dir string, recs ...*snapshot.Record) string {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	f.Close()
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
 	return path
 }
 
@@ -239,12 +241,24 @@ func TestFailOnExitCodes(t *testing.T) {
 func TestFailedSourceExit3(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "snap.gz")
-	f, _ := os.Create(path)
-	w, _ := snapshot.NewWriter(f, snapshot.Header{Tool: "preflight"})
-	_ = w.Put(&snapshot.Record{Source: &snapshot.Source{Name: "ldaps://127.0.0.1:636", Kind: "ldap",
-		Areas: []snapshot.Area{snapshot.AreaDirectory}, Status: snapshot.StatusError, Error: "invalid credentials"}})
-	_ = w.Close()
-	f.Close()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := snapshot.NewWriter(f, snapshot.Header{Tool: "preflight"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Put(&snapshot.Record{Source: &snapshot.Source{Name: "ldaps://127.0.0.1:636", Kind: "ldap",
+		Areas: []snapshot.Area{snapshot.AreaDirectory}, Status: snapshot.StatusError, Error: "invalid credentials"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
 	out := filepath.Join(dir, "out")
 	code, _, stderr := runCLI(t, nil, "evaluate", path, "--out", out, "--quiet", "--fail-on", "none")
 	if code != ExitIncomplete {

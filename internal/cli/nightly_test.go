@@ -38,7 +38,6 @@ func mailboxSnapshot(t *testing.T, path string, sizes map[string]float64) string
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
 	w, err := snapshot.NewWriter(f, snapshot.Header{Tool: "preflight"})
 	if err != nil {
 		t.Fatal(err)
@@ -64,6 +63,9 @@ func mailboxSnapshot(t *testing.T, path string, sizes map[string]float64) string
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -452,7 +454,7 @@ func TestSnapshotHoldsNoSecret(t *testing.T) {
 			t.Fatal(err)
 		}
 		data, err := io.ReadAll(zr)
-		f.Close()
+		_ = f.Close()
 		if err != nil {
 			t.Fatal(err)
 		}

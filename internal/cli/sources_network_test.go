@@ -35,14 +35,14 @@ func selfSignedTLS(t *testing.T) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { l.Close() })
+	t.Cleanup(func() { _ = l.Close() })
 	go func() {
 		for {
 			c, err := l.Accept()
 			if err != nil {
 				return
 			}
-			go func() { _ = c.(*tls.Conn).Handshake(); time.Sleep(50 * time.Millisecond); c.Close() }()
+			go func() { _ = c.(*tls.Conn).Handshake(); time.Sleep(50 * time.Millisecond); _ = c.Close() }()
 		}
 	}()
 	return l.Addr().(*net.TCPAddr).Port
@@ -52,9 +52,9 @@ func TestNetworkScanLoopback(t *testing.T) {
 	dir := t.TempDir()
 	closed, _ := net.Listen("tcp", "127.0.0.1:0")
 	closedPort := closed.Addr().(*net.TCPAddr).Port
-	closed.Close()
+	_ = closed.Close()
 	open, _ := net.Listen("tcp", "127.0.0.1:0")
-	defer open.Close()
+	defer func() { _ = open.Close() }()
 	openPort := open.Addr().(*net.TCPAddr).Port
 	tlsPort := selfSignedTLS(t)
 
