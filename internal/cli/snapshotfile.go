@@ -46,7 +46,7 @@ func readSnapshot(path string, sink snapshot.Sink) error {
 	if err != nil {
 		return usagef("snapshot: %v", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read-only
 	if _, err := snapshot.Read(f, path, sink); err != nil {
 		return fmt.Errorf("evaluate: %w", err)
 	}
