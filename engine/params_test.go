@@ -170,3 +170,33 @@ func TestParamSchemas(t *testing.T) {
 		}
 	}
 }
+
+// FuzzOverride: any JSON object as a rule's override resolves or is
+// rejected with a ParamError naming the rule; it never panics.
+func FuzzOverride(f *testing.F) {
+	rs, err := rules.Load()
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{`{"not_mail_domain_severity": "urgent"}`, `{"non_routable_tlds": [1]}`, `{"subdomain_severity": null}`, `{}`} {
+		f.Add("DIR-010", s)
+	}
+	f.Add("NET-001", `{"core_endpoints": [{"host": "a", "port": 1, "purpose": "p", "x": 1}]}`)
+	f.Add("BL-001", `{"zones": {"a.b": {"kind": "ip", "severity": "hgh"}}}`)
+	reg := checks.Default()
+	byID := map[string]*rules.Rule{}
+	for _, r := range rs {
+		byID[r.ID] = r
+	}
+	f.Fuzz(func(t *testing.T, id, doc string) {
+		var ov map[string]any
+		if json.Unmarshal([]byte(doc), &ov) != nil || byID[id] == nil {
+			return
+		}
+		_, err := NewResolver([]*rules.Rule{byID[id]}, reg, "exchange-online", map[string]map[string]any{id: ov})
+		var pe *ParamError
+		if err != nil && errors.As(err, &pe) && (pe.Rule != id || !pe.Override) {
+			t.Errorf("%s %s: %v names %s", id, doc, err, pe.Rule)
+		}
+	})
+}

@@ -81,3 +81,21 @@ func TestBadFixtures(t *testing.T) {
 		}
 	}
 }
+
+// FuzzLoad: any file in the rules directory loads or is an error naming
+// the file; it never panics.
+func FuzzLoad(f *testing.F) {
+	b, err := files.ReadFile("DIR-006.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
+	f.Add([]byte(`[]`))
+	f.Add([]byte(`{"fixtures": {"a": [{}]}}`))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		_, err := LoadFS(fstest.MapFS{"X.json": {Data: doc}})
+		if err != nil && !strings.Contains(err.Error(), "X.json") {
+			t.Errorf("error does not name the file: %v", err)
+		}
+	})
+}
