@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/preflight-scan/preflight/mailauth/dmarc"
 	"github.com/preflight-scan/preflight/mailauth/spf"
 	"github.com/preflight-scan/preflight/progress"
 	"github.com/preflight-scan/preflight/resolver"
@@ -264,7 +265,39 @@ func (c *Collector) domain(ctx context.Context, d Domain, st *state) string {
 	for _, q := range Questions() {
 		ask(q.Label+"."+name, q.Type)
 	}
+	dmarcFollowUp(name, ask)
 	return note
+}
+
+// dmarcFollowUp asks what DNS-007 needs beyond _dmarc.<domain>: the
+// organisational domain's record when the domain has none (RFC 7489
+// §6.6.3) and, for the record in force, the authorisation of every
+// external report destination (§7.1).
+func dmarcFollowUp(name string, ask func(string, string) resolver.Answer) {
+	a := ask(dmarc.Name(name), "TXT")
+	if a.Failed() {
+		return
+	}
+	policy := name
+	recs, misplaced := dmarc.Select(a.Records)
+	if len(recs) == 0 && len(misplaced) == 0 {
+		org := dmarc.OrgDomain(name)
+		if org == name {
+			return
+		}
+		b := ask(dmarc.Name(org), "TXT")
+		if b.Failed() {
+			return
+		}
+		recs, _ = dmarc.Select(b.Records)
+		policy = org
+	}
+	if len(recs) != 1 {
+		return
+	}
+	for _, dest := range dmarc.Parse(recs[0]).Destinations(policy) {
+		ask(dmarc.ReportAuthName(policy, dest), "TXT")
+	}
 }
 
 // authoritativeMX asks the MX question of the domain's first name server
