@@ -9,6 +9,7 @@ package config
 import (
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -152,7 +153,7 @@ func Load(path string, flags Flags) (*Config, error) {
 	if err != nil {
 		return nil, &snapshot.InputError{File: path, Msg: err.Error()}
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read-only: nothing to flush
 	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
 	if err != nil {
 		return nil, &snapshot.InputError{File: path, Msg: err.Error()}
@@ -240,15 +241,15 @@ func Parse(name string, data []byte, flags Flags) (*Config, error) {
 		return nil, err
 	}
 	if err := sch.Validate(inst); err != nil {
-		ve, ok := err.(*jsonschema.ValidationError)
-		if !ok {
+		var ve *jsonschema.ValidationError
+		if !errors.As(err, &ve) {
 			return nil, &Error{File: name, Problems: []Problem{{Msg: err.Error()}}}
 		}
 		probs := c.explain(ve)
 		sortProblems(probs)
 		return nil, &Error{File: name, Problems: probs}
 	}
-	return c.build(name, top, flags), nil
+	return c.build(name, top), nil
 }
 
 func sortProblems(ps []Problem) {
@@ -497,7 +498,7 @@ func leafDepth(e *jsonschema.ValidationError) int {
 }
 
 // build fills a Config from a validated document.
-func (c *converter) build(name string, top map[string]any, flags Flags) *Config {
+func (c *converter) build(name string, top map[string]any) *Config {
 	cfg := &Config{File: name, Flags: map[string][]string{}, Rules: map[string]map[string]any{}, lines: c.lines}
 	for k, v := range top {
 		switch k {

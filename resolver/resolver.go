@@ -134,18 +134,21 @@ func New(cfg Config) (*Client, error) {
 
 // Close releases the idle sockets. The client stays usable.
 func (c *Client) Close() error {
+	var errs []error
 	for _, ch := range c.idle {
 		for {
 			select {
 			case co := <-ch:
-				co.Close()
+				if err := co.Close(); err != nil {
+					errs = append(errs, err)
+				}
 				continue
 			default:
 			}
 			break
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // exchangeUDP asks over a pooled UDP socket. Replies with another ID (late
@@ -163,13 +166,13 @@ func (c *Client) exchangeUDP(ctx context.Context, m *dns.Msg, srv string) (*dns.
 	}
 	r, _, err := c.udp.ExchangeWithConnContext(ctx, m, co)
 	if err != nil {
-		co.Close()
+		_ = co.Close() // the exchange error is the one to report
 		return nil, err
 	}
 	select {
 	case c.idle[srv] <- co:
 	default:
-		co.Close()
+		_ = co.Close() // pool full; the answer is already read
 	}
 	return r, nil
 }
@@ -189,7 +192,7 @@ func (c *Client) exchangeTCP(ctx context.Context, m *dns.Msg, srv string) (*dns.
 	if err != nil {
 		return nil, err
 	}
-	defer co.Close()
+	defer func() { _ = co.Close() }() // one query, answer already read
 	r, _, err := c.tcp.ExchangeWithConnContext(ctx, m, co)
 	return r, err
 }

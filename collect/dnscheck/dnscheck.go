@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/preflight-scan/preflight/mailauth/dmarc"
 	"github.com/preflight-scan/preflight/mailauth/spf"
 	"github.com/preflight-scan/preflight/progress"
 	"github.com/preflight-scan/preflight/resolver"
@@ -172,13 +173,13 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 		return src, fmt.Errorf("dns: write record: %w", st.err)
 	}
 	sort.Strings(st.notes)
-	max := c.MaxNotes
-	if max <= 0 {
-		max = 50
+	limit := c.MaxNotes
+	if limit <= 0 {
+		limit = 50
 	}
-	if len(st.notes) > max {
-		more := len(st.notes) - max
-		st.notes = append(st.notes[:max], fmt.Sprintf("… and %d more domains (their MX hosts are in the snapshot and in DNS-001)", more))
+	if len(st.notes) > limit {
+		more := len(st.notes) - limit
+		st.notes = append(st.notes[:limit], fmt.Sprintf("… and %d more domains (their MX hosts are in the snapshot and in DNS-001)", more))
 	}
 	src.Notes = st.notes
 	if st.failures > 0 {
@@ -226,7 +227,7 @@ func (c *Collector) domain(ctx context.Context, d Domain, st *state) string {
 	}
 
 	mx := ask(name, "MX")
-	note := ""
+	var note string
 	switch mx.Outcome {
 	case snapshot.LookupFound:
 		var hosts []string
@@ -264,7 +265,39 @@ func (c *Collector) domain(ctx context.Context, d Domain, st *state) string {
 	for _, q := range Questions() {
 		ask(q.Label+"."+name, q.Type)
 	}
+	dmarcFollowUp(name, ask)
 	return note
+}
+
+// dmarcFollowUp asks what DNS-007 needs beyond _dmarc.<domain>: the
+// organisational domain's record when the domain has none (RFC 7489
+// §6.6.3) and, for the record in force, the authorisation of every
+// external report destination (§7.1).
+func dmarcFollowUp(name string, ask func(string, string) resolver.Answer) {
+	a := ask(dmarc.Name(name), "TXT")
+	if a.Failed() {
+		return
+	}
+	policy := name
+	recs, misplaced := dmarc.Select(a.Records)
+	if len(recs) == 0 && len(misplaced) == 0 {
+		org := dmarc.OrgDomain(name)
+		if org == name {
+			return
+		}
+		b := ask(dmarc.Name(org), "TXT")
+		if b.Failed() {
+			return
+		}
+		recs, _ = dmarc.Select(b.Records)
+		policy = org
+	}
+	if len(recs) != 1 {
+		return
+	}
+	for _, dest := range dmarc.Parse(recs[0]).Destinations(policy) {
+		ask(dmarc.ReportAuthName(policy, dest), "TXT")
+	}
 }
 
 // authoritativeMX asks the MX question of the domain's first name server

@@ -34,13 +34,14 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/dns/golden")
 
-func repoRoot(t testing.TB) string {
+func repoRoot() string {
 	_, file, _, _ := runtime.Caller(0)
 	return filepath.Join(filepath.Dir(file), "..", "..")
 }
 
 // freePort returns a loopback port free for both UDP and TCP.
 func freePort(t testing.TB) int {
+	t.Helper()
 	for i := 0; i < 20; i++ {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -48,9 +49,9 @@ func freePort(t testing.TB) int {
 		}
 		p := l.Addr().(*net.TCPAddr).Port
 		u, err := net.ListenPacket("udp", "127.0.0.1:"+strconv.Itoa(p))
-		l.Close()
+		_ = l.Close() // only probing whether the port is free
 		if err == nil {
-			u.Close()
+			_ = u.Close()
 			return p
 		}
 	}
@@ -72,7 +73,7 @@ func TestMain(m *testing.M) {
 	flag.Parse()
 	code := m.Run()
 	if shared.work != "" {
-		_ = exec.Command("sh", filepath.Join(repoRoot(nil), "scripts", "nsd.sh"), "stop", shared.work).Run()
+		_ = exec.Command("sh", filepath.Join(repoRoot(), "scripts", "nsd.sh"), "stop", shared.work).Run()
 		_ = os.RemoveAll(shared.work)
 	}
 	os.Exit(code)
@@ -93,7 +94,7 @@ func startNSD(t testing.TB) string {
 				return
 			}
 		}
-		root := repoRoot(t)
+		root := repoRoot()
 		work, err := os.MkdirTemp("", "preflight-nsd")
 		if err != nil {
 			shared.err = err
@@ -103,7 +104,7 @@ func startNSD(t testing.TB) string {
 		port := freePort(t)
 		out, err := exec.Command("sh", filepath.Join(root, "scripts", "nsd.sh"), "start", work, strconv.Itoa(port), filepath.Join(root, "testdata", "dns")).CombinedOutput()
 		if err != nil {
-			shared.err = fmt.Errorf("start nsd: %v\n%s", err, out)
+			shared.err = fmt.Errorf("start nsd: %w\n%s", err, out)
 			return
 		}
 		shared.addr = "127.0.0.1:" + strconv.Itoa(port)
@@ -317,11 +318,12 @@ func TestNSDFailuresAreErrorsNotFindings(t *testing.T) {
 
 // silentUDP listens on a loopback UDP port and never answers.
 func silentUDP(t *testing.T) string {
+	t.Helper()
 	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { pc.Close() })
+	t.Cleanup(func() { _ = pc.Close() })
 	go func() {
 		buf := make([]byte, 4096)
 		for {
@@ -387,7 +389,7 @@ func golden(t *testing.T, rep *report.Report, name string) {
 	}
 	sort.Strings(lines)
 	got := strings.Join(lines, "\n") + "\n"
-	path := filepath.Join(repoRoot(t), "testdata", "dns", "golden", name)
+	path := filepath.Join(repoRoot(), "testdata", "dns", "golden", name)
 	if *update {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)

@@ -35,7 +35,7 @@ func ReadAccounts(path string, getenv func(string) string, needPassword bool) (a
 	if err != nil {
 		return nil, nil, &snapshot.InputError{File: path, Msg: err.Error()}
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read-only
 	t, err := csvin.Open(path, f, false)
 	if err != nil {
 		return nil, nil, err

@@ -99,7 +99,7 @@ func ParseURL(raw string) (addr, host string, implicitTLS bool, err error) {
 	if err != nil {
 		return "", "", false, fmt.Errorf("imap url %q: %w", raw, err)
 	}
-	port := ""
+	var port string
 	switch strings.ToLower(u.Scheme) {
 	case "imaps":
 		implicitTLS, port = true, "993"
@@ -348,9 +348,12 @@ func (c *Collector) account(ctx context.Context, addr, host string, implicit boo
 
 // read logs in on cl and reads the account.
 func (c *Collector) read(ctx context.Context, cl *client.Client, acc Account, sink snapshot.Sink) (int64, error) {
-	stop := context.AfterFunc(ctx, func() { cl.Terminate() })
+	// Terminate drops the connection. The collector only reads, so a
+	// failed teardown loses nothing; the cancellation or the read error
+	// is what the caller gets.
+	stop := context.AfterFunc(ctx, func() { _ = cl.Terminate() })
 	defer stop()
-	defer cl.Terminate()
+	defer func() { _ = cl.Terminate() }()
 	if err := c.login(cl, acc); err != nil {
 		return 0, err
 	}

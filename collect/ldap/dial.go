@@ -77,7 +77,7 @@ func netDialer(nd *netdial.Dialer, roots *x509.CertPool, timeout time.Duration) 
 		}
 		c, err := secure(dctx, raw, e, roots)
 		if err != nil {
-			raw.Close()
+			_ = raw.Close() // the handshake error is the one to report
 			return nil, err
 		}
 		conn := goldap.NewConn(c, e.Security != Plaintext)
@@ -94,7 +94,7 @@ func netDialer(nd *netdial.Dialer, roots *x509.CertPool, timeout time.Duration) 
 func secure(ctx context.Context, raw net.Conn, e Endpoint, roots *x509.CertPool) (net.Conn, error) {
 	if dl, ok := ctx.Deadline(); ok {
 		_ = raw.SetDeadline(dl)
-		defer raw.SetDeadline(time.Time{})
+		defer func() { _ = raw.SetDeadline(time.Time{}) }()
 	}
 	stop := context.AfterFunc(ctx, func() { _ = raw.SetDeadline(time.Unix(1, 0)) })
 	defer stop()

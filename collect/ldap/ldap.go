@@ -226,8 +226,10 @@ func (s *scan) run(ctx context.Context) error {
 	if err != nil {
 		return s.explain(ctx, err)
 	}
-	defer conn.Close()
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	// A read-only search session: closing it loses nothing, so a failed
+	// close is not worth reporting over the scan's own result.
+	defer func() { _ = conn.Close() }()
+	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
 	defer stop()
 
 	domains, err := s.domains(ctx, conn)
@@ -271,8 +273,8 @@ func (s *scan) scanRemote(ctx context.Context, ep Endpoint, d domain) error {
 	if err != nil {
 		return s.explain(ctx, err)
 	}
-	defer conn.Close()
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer func() { _ = conn.Close() }() // read-only, as in run
+	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
 	defer stop()
 	if err := s.scanDomain(ctx, conn, d); err != nil {
 		if isSinkError(err) {
@@ -289,10 +291,10 @@ func (s *scan) connect(ctx context.Context, ep Endpoint) (searcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
 	defer stop()
 	if err := conn.Bind(s.c.cfg.BindUser, s.c.cfg.Password.Reveal()); err != nil {
-		conn.Close()
+		_ = conn.Close() // the bind error is the one to report
 		return nil, &bindError{user: s.c.cfg.BindUser, err: err}
 	}
 	return conn, nil

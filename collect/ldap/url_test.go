@@ -109,8 +109,12 @@ func TestPasswordFrom(t *testing.T) {
 	}
 	// Errors name the source, never the content.
 	p := write("dir-not-file", "")
-	os.Remove(p)
-	os.Mkdir(p, 0o700)
+	if err := os.Remove(p); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(p, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	_, err := PasswordFrom(getenv, "", p)
 	if err == nil || strings.Contains(err.Error(), "from env") {
 		t.Errorf("directory as password file: %v", err)

@@ -134,9 +134,9 @@ func (r *Reader) readLine() ([]byte, error) {
 		return nil, io.EOF
 	}
 	b, err := r.br.ReadSlice('\n')
-	if err == bufio.ErrBufferFull {
+	if errors.Is(err, bufio.ErrBufferFull) {
 		r.long = append(r.long[:0], b...)
-		for err == bufio.ErrBufferFull {
+		for errors.Is(err, bufio.ErrBufferFull) {
 			if len(r.long) > MaxLineBytes {
 				return nil, r.errorf(r.line+1, "line longer than %d MiB (limits.LDIFValueBytes, see docs/limits.md)", MaxLineBytes>>20)
 			}

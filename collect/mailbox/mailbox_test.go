@@ -136,8 +136,8 @@ func TestFolderTypeFallback(t *testing.T) {
 			t.Errorf("TypeFromPath(%q) = %q, want %q", path, got, want)
 		}
 	}
-	if got := MailboxOfFolder(`contoso.com/Users/A\B\Inbox\Sub`, "/Inbox/Sub"); got != `contoso.com/Users/A\B` {
-		t.Errorf("MailboxOfFolder with a backslash in the mailbox identity: %q", got)
+	if got := IdentityOfFolder(`contoso.com/Users/A\B\Inbox\Sub`, "/Inbox/Sub"); got != `contoso.com/Users/A\B` {
+		t.Errorf("IdentityOfFolder with a backslash in the mailbox identity: %q", got)
 	}
 }
 

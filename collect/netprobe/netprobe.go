@@ -141,7 +141,6 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 		}
 	}
 	for _, rr := range c.Ranges {
-		rr := rr
 		if c.Allowlist != nil {
 			if p, err := netip.ParsePrefix(rr.Prefix); err == nil {
 				for _, u := range Uncovered(p, c.Allowlist) {
@@ -236,7 +235,7 @@ func (c *Collector) Probe(ctx context.Context, t Target) *snapshot.ProbeResult {
 		r.Outcome, r.Error = classify(err, "connect")
 		return r
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }() // a probe: nothing was written that a close could lose
 	r.RTTMS = time.Since(began).Milliseconds()
 	switch mode {
 	case "":

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/preflight-scan/preflight/engine"
 	"github.com/preflight-scan/preflight/internal/clip"
 	"github.com/preflight-scan/preflight/progress"
 	"github.com/preflight-scan/preflight/rules"
@@ -47,11 +48,10 @@ type runEnv struct {
 	lenient  bool
 	timeout  time.Duration
 	now      time.Time
-	// profile and overrides are the scan's rule profile and the
-	// configuration's parameter overrides, for collectors that take
-	// their tables from rules.
-	profile   string
-	overrides map[string]map[string]any
+	// params resolves rule parameters under the scan's profile and
+	// overrides, for the engine and the collectors that take their tables
+	// from rules (see resolver).
+	params *engine.Resolver
 	// rules is the rule catalogue, loaded once per run.
 	rules []*rules.Rule
 }

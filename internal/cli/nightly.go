@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/preflight-scan/preflight/baseline"
+	"github.com/preflight-scan/preflight/checks"
 	"github.com/preflight-scan/preflight/config"
 	"github.com/preflight-scan/preflight/engine"
 	"github.com/preflight-scan/preflight/history"
@@ -110,8 +112,9 @@ func applyConfig(fs *pflag.FlagSet, defs []flagDef, o *scanOptions, env *runEnv)
 	return cd, nil
 }
 
-// checkRuleRefs reports overrides and suppressions naming unknown rules
-// or parameters, with their line in the file.
+// checkRuleRefs reports overrides naming unknown rules or parameters, or
+// giving a value the rule's check does not take, and suppressions naming
+// unknown rules, with their line in the file.
 func checkRuleRefs(cfg *config.Config, profile string, rs []*rules.Rule) error {
 	byID := map[string]*rules.Rule{}
 	for _, r := range rs {
@@ -123,29 +126,24 @@ func checkRuleRefs(cfg *config.Config, profile string, rs []*rules.Rule) error {
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		r := byID[id]
-		if r == nil {
+		if byID[id] == nil {
 			return cfg.Problem("no such rule (see preflight rules)", "rules", id)
 		}
-		p := r.Profiles[profile]
-		if p == nil {
-			continue // not applicable under this profile: the override is unused
+	}
+	if _, err := engine.NewResolver(rs, checks.Default(), profile, cfg.Rules); err != nil {
+		var pe *engine.ParamError
+		if !errors.As(err, &pe) || !pe.Override {
+			return err
 		}
-		names := make([]string, 0, len(cfg.Rules[id]))
-		for k := range cfg.Rules[id] {
-			names = append(names, k)
+		key := pe.Key
+		if i := strings.IndexAny(key, ".["); i >= 0 {
+			key = key[:i]
 		}
-		sort.Strings(names)
-		for _, k := range names {
-			if _, ok := p.Params[k]; !ok {
-				var have []string
-				for h := range p.Params {
-					have = append(have, h)
-				}
-				sort.Strings(have)
-				return cfg.Problem(fmt.Sprintf("rule %s has no parameter %q under profile %s (it has: %s)", id, k, profile, strings.Join(have, ", ")), "rules", id, k)
-			}
+		msg := pe.Problem
+		if pe.Key != key {
+			msg = pe.Key + ": " + msg
 		}
+		return cfg.Problem(msg, "rules", pe.Rule, key)
 	}
 	for i, s := range cfg.Suppressions {
 		if byID[s.Rule] == nil {

@@ -38,7 +38,6 @@ func mailboxSnapshot(t *testing.T, path string, sizes map[string]float64) string
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
 	w, err := snapshot.NewWriter(f, snapshot.Header{Tool: "preflight"})
 	if err != nil {
 		t.Fatal(err)
@@ -64,6 +63,9 @@ func mailboxSnapshot(t *testing.T, path string, sizes map[string]float64) string
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -359,6 +361,8 @@ func TestConfigFlagsAndOverrides(t *testing.T) {
 	for doc, want := range map[string]string{
 		"rules:\n  XYZ-999:\n    a: 1\n":                                   "c2.yaml:2: key \"rules.XYZ-999\": no such rule",
 		"rules:\n  MBX-002:\n    quota_gbb: 1\n":                           "c2.yaml:3: key \"rules.MBX-002.quota_gbb\"",
+		"rules:\n  DIR-010:\n    not_mail_domain_severity: urgent\n":       "c2.yaml:3: key \"rules.DIR-010.not_mail_domain_severity\": \"urgent\" is not a severity (info, low, medium, high, critical)",
+		"rules:\n  DNS-003:\n    max_lookups: ten\n":                       "c2.yaml:3: key \"rules.DNS-003.max_lookups\": want integer, got string",
 		"suppressions:\n  - rule: XYZ-999\n    object: a\n    reason: b\n": "c2.yaml:2",
 		"timeout: soon\n": "c2.yaml:1: key \"timeout\": invalid value",
 	} {
@@ -450,7 +454,7 @@ func TestSnapshotHoldsNoSecret(t *testing.T) {
 			t.Fatal(err)
 		}
 		data, err := io.ReadAll(zr)
-		f.Close()
+		_ = f.Close()
 		if err != nil {
 			t.Fatal(err)
 		}

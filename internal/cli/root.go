@@ -126,7 +126,7 @@ func tuneHelpers(root *cobra.Command) {
 			sh.Short = "print the completion script for " + sh.Name()
 		}
 		c.Args = cobra.ArbitraryArgs
-		c.RunE = func(cmd *cobra.Command, args []string) error {
+		c.RunE = func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usagef("completion needs a shell: bash, zsh, fish or powershell")
 			}

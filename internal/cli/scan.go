@@ -183,8 +183,11 @@ func prepareScan(c scanCommand, pos []string, sys IO) (*scanRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	env.profile, env.overrides = o.Profile, overrides
-	run, err := engine.New(engine.Options{Rules: rs, Registry: checks.Default(), Env: o.checksEnv(now, c.evaluate), Overrides: overrides})
+	reg := checks.Default()
+	if env.params, err = engine.NewResolver(rs, reg, o.Profile, overrides); err != nil {
+		return nil, &usageError{msg: err.Error()}
+	}
+	run, err := engine.New(engine.Options{Rules: rs, Registry: reg, Env: o.checksEnv(now, c.evaluate), Overrides: overrides, Resolver: env.params})
 	if err != nil {
 		return nil, &usageError{msg: err.Error()}
 	}

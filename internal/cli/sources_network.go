@@ -13,6 +13,7 @@ import (
 	"github.com/preflight-scan/preflight/collect/dnscheck"
 	"github.com/preflight-scan/preflight/collect/netprobe"
 	"github.com/preflight-scan/preflight/internal/dialer"
+	"github.com/preflight-scan/preflight/internal/dnsname"
 	"github.com/preflight-scan/preflight/resolver"
 	"github.com/preflight-scan/preflight/snapshot"
 )
@@ -84,7 +85,7 @@ func networkCollectors(o *networkOptions, env *runEnv, tally *snapshot.Tally) ([
 	if err != nil {
 		return nil, err
 	}
-	params, err := collectorParams(env, "BL-001", "BL-002", "NET-001")
+	params, err := readCollectorTables(env)
 	if err != nil {
 		return nil, err
 	}
@@ -104,13 +105,9 @@ func networkCollectors(o *networkOptions, env *runEnv, tally *snapshot.Tally) ([
 		out = append(out, dc)
 	}
 	if zs := zonesToAsk(domains, egress, ipZones, domZones); len(zs) > 0 {
-		bc, err := o.blocklistCollector(env, dns, params, zs, blocklistSubjects(dc, egress, domains))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, bc)
+		out = append(out, o.blocklistCollector(env, dns, params, zs, blocklistSubjects(dc, egress, domains)))
 	}
-	np, err := o.netprobe(env, params["NET-001"], domains, egress, dns.servers)
+	np, err := o.netprobe(env, params.net001, domains, egress, dns.servers)
 	if err != nil {
 		return nil, err
 	}
@@ -148,9 +145,9 @@ func (o *networkOptions) mailDomains(tally *snapshot.Tally) ([]dnscheck.Domain, 
 	var domains []dnscheck.Domain
 	seen := map[string]bool{}
 	for _, d := range split(o.Domains) {
-		d = strings.ToLower(strings.TrimSuffix(d, "."))
-		if !strings.Contains(d, ".") || strings.ContainsAny(d, " /:@") {
-			return nil, usagef("--domain %q: not a domain name", d)
+		d = dnsname.Normalize(d)
+		if err := dnsname.Check(d); err != nil {
+			return nil, usagef("--domain %q: not a domain name: %v", d, err)
 		}
 		if !seen[d] {
 			seen[d] = true
@@ -180,11 +177,11 @@ func (o *networkOptions) egressIPs() ([]netip.Addr, error) {
 
 // blocklistZones returns the IP and domain blocklist zones to ask: those
 // of the flags, or the rules' defaults.
-func (o *networkOptions) blocklistZones(params map[string]checks.Params) (ip, domain []dnsbl.Zone, err error) {
-	if ip, err = zones(o.DNSBLZones, params["BL-001"], "ip"); err != nil {
+func (o *networkOptions) blocklistZones(params *collectorTables) (ip, domain []dnsbl.Zone, err error) {
+	if ip, err = zones(o.DNSBLZones, params.bl001, "ip"); err != nil {
 		return nil, nil, err
 	}
-	if domain, err = zones(o.RHSBLZones, params["BL-002"], "domain"); err != nil {
+	if domain, err = zones(o.RHSBLZones, params.bl002, "domain"); err != nil {
 		return nil, nil, err
 	}
 	return ip, domain, nil
@@ -238,16 +235,12 @@ func (o *networkOptions) dnsCollector(env *runEnv, dns dnsSetup, domains []dnsch
 }
 
 // blocklistCollector returns the collector asking zones about subjects.
-func (o *networkOptions) blocklistCollector(env *runEnv, dns dnsSetup, params map[string]checks.Params, zs []dnsbl.Zone, subjects func() []dnsbl.Subject) (*dnsbl.Collector, error) {
-	table, err := blocklistTable(params)
-	if err != nil {
-		return nil, err
-	}
+func (o *networkOptions) blocklistCollector(env *runEnv, dns dnsSetup, params *collectorTables, zs []dnsbl.Zone, subjects func() []dnsbl.Subject) *dnsbl.Collector {
 	return &dnsbl.Collector{
-		Resolver: dns.res, Name: "blocklists " + dns.via(), Zones: zs, Table: table,
+		Resolver: dns.res, Name: "blocklists " + dns.via(), Zones: zs, Table: params.blocklistTable(),
 		Concurrency: o.DNSConcurrency, Deadline: o.DNSDeadline, Progress: env.progress,
 		Subjects: subjects,
-	}, nil
+	}
 }
 
 // blocklistSubjects returns what the blocklists are asked about, once the
@@ -273,7 +266,7 @@ func blocklistSubjects(dc *dnscheck.Collector, egress []netip.Addr, domains []dn
 
 // netprobe builds the network collector, or nil when no network input was
 // given.
-func (o *networkOptions) netprobe(env *runEnv, net001 checks.Params, domains []dnscheck.Domain, egress []netip.Addr, servers []string) (*netprobe.Collector, error) {
+func (o *networkOptions) netprobe(env *runEnv, net001 checks.ReachabilityParams, domains []dnscheck.Domain, egress []netip.Addr, servers []string) (*netprobe.Collector, error) {
 	if o.Endpoints == "" && o.FirewallAllowlist == "" && len(o.Probes) == 0 && !o.ProbeDefaults && len(egress) == 0 {
 		return nil, nil
 	}
@@ -296,11 +289,7 @@ func (o *networkOptions) netprobe(env *runEnv, net001 checks.Params, domains []d
 		c.Targets = append(c.Targets, t)
 	}
 	if o.ProbeDefaults {
-		core, err := coreEndpoints(net001)
-		if err != nil {
-			return nil, err
-		}
-		c.Targets = append(c.Targets, core...)
+		c.Targets = append(c.Targets, coreEndpoints(net001)...)
 		for _, d := range domains {
 			c.Targets = append(c.Targets, netprobe.Target{Host: strings.ReplaceAll(d.Name, ".", "-") + ".mail.protection.outlook.com", Port: 25, Required: true, Purpose: "inbound SMTP to the Exchange Online MX of " + d.Name})
 		}
@@ -375,6 +364,6 @@ func directResolvers(d *dialer.Dialer, timeout time.Duration) func(string) resol
 // failing answers every question with an error.
 type failing struct{ err error }
 
-func (f failing) Lookup(ctx context.Context, name, qtype string) resolver.Answer {
+func (f failing) Lookup(_ context.Context, _, _ string) resolver.Answer {
 	return resolver.Answer{Outcome: snapshot.LookupError, Err: f.err.Error()}
 }

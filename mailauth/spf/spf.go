@@ -9,7 +9,6 @@ package spf
 
 import (
 	"fmt"
-	"net/netip"
 	"strconv"
 	"strings"
 )
@@ -18,6 +17,8 @@ import (
 const (
 	MaxLookups     = 10
 	MaxVoidLookups = 2
+	// MaxMXNames bounds the names one mx term may yield (§4.6.4).
+	MaxMXNames = 10
 	// maxFollow bounds how many lookups the walk actually makes, so that a
 	// hostile chain cannot make the scanner query without end.
 	maxFollow = 40
@@ -75,29 +76,31 @@ func failed(outcome string) bool {
 
 func void(outcome string) bool { return outcome == "nxdomain" || outcome == "nodata" }
 
-// Select returns the SPF records among a domain's TXT strings.
+// Select returns the SPF records among a domain's TXT strings (octets,
+// after UnescapeTXT): those that are "v=spf1" alone or followed by a space
+// (RFC 7208 §4.5).
 func Select(txts []string) []string {
 	var out []string
 	for _, t := range txts {
-		l := strings.ToLower(t)
-		if l == "v=spf1" || strings.HasPrefix(l, "v=spf1 ") {
+		if len(t) >= 6 && strings.EqualFold(t[:6], "v=spf1") && (len(t) == 6 || t[6] == ' ') {
 			out = append(out, t)
 		}
 	}
 	return out
 }
 
-// Analyse walks domain's SPF policy through lookup.
+// Analyse walks domain's SPF policy through lookup. The TXT answers are
+// taken in presentation form and unescaped.
 func Analyse(domain string, lookup LookupFunc) *Result {
 	domain = strings.ToLower(strings.TrimSuffix(domain, "."))
 	res := &Result{}
-	w := &walker{lookup: lookup, res: res}
+	w := &walker{lookup: lookup, res: res, origin: domain}
 	resp := lookup(domain, "TXT")
 	if failed(resp.Outcome) {
 		res.Failures = append(res.Failures, fmt.Sprintf("TXT %s: %s", domain, reason(resp)))
 		return res
 	}
-	recs := Select(resp.Records)
+	recs := Select(unescapeAll(resp.Records))
 	res.Count = len(recs)
 	if len(recs) != 1 {
 		return res
@@ -105,6 +108,14 @@ func Analyse(domain string, lookup LookupFunc) *Result {
 	res.Record = recs[0]
 	w.record(domain, recs[0], []string{domain})
 	return res
+}
+
+func unescapeAll(rs []string) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = UnescapeTXT(r)
+	}
+	return out
 }
 
 func reason(r Response) string {
@@ -117,17 +128,13 @@ func reason(r Response) string {
 type walker struct {
 	lookup   LookupFunc
 	res      *Result
+	origin   string
 	followed int
 }
 
-// ask makes one counted lookup; it returns the response and whether the
-// walk may use it.
+// ask makes one lookup for a term already counted; it returns the
+// response and whether the walk may use it.
 func (w *walker) ask(name, qtype string) (Response, bool) {
-	w.res.Lookups++
-	if strings.Contains(name, "%") {
-		// A macro needs the sender: counted, not asked.
-		return Response{}, false
-	}
 	if w.followed >= maxFollow {
 		return Response{}, false
 	}
@@ -144,97 +151,211 @@ func (w *walker) ask(name, qtype string) (Response, bool) {
 }
 
 // record analyses one SPF record of domain; stack holds the include chain
-// for loop detection.
+// for loop detection. A record with a syntax error is not evaluated
+// (RFC 7208 §4.6: the result is permerror before any term is looked up).
 func (w *walker) record(domain, rec string, stack []string) {
-	terms := strings.Fields(rec)[1:]
-	var redirect string
+	terms, errs := Parse(rec)
+	for _, e := range errs {
+		w.syntax(domain, "%s", e)
+	}
+	if len(errs) > 0 {
+		// Not evaluated, but the includes it names are still named.
+		for _, t := range terms {
+			if t.Name == "include" && !strings.Contains(t.Domain, "%") {
+				w.res.Includes = append(w.res.Includes, strings.ToLower(strings.TrimSuffix(t.Domain, ".")))
+			}
+		}
+		return
+	}
+	var redirect *Term
 	hasAll := false
-	seenMod := map[string]bool{}
-	for _, term := range terms {
-		lt := strings.ToLower(term)
-		if name, val, ok := modifier(lt); ok {
-			if seenMod[name] && (name == "redirect" || name == "exp") {
-				w.syntax(domain, "modifier %s= given twice", name)
-			}
-			seenMod[name] = true
-			if !validDomainSpec(val) {
-				w.syntax(domain, "bad domain in %q", term)
-				continue
-			}
-			if name == "redirect" {
-				redirect = val
+	for i := range terms {
+		t := &terms[i]
+		if t.Modifier {
+			if t.Name == "redirect" {
+				redirect = t
 			}
 			continue
 		}
-		q := lt
-		if q != "" && strings.ContainsRune("+-~?", rune(q[0])) {
-			q = q[1:]
+		if hasAll {
+			// Terms after "all" are never evaluated (RFC 7208 §5.1).
+			continue
 		}
-		mech, arg, _ := strings.Cut(q, ":")
-		if i := strings.IndexByte(mech, '/'); i >= 0 {
-			arg2 := mech[i:]
-			mech = mech[:i]
-			if arg != "" {
-				w.syntax(domain, "bad term %q", term)
-				continue
-			}
-			arg = arg2
-		}
-		switch mech {
-		case "all":
-			if strings.Contains(q, ":") || q != "all" {
-				w.syntax(domain, "bad term %q", term)
-			}
+		if t.Name == "all" {
 			hasAll = true
+			continue
+		}
+		if !t.DNSQuerying() {
+			continue
+		}
+		w.res.Lookups++
+		if t.Name == "ptr" {
+			continue // needs the sender's address: counted, not asked
+		}
+		target, ok := w.target(domain, t)
+		if !ok {
+			continue
+		}
+		switch t.Name {
 		case "include":
-			if arg == "" || !validDomainSpec(arg) {
-				w.syntax(domain, "bad include %q", term)
-				continue
+			w.include(domain, target, t.Text, stack, "include")
+		case "a", "exists":
+			w.ask(target, "A")
+		case "mx":
+			if r, ok := w.ask(target, "MX"); ok && len(r.Records) > MaxMXNames {
+				w.syntax(domain, "term %q: the MX of %s has %d names, above the limit of %d (RFC 7208 §4.6.4)", t.Text, target, len(r.Records), MaxMXNames)
 			}
-			w.include(domain, arg, stack, "include")
-		case "a", "mx":
-			target, ok := targetWithCIDR(arg, domain)
-			if !ok {
-				w.syntax(domain, "bad term %q", term)
-				continue
-			}
-			qt := "A"
-			if mech == "mx" {
-				qt = "MX"
-			}
-			w.ask(target, qt)
-		case "ptr":
-			if arg != "" && !validDomainSpec(arg) {
-				w.syntax(domain, "bad term %q", term)
-				continue
-			}
-			w.res.Lookups++ // needs the sender's address: counted, not asked
-		case "exists":
-			if arg == "" || !validDomainSpec(arg) {
-				w.syntax(domain, "bad term %q", term)
-				continue
-			}
-			w.ask(arg, "A")
-		case "ip4", "ip6":
-			if !validIP(mech, arg) {
-				w.syntax(domain, "bad address in %q", term)
-			}
-		default:
-			w.syntax(domain, "unknown mechanism %q", term)
 		}
 	}
-	if redirect != "" && !hasAll {
-		w.include(domain, redirect, stack, "redirect")
+	if redirect != nil && !hasAll {
+		w.res.Lookups++
+		if target, ok := w.target(domain, redirect); ok {
+			w.include(domain, target, redirect.Text, stack, "redirect")
+		}
 	}
 }
 
-func (w *walker) include(domain, target string, stack []string, how string) {
-	target = strings.TrimSuffix(target, ".")
+// target expands a term's domain-spec into the name to ask; false when it
+// needs the sender (a macro other than %{d} and %{o}) or is no valid DNS
+// name, which is reported as a defect of the record.
+func (w *walker) target(domain string, t *Term) (string, bool) {
+	if t.Domain == "" {
+		return domain, true
+	}
+	name, ok := expandMacros(t.Domain, domain, w.origin)
+	if !ok {
+		return "", false
+	}
+	name = strings.ToLower(strings.TrimSuffix(name, "."))
+	if len(name) > 253 {
+		// RFC 7208 §7.3: drop labels on the left until it fits.
+		for len(name) > 253 {
+			i := strings.IndexByte(name, '.')
+			if i < 0 {
+				break
+			}
+			name = name[i+1:]
+		}
+	}
+	for _, l := range strings.Split(name, ".") {
+		if l == "" {
+			w.syntax(domain, "term %q: %q has an empty label, no DNS name (RFC 7208 §4.6, RFC 1035 §2.3.4)", t.Text, name)
+			return "", false
+		}
+		if len(l) > 63 {
+			w.syntax(domain, "term %q: label %.20q… is %d octets, above the DNS limit of 63 (RFC 7208 §4.6, RFC 1035 §2.3.4)", t.Text, l, len(l))
+			return "", false
+		}
+	}
+	return PresentName(name), true
+}
+
+// PresentName writes a name of raw octets in DNS presentation form, the
+// form the resolver asks and records: per label, the characters special in
+// zone files escaped as "\c" and bytes outside printable ASCII as "\DDD".
+func PresentName(name string) string {
+	var b strings.Builder
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c == ' ' || c == '\'' || c == '@' || c == ';' || c == '(' || c == ')' || c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c < 0x21 || c > 0x7e:
+			fmt.Fprintf(&b, "\\%03d", c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// expandMacros expands the macros of a domain-spec that are known without
+// a sender: %{d} (the current domain) and %{o} (the checked domain), with
+// their transformers, and %%, %_ and %-. It returns false when another
+// macro is used.
+func expandMacros(spec, domain, origin string) (string, bool) {
+	if !strings.Contains(spec, "%") {
+		return spec, true
+	}
+	var b strings.Builder
+	for i := 0; i < len(spec); i++ {
+		c := spec[i]
+		if c != '%' || i+1 >= len(spec) {
+			b.WriteByte(c)
+			continue
+		}
+		switch spec[i+1] {
+		case '%':
+			b.WriteByte('%')
+			i++
+			continue
+		case '_':
+			b.WriteByte(' ')
+			i++
+			continue
+		case '-':
+			b.WriteString("%20")
+			i++
+			continue
+		}
+		j := strings.IndexByte(spec[i:], '}')
+		if spec[i+1] != '{' || j < 3 {
+			return "", false
+		}
+		m := spec[i+2 : i+j]
+		i += j
+		var val string
+		switch m[0] | 0x20 {
+		case 'd':
+			val = domain
+		case 'o':
+			val = origin
+		default:
+			return "", false
+		}
+		b.WriteString(transform(val, m[1:]))
+	}
+	return b.String(), true
+}
+
+// transform applies macro transformers (digits, "r", delimiters).
+func transform(val, tr string) string {
+	k := 0
+	for k < len(tr) && isDigit(tr[k]) {
+		k++
+	}
+	keep := 0
+	if k > 0 {
+		keep, _ = strconv.Atoi(tr[:k])
+	}
+	tr = tr[k:]
+	rev := false
+	if tr != "" && tr[0]|0x20 == 'r' {
+		rev = true
+		tr = tr[1:]
+	}
+	delims := tr
+	if delims == "" {
+		delims = "."
+	}
+	parts := strings.FieldsFunc(val, func(r rune) bool { return strings.ContainsRune(delims, r) })
+	if rev {
+		for a, z := 0, len(parts)-1; a < z; a, z = a+1, z-1 {
+			parts[a], parts[z] = parts[z], parts[a]
+		}
+	}
+	if keep > 0 && keep < len(parts) {
+		parts = parts[len(parts)-keep:]
+	}
+	return strings.Join(parts, ".")
+}
+
+func (w *walker) include(domain, target, term string, stack []string, how string) {
 	w.res.Includes = append(w.res.Includes, target)
 	for _, s := range stack {
 		if s == target {
-			w.syntax(domain, "%s loop back to %s", how, target)
-			w.res.Lookups++
+			w.syntax(domain, "term %q: %s loops back to %s (RFC 7208 §4.6.4)", term, how, target)
 			return
 		}
 	}
@@ -242,117 +363,21 @@ func (w *walker) include(domain, target string, stack []string, how string) {
 	if !ok {
 		return
 	}
-	recs := Select(r.Records)
+	recs := Select(unescapeAll(r.Records))
+	sec := "§5.2"
+	if how == "redirect" {
+		sec = "§6.1"
+	}
 	switch len(recs) {
 	case 0:
-		w.syntax(domain, "%s:%s has no SPF record (permerror)", how, target)
+		w.syntax(domain, "term %q: %s has no SPF record (permerror, RFC 7208 %s)", term, target, sec)
 	case 1:
 		w.record(target, recs[0], append(stack[:len(stack):len(stack)], target))
 	default:
-		w.syntax(domain, "%s:%s has %d SPF records (permerror)", how, target, len(recs))
+		w.syntax(domain, "term %q: %s has %d SPF records (permerror, RFC 7208 §4.5, %s)", term, target, len(recs), sec)
 	}
 }
 
 func (w *walker) syntax(domain, format string, args ...any) {
 	w.res.Syntax = append(w.res.Syntax, domain+": "+fmt.Sprintf(format, args...))
-}
-
-// modifier splits "name=value" when term is a modifier.
-func modifier(term string) (string, string, bool) {
-	name, val, ok := strings.Cut(term, "=")
-	if !ok || name == "" || strings.ContainsAny(name, ":/") {
-		return "", "", false
-	}
-	for i, c := range name {
-		if !(c >= 'a' && c <= 'z' || i > 0 && (c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.')) {
-			return "", "", false
-		}
-	}
-	return name, val, true
-}
-
-// targetWithCIDR parses the argument of a or mx ("", "domain",
-// "domain/24", "/24//64").
-func targetWithCIDR(arg, domain string) (string, bool) {
-	spec := arg
-	cidr := ""
-	if i := strings.IndexByte(arg, '/'); i >= 0 {
-		spec, cidr = arg[:i], arg[i:]
-	}
-	if cidr != "" {
-		v4, v6, dual := strings.Cut(cidr[1:], "//")
-		if !dual && strings.HasPrefix(cidr, "//") {
-			v4, v6 = "", cidr[2:]
-		}
-		if v4 != "" && !inRange(v4, 32) || v6 != "" && !inRange(v6, 128) || (v4 == "" && v6 == "") {
-			return "", false
-		}
-	}
-	if spec == "" {
-		return domain, true
-	}
-	if !validDomainSpec(spec) {
-		return "", false
-	}
-	return spec, true
-}
-
-func inRange(s string, max int) bool {
-	n, err := strconv.Atoi(s)
-	return err == nil && n >= 0 && n <= max && !strings.HasPrefix(s, "+")
-}
-
-func validIP(mech, arg string) bool {
-	addr, bits, hasBits := strings.Cut(arg, "/")
-	a, err := netip.ParseAddr(addr)
-	if err != nil || a.Zone() != "" {
-		return false
-	}
-	if mech == "ip4" && !a.Is4() || mech == "ip6" && a.Is4() {
-		return false
-	}
-	if hasBits {
-		max := 32
-		if mech == "ip6" {
-			max = 128
-		}
-		return inRange(bits, max)
-	}
-	return true
-}
-
-// validDomainSpec checks a domain-spec loosely: labels of allowed
-// characters, macros in %{...} form, at least one dot after expansion.
-func validDomainSpec(s string) bool {
-	if s == "" || len(s) > 253*2 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '%' {
-			if i+1 >= len(s) {
-				return false
-			}
-			switch s[i+1] {
-			case '%', '_', '-':
-				i++
-				continue
-			case '{':
-				j := strings.IndexByte(s[i:], '}')
-				if j < 0 || j < 3 || !strings.ContainsRune("slodiphcrtv", rune(s[i+2])) {
-					return false
-				}
-				i += j
-				continue
-			}
-			return false
-		}
-		if c <= ' ' || c > '~' {
-			return false
-		}
-	}
-	if strings.Contains(s, "..") || strings.HasPrefix(s, ".") {
-		return false
-	}
-	return strings.Contains(strings.TrimSuffix(s, "."), ".") || strings.Contains(s, "%{")
 }
