@@ -22,9 +22,15 @@ import (
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
+// testLiteral is the literal limit of the guard tests.
+const testLiteral = 10
+
+// testLine is the line limit of the guard tests.
+const testLine = 40
+
 // feed runs data through a guard with the given limits, in chunks of
 // chunk bytes, and returns what reached the reader and the error.
-func feed(t *testing.T, data string, chunk int, maxLiteral, maxLine int64) (string, error) {
+func feed(t *testing.T, data string, chunk int) (string, error) {
 	t.Helper()
 	a, b := net.Pipe()
 	go func() {
@@ -34,25 +40,25 @@ func feed(t *testing.T, data string, chunk int, maxLiteral, maxLine int64) (stri
 				return
 			}
 		}
-		a.Close()
+		_ = a.Close()
 	}()
-	g := &guardConn{Conn: b, maxLiteral: maxLiteral, maxLine: maxLine}
+	g := &guardConn{Conn: b, maxLiteral: testLiteral, maxLine: testLine}
 	out, err := io.ReadAll(g)
 	return string(out), err
 }
 
 func TestGuardLiterals(t *testing.T) {
-	const lit, line = 10, 40
+	const line = testLine
 	for _, chunk := range []int{1, 3, 1000} {
 		// At the limit: passes, and literal bytes (which may hold braces
 		// and line ends) are not parsed as response text.
 		ok := "* LIST () \"/\" {10}\r\n{99999999}\r\n\r\n* OK done\r\n"
-		if got, err := feed(t, ok, chunk, lit, line); err != nil || got != ok {
+		if got, err := feed(t, ok, chunk); err != nil || got != ok {
 			t.Errorf("chunk %d: literal at the limit: %q, %v", chunk, got, err)
 		}
 		// Just over: refused before the line end reaches the client.
 		over := "* LIST () \"/\" {11}\r\n01234567890\r\n"
-		got, err := feed(t, over, chunk, lit, line)
+		got, err := feed(t, over, chunk)
 		if !errors.Is(err, limits.ErrTooLarge) || !strings.Contains(err.Error(), "IMAPLiteralBytes") {
 			t.Errorf("chunk %d: literal over the limit: err %v", chunk, err)
 		}
@@ -60,19 +66,19 @@ func TestGuardLiterals(t *testing.T) {
 			t.Errorf("chunk %d: the announcement reached the client: %q", chunk, got)
 		}
 		// The non-synchronising form {N+} too.
-		if _, err := feed(t, "a1 APPEND x {4000000000+}\r\n", chunk, lit, line); !errors.Is(err, limits.ErrTooLarge) {
+		if _, err := feed(t, "a1 APPEND x {4000000000+}\r\n", chunk); !errors.Is(err, limits.ErrTooLarge) {
 			t.Errorf("chunk %d: {N+} over the limit: %v", chunk, err)
 		}
 		// A brace in a quoted string is not a literal.
 		text := "* OK \"{12345678901234}\" x\r\n"
-		if got, err := feed(t, text, chunk, lit, line); err != nil || got != text {
+		if got, err := feed(t, text, chunk); err != nil || got != text {
 			t.Errorf("chunk %d: brace in text: %q, %v", chunk, got, err)
 		}
 		// A line just over the line limit.
-		if _, err := feed(t, "* "+strings.Repeat("x", line-1)+"\r\n", chunk, lit, line); !errors.Is(err, limits.ErrTooLarge) {
+		if _, err := feed(t, "* "+strings.Repeat("x", line-1)+"\r\n", chunk); !errors.Is(err, limits.ErrTooLarge) {
 			t.Errorf("chunk %d: long line: %v", chunk, err)
 		}
-		if _, err := feed(t, "* "+strings.Repeat("x", line-4)+"\r\n", chunk, lit, line); err != nil {
+		if _, err := feed(t, "* "+strings.Repeat("x", line-4)+"\r\n", chunk); err != nil {
 			t.Errorf("chunk %d: line at the limit: %v", chunk, err)
 		}
 	}
@@ -87,7 +93,7 @@ func TestHostileLiteralFailsTheSource(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
+	defer func() { _ = l.Close() }()
 	go func() {
 		for {
 			c, err := l.Accept()
@@ -111,9 +117,9 @@ func TestHostileLiteralFailsTheSource(t *testing.T) {
 // hostileIMAP answers like a server until LIST, whose answer announces
 // literal and then sends nothing.
 func hostileIMAP(c net.Conn, literal string) {
-	defer c.Close()
+	defer func() { _ = c.Close() }()
 	br := bufio.NewReader(c)
-	fmt.Fprint(c, "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n")
+	_, _ = fmt.Fprint(c, "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n")
 	for {
 		line, err := br.ReadString('\n')
 		if err != nil {
@@ -126,19 +132,19 @@ func hostileIMAP(c net.Conn, literal string) {
 		tag, cmd := f[0], strings.ToUpper(f[1])
 		switch cmd {
 		case "CAPABILITY":
-			fmt.Fprintf(c, "* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n%s OK done\r\n", tag)
+			_, _ = fmt.Fprintf(c, "* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n%s OK done\r\n", tag)
 		case "AUTHENTICATE":
-			fmt.Fprint(c, "+ \r\n")
+			_, _ = fmt.Fprint(c, "+ \r\n")
 			_, _ = br.ReadString('\n')
-			fmt.Fprintf(c, "%s OK logged in\r\n", tag)
+			_, _ = fmt.Fprintf(c, "%s OK logged in\r\n", tag)
 		case "LOGIN":
-			fmt.Fprintf(c, "%s OK logged in\r\n", tag)
+			_, _ = fmt.Fprintf(c, "%s OK logged in\r\n", tag)
 		case "LIST":
-			fmt.Fprintf(c, "* LIST () \"/\" %s\r\n", literal)
+			_, _ = fmt.Fprintf(c, "* LIST () \"/\" %s\r\n", literal)
 			time.Sleep(5 * time.Second)
 			return
 		default:
-			fmt.Fprintf(c, "%s OK\r\n", tag)
+			_, _ = fmt.Fprintf(c, "%s OK\r\n", tag)
 		}
 	}
 }

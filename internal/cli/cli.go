@@ -105,5 +105,5 @@ func exitCode(err error, stderr io.Writer) int {
 // echoes, its control characters and escape sequences are shown escaped
 // and its length is bounded (see package clip).
 func printError(stderr io.Writer, msg string) {
-	fmt.Fprintf(stderr, "preflight: %s\n", clip.Line(msg))
+	_, _ = fmt.Fprintf(stderr, "preflight: %s\n", clip.Line(msg)) // stderr is the last resort
 }
