@@ -51,7 +51,7 @@ func readSnapshot(ctx context.Context, path string, sink snapshot.Sink) error {
 	if err != nil {
 		return usagef("snapshot: %v", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read-only
 	if _, err := snapshot.Read(ctx, f, path, sink); err != nil {
 		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 			return nil
