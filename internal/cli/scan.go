@@ -218,7 +218,7 @@ func (o *scanOptions) checksEnv(now time.Time, evaluate bool) checks.Env {
 // run last, so that they can take domains and counts from the directory.
 func (s *scanRun) collect(ctx context.Context, pos []string) error {
 	if s.evaluate {
-		return readSnapshot(pos[0], s.sink)
+		return readSnapshot(ctx, pos[0], s.sink)
 	}
 	first, err := s.sourceCollectors()
 	if err != nil {
