@@ -23,6 +23,8 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
+	"github.com/preflight-scan/preflight/internal/clip"
+	"github.com/preflight-scan/preflight/internal/limits"
 	"github.com/preflight-scan/preflight/internal/schemas"
 	"github.com/preflight-scan/preflight/snapshot"
 )
@@ -31,7 +33,7 @@ import (
 var baseSchema []byte
 
 // MaxSize is the largest configuration file read.
-const MaxSize = 1 << 20
+const MaxSize = limits.ConfigBytes
 
 // Kind is the type of a flag's value in the file.
 type Kind int
@@ -112,12 +114,22 @@ type Error struct {
 	Problems []Problem
 }
 
-// Error formats one problem per line as file:line: key "k": message.
+// shownProblems is how many problems an Error lists; the rest are
+// counted. A file that is not a configuration at all (an LDIF export
+// given to --config) has thousands.
+const shownProblems = 5
+
+// Error formats the problems on one line, "; " between them, as
+// file:line: key "k": message; past shownProblems, they are counted.
 func (e *Error) Error() string {
 	var b strings.Builder
 	for i, p := range e.Problems {
+		if i == shownProblems {
+			fmt.Fprintf(&b, "; and %d more problems", len(e.Problems)-shownProblems)
+			break
+		}
 		if i > 0 {
-			b.WriteString("\n")
+			b.WriteString("; ")
 		}
 		b.WriteString(e.File)
 		if p.Line > 0 {
@@ -125,7 +137,7 @@ func (e *Error) Error() string {
 		}
 		b.WriteString(": ")
 		if p.Key != "" {
-			fmt.Fprintf(&b, "key %q: ", p.Key)
+			fmt.Fprintf(&b, "key %s: ", clip.Quote(p.Key))
 		}
 		b.WriteString(p.Msg)
 	}
@@ -147,7 +159,7 @@ func Load(path string, flags Flags) (*Config, error) {
 		return nil, &snapshot.InputError{File: path, Msg: err.Error()}
 	}
 	if len(data) > MaxSize {
-		return nil, &snapshot.InputError{File: path, Msg: fmt.Sprintf("configuration file larger than %d bytes", MaxSize)}
+		return nil, &snapshot.InputError{File: path, Msg: (&limits.Error{What: "configuration file", Limit: MaxSize, Name: "ConfigBytes"}).Error()}
 	}
 	return Parse(path, data, flags)
 }

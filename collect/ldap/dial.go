@@ -14,6 +14,7 @@ import (
 	goldap "github.com/go-ldap/ldap/v3"
 
 	netdial "github.com/preflight-scan/preflight/internal/dialer"
+	"github.com/preflight-scan/preflight/internal/limits"
 )
 
 // LoadCAFile reads PEM CA certificates from path. The pool it returns is
@@ -21,7 +22,7 @@ import (
 // the system roots are not consulted, so the scan trusts exactly the CA
 // the operator named. A file without any certificate is an error.
 func LoadCAFile(path string) (*x509.CertPool, error) {
-	b, err := os.ReadFile(path)
+	b, err := limits.ReadFile(path, limits.CAFileBytes, "CA file", "CAFileBytes")
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {

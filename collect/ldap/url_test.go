@@ -82,7 +82,12 @@ func TestPasswordFrom(t *testing.T) {
 		{"file, no newline", "", write("plain", " s3cret "), " s3cret ", ""},
 		{"unset env", "NOPE", "", "", "environment variable NOPE is not set or empty"},
 		{"empty env", "EMPTY", "", "", "EMPTY is not set or empty"},
-		{"missing file", "", filepath.Join(dir, "missing"), "", "missing: no such file or directory"},
+		{"missing file", "", filepath.Join(dir, "missing"), "", "(the file given): no such file or directory"},
+		// The password typed in place of a variable name or file name is
+		// never echoed.
+		{"password as variable name", "Tr0ub4dor&3 horse", "", "", "not shown"},
+		{"password as file name", "", "Tr0ub4dor&3-horse", "", "(the file given): no such file"},
+		{"password file over the limit", "", write("huge", strings.Repeat("x", 64<<10+1)), "", "password file longer than 64 KiB"},
 		{"empty file", "", write("empty", "\n"), "", "file is empty"},
 		{"both", "PW", write("both", "x"), "", "not both"},
 		{"neither", "", "", "", "no bind password source"},
@@ -92,6 +97,9 @@ func TestPasswordFrom(t *testing.T) {
 		if tc.err != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.err) {
 				t.Errorf("%s: err %v, want %q", tc.name, err, tc.err)
+			}
+			if err != nil && (strings.Contains(err.Error(), "Tr0ub4dor") || (tc.file != "" && strings.Contains(err.Error(), tc.file))) {
+				t.Errorf("%s: err %q echoes the value given", tc.name, err)
 			}
 			continue
 		}

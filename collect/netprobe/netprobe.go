@@ -23,7 +23,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/preflight-scan/preflight/internal/clip"
 	"github.com/preflight-scan/preflight/internal/dialer"
+	"github.com/preflight-scan/preflight/internal/limits"
 	"github.com/preflight-scan/preflight/progress"
 	"github.com/preflight-scan/preflight/snapshot"
 )
@@ -291,7 +293,11 @@ func (c *Collector) startTLS(conn net.Conn, to time.Duration) error {
 		}
 		var all strings.Builder
 		for {
-			line, err := br.ReadString('\n')
+			lb, err := limits.ReadLine(br, nil, limits.ProbeLineBytes, "SMTP reply line", "ProbeLineBytes")
+			line := string(lb)
+			if err == nil {
+				line += "\n"
+			}
 			if err != nil {
 				if all.Len() == 0 && line == "" {
 					return "", err
@@ -299,13 +305,16 @@ func (c *Collector) startTLS(conn net.Conn, to time.Duration) error {
 				return all.String(), err
 			}
 			all.WriteString(line)
+			if all.Len() > 16*limits.ProbeLineBytes {
+				return "", &limits.Error{What: "SMTP reply", Limit: 16 * limits.ProbeLineBytes, Name: "ProbeLineBytes (x16)"}
+			}
 			if len(line) < 4 || line[3] != '-' {
 				break
 			}
 		}
 		resp := all.String()
 		if !strings.HasPrefix(resp, want) {
-			return resp, fmt.Errorf("SMTP: want %s, got %q", want, strings.TrimSpace(firstLine(resp)))
+			return resp, fmt.Errorf("SMTP: want %s, got %s", want, clip.Quote(strings.TrimSpace(firstLine(resp))))
 		}
 		return resp, nil
 	}

@@ -104,6 +104,15 @@ func exitCode(err error, stderr io.Writer) int {
 // printError prints one error as one line: whatever input the message
 // echoes, its control characters and escape sequences are shown escaped
 // and its length is bounded (see package clip).
+// A failed write to stderr has nowhere left to be reported, and the exit
+// code says what happened anyway.
 func printError(stderr io.Writer, msg string) {
-	fmt.Fprintf(stderr, "preflight: %s\n", clip.Line(msg))
+	_, _ = fmt.Fprintf(stderr, "preflight: %s\n", clip.Line(msg))
+}
+
+// notef prints a diagnostic line ("preflight: " and the message) on
+// stderr. Like printError it discards a failed write: a warning must not
+// turn into a failed scan.
+func notef(stderr io.Writer, format string, args ...any) {
+	_, _ = fmt.Fprintf(stderr, "preflight: "+format+"\n", args...)
 }

@@ -92,9 +92,12 @@ func writeDiffJSON(d *baseline.Diff, w io.Writer) error {
 }
 
 func writeDiffTable(d *baseline.Diff, w io.Writer) error {
-	fmt.Fprintf(w, "Old: %s  %s  %s %d/100\n", d.Baseline.ScanID, d.Baseline.StartedAt.UTC().Format("2006-01-02 15:04 MST"), d.Baseline.Verdict, d.Baseline.Score)
-	fmt.Fprintf(w, "New: %s  %s  %s %d/100\n", d.Current.ScanID, d.Current.StartedAt.UTC().Format("2006-01-02 15:04 MST"), d.Current.Verdict, d.Current.Score)
-	fmt.Fprintf(w, "%d new, %d existing, %d resolved\n", d.Counts.New, d.Counts.Existing, d.Counts.Resolved)
+	if _, err := fmt.Fprintf(w, "Old: %s  %s  %s %d/100\nNew: %s  %s  %s %d/100\n%d new, %d existing, %d resolved\n",
+		d.Baseline.ScanID, d.Baseline.StartedAt.UTC().Format("2006-01-02 15:04 MST"), d.Baseline.Verdict, d.Baseline.Score,
+		d.Current.ScanID, d.Current.StartedAt.UTC().Format("2006-01-02 15:04 MST"), d.Current.Verdict, d.Current.Score,
+		d.Counts.New, d.Counts.Existing, d.Counts.Resolved); err != nil {
+		return err
+	}
 	if len(d.NewFindings)+len(d.Resolved) == 0 {
 		return nil
 	}

@@ -100,7 +100,7 @@ func applyConfig(fs *pflag.FlagSet, defs []flagDef, o *scanOptions, env *runEnv)
 			return nil, usagef("--history: %v", err)
 		}
 		for _, s := range skipped {
-			fmt.Fprintf(env.io.Stderr, "preflight: warning: history: skipping %v\n", s.Err)
+			notef(env.io.Stderr, "warning: history: skipping %v", s.Err)
 		}
 		cd.entries = entries
 		if cd.baseline == nil {
@@ -209,7 +209,7 @@ func matchesObject(f *report.Finding, obj string) bool {
 func postProcess(o *scanOptions, cfg *configData, env *runEnv, rep *report.Report) error {
 	if cfg.file != nil && len(cfg.file.Suppressions) > 0 {
 		for _, w := range applySuppressions(cfg.file, env.now.UTC().Format("2006-01-02"), rep) {
-			fmt.Fprintf(env.io.Stderr, "preflight: warning: %s\n", w)
+			notef(env.io.Stderr, "warning: %s", w)
 		}
 		engine.Summarize(rep)
 	}
@@ -220,7 +220,7 @@ func postProcess(o *scanOptions, cfg *configData, env *runEnv, rep *report.Repor
 			for _, f := range rep.Findings {
 				n[f.Status]++
 			}
-			fmt.Fprintf(env.io.Stderr, "preflight: compared with %s: %d new, %d existing, %d resolved\n",
+			notef(env.io.Stderr, "compared with %s: %d new, %d existing, %d resolved",
 				cfg.baselinePath, n[baseline.StatusNew], n[baseline.StatusExisting], len(rep.Resolved))
 		}
 	}
@@ -247,9 +247,9 @@ func failOnNewExit(o *scanOptions, rep *report.Report) int {
 		return ExitOK
 	}
 	if rep.Baseline == nil {
-		min := report.SeverityRank(o.FailOnNew)
+		floor := report.SeverityRank(o.FailOnNew)
 		for _, f := range rep.Findings {
-			if f.Suppressed == nil && report.SeverityRank(f.Severity) >= min {
+			if f.Suppressed == nil && report.SeverityRank(f.Severity) >= floor {
 				return ExitFindings
 			}
 		}

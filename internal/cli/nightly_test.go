@@ -221,18 +221,19 @@ func TestNightlyRuns(t *testing.T) {
 	if err := json.Unmarshal(b, &d); err != nil {
 		t.Fatal(err)
 	}
-	if d.Baseline.ScanID != r1.Scan.ID || d.Current.ScanID != r2.Scan.ID || d.Counts.New != len(r2.Findings)-countStatus(r2, "existing") || d.Counts.Resolved != len(r2.Resolved) {
-		t.Errorf("diff.json %+v %s %s / %s %s disagrees with the scan's baseline (%d findings, %d existing, %d resolved)", d.Counts, d.Baseline.ScanID, r1.Scan.ID, d.Current.ScanID, r2.Scan.ID, len(r2.Findings), countStatus(r2, "existing"), len(r2.Resolved))
+	if d.Baseline.ScanID != r1.Scan.ID || d.Current.ScanID != r2.Scan.ID || d.Counts.New != len(r2.Findings)-countExisting(r2) || d.Counts.Resolved != len(r2.Resolved) {
+		t.Errorf("diff.json %+v %s %s / %s %s disagrees with the scan's baseline (%d findings, %d existing, %d resolved)", d.Counts, d.Baseline.ScanID, r1.Scan.ID, d.Current.ScanID, r2.Scan.ID, len(r2.Findings), countExisting(r2), len(r2.Resolved))
 		for _, f := range r2.Findings {
 			t.Logf("%s %s %s %q", f.Fingerprint, f.RuleID, f.Status, f.Object.ID)
 		}
 	}
 }
 
-func countStatus(rep *report.Report, s string) int {
+// countExisting counts the findings the baseline already had.
+func countExisting(rep *report.Report) int {
 	n := 0
 	for _, f := range rep.Findings {
-		if f.Status == s {
+		if f.Status == baseline.StatusExisting {
 			n++
 		}
 	}
@@ -254,8 +255,8 @@ func TestBaselineFlagAndOldSchema(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
 	r := readReport(t, filepath.Join(out2, "report.json"))
-	if countStatus(r, "existing") != len(r.Findings) || len(r.Resolved) != 0 || r.Baseline == nil {
-		t.Errorf("same data against itself: %d of %d existing, %d resolved", countStatus(r, "existing"), len(r.Findings), len(r.Resolved))
+	if countExisting(r) != len(r.Findings) || len(r.Resolved) != 0 || r.Baseline == nil {
+		t.Errorf("same data against itself: %d of %d existing, %d resolved", countExisting(r), len(r.Findings), len(r.Resolved))
 	}
 
 	// A baseline of another schema version is refused clearly, exit 2.

@@ -171,7 +171,7 @@ func prepareScan(c scanCommand, pos []string, sys IO) (*scanRun, error) {
 	if err := o.validate(c.evaluate, pos); err != nil {
 		return nil, err
 	}
-	o.networkOptions.sampleScan = o.Sample
+	o.sampleScan = o.Sample
 	env.lenient, env.timeout = o.Lenient, o.Timeout
 	if !o.Quiet {
 		env.progress = progress.New(sys.Stderr)
@@ -219,19 +219,19 @@ func (o *scanOptions) checksEnv(now time.Time, evaluate bool) checks.Env {
 // run last, so that they can take domains and counts from the directory.
 func (s *scanRun) collect(ctx context.Context, pos []string) error {
 	if s.evaluate {
-		return readSnapshot(pos[0], s.sink)
+		return readSnapshot(ctx, pos[0], s.sink)
 	}
 	first, err := s.sourceCollectors()
 	if err != nil {
 		return err
 	}
-	if len(first) == 0 && !s.opts.networkOptions.any() {
+	if len(first) == 0 && !s.opts.any() {
 		return usagef("no source given: use --sample, --ldap-url, --ldif, --mailbox-stats, --folder-stats, --mailbox-usage, --clients, --imap-url or --domain (see preflight scan -h)")
 	}
 	if err := collectAll(ctx, first, s.sink); err != nil {
 		return err
 	}
-	if ctx.Err() != nil {
+	if interrupted(ctx) {
 		return nil
 	}
 	last, err := networkCollectors(&s.opts.networkOptions, s.env, s.engine.Tally())
@@ -339,7 +339,7 @@ func (o *scanOptions) validate(evaluate bool, pos []string) error {
 // collector (which reports itself as failed).
 func collectAll(ctx context.Context, cs []snapshot.Collector, sink snapshot.Sink) error {
 	for _, c := range cs {
-		if ctx.Err() != nil {
+		if interrupted(ctx) {
 			return nil
 		}
 		src, err := c.Collect(ctx, sink)
@@ -353,6 +353,12 @@ func collectAll(ctx context.Context, cs []snapshot.Collector, sink snapshot.Sink
 	return nil
 }
 
+// interrupted reports whether the scan was cancelled (Ctrl-C, SIGTERM).
+// An interrupt is not an error of the collection stage: the collector that
+// was running records it in its source, the report says incomplete, and
+// the collectors after it are not started.
+func interrupted(ctx context.Context) bool { return ctx.Err() != nil }
+
 func verdictExit(o *scanOptions, rep *report.Report) error {
 	if rep.Summary.Verdict == report.VerdictIncomplete {
 		return &exitError{code: ExitIncomplete, msg: "scan incomplete: " + strings.Join(rep.Summary.VerdictReasons, "; ")}
@@ -361,9 +367,9 @@ func verdictExit(o *scanOptions, rep *report.Report) error {
 		return &exitError{code: code}
 	}
 	if o.FailOn != "none" {
-		min := report.SeverityRank(o.FailOn)
+		floor := report.SeverityRank(o.FailOn)
 		for _, f := range rep.Findings {
-			if f.Suppressed == nil && report.SeverityRank(f.Severity) >= min {
+			if f.Suppressed == nil && report.SeverityRank(f.Severity) >= floor {
 				return &exitError{code: ExitFindings}
 			}
 		}

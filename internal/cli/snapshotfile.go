@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -41,13 +43,19 @@ func (p *pendingSnapshot) commit() error {
 
 func (p *pendingSnapshot) abort() { p.f.Abort() }
 
-func readSnapshot(path string, sink snapshot.Sink) error {
+// readSnapshot feeds the records of the snapshot at path to sink. When
+// ctx is done (Ctrl-C), reading stops and the run goes on to report what
+// was read, marked interrupted.
+func readSnapshot(ctx context.Context, path string, sink snapshot.Sink) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return usagef("snapshot: %v", err)
 	}
-	defer f.Close()
-	if _, err := snapshot.Read(f, path, sink); err != nil {
+	defer func() { _ = f.Close() }() // read-only
+	if _, err := snapshot.Read(ctx, f, path, sink); err != nil {
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			return nil
+		}
 		return fmt.Errorf("evaluate: %w", err)
 	}
 	return nil

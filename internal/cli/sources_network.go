@@ -313,7 +313,7 @@ func (o *networkOptions) readEndpoints(c *netprobe.Collector) error {
 		return err
 	}
 	eps, err := netprobe.ParseEndpoints(o.Endpoints, f)
-	f.Close()
+	_ = f.Close() // read-only
 	if err != nil {
 		return err
 	}
@@ -332,7 +332,7 @@ func (o *networkOptions) readAllowlist(c *netprobe.Collector) error {
 		return err
 	}
 	allow, err := netprobe.ParseAllowlist(o.FirewallAllowlist, f)
-	f.Close()
+	_ = f.Close() // read-only
 	if err != nil {
 		return err
 	}

@@ -24,6 +24,7 @@ import (
 // selfSignedTLS listens on loopback with a self-signed certificate, as a
 // TLS-inspecting proxy would present one.
 func selfSignedTLS(t *testing.T) int {
+	t.Helper()
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "Corp Inspection CA"},
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}}

@@ -160,3 +160,31 @@ func clipRunes(s string, n int) (string, bool) {
 	}
 	return s[:i], true
 }
+
+// SecretRef returns how a message may name the value of a flag that
+// names a secret (--bind-password-env VAR): the name itself when it looks
+// like an environment variable name ([A-Za-z_][A-Za-z0-9_]*, at most 64
+// characters), otherwise a placeholder, since a user who typed the
+// password itself in its place must not find it echoed to a terminal or
+// a log.
+func SecretRef(name string) string {
+	if looksLikeVarName(name) {
+		return name
+	}
+	return "(the value given, not shown: it does not look like a variable name; is it the secret itself?)"
+}
+
+func looksLikeVarName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case r == '_', r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z':
+		case r >= '0' && r <= '9' && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
