@@ -168,6 +168,10 @@ func TestMTASTSOverHTTPS(t *testing.T) {
 			}
 		}
 	}
+	post := runRule(t, srv, f, "post-cutover", "enforce.test")
+	if len(post.Findings) != 1 || !strings.Contains(post.Findings[0].Message, "refuse to deliver to the new MX") {
+		t.Errorf("post-cutover: %+v", post.Findings)
+	}
 	testingOnly := runRule(t, srv, f, "pre-cutover", "testing.test", "ok.test")
 	expect(t, testingOnly, "DNS-009", "pass", "testing.test")
 
