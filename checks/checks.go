@@ -27,6 +27,10 @@ type Env struct {
 	Phase string
 	// BandwidthMbps is the migration bandwidth; zero when not given.
 	BandwidthMbps float64
+	// Tenant is the Microsoft 365 tenant name, the prefix of its initial
+	// domain (fabrikam for fabrikam.onmicrosoft.com), from --tenant or the
+	// configuration; "" when not given.
+	Tenant string
 	// NoMailboxSource is set when the scan is known to have no mailbox
 	// source (a live scan without mailbox exports): checks then need not
 	// index directory users to name mailbox owners.

@@ -19,6 +19,7 @@ func addDNS(r Registry) {
 	r["dns.teams"] = Typed(newTeamsCheck)
 	r["dns.ms_txt"] = Typed(newMSTXTCheck)
 	r["dns.dmarc"] = Typed(newDMARCCheck)
+	r["dns.dkim"] = Typed(newDKIMCheck)
 }
 
 // dnsCheck runs judge over every domain of the snapshot once all records

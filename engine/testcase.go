@@ -45,6 +45,9 @@ func RunCase(rule *rules.Rule, tc rules.TestCase, reg checks.Registry) (report.C
 		env.Phase = v
 	}
 	env.BandwidthMbps = tc.Env.BandwidthMbps
+	if v := tc.Env.Tenant; v != "" {
+		env.Tenant = v
+	}
 	var overrides map[string]map[string]any
 	if len(tc.Params) > 0 {
 		overrides = map[string]map[string]any{rule.ID: tc.Params}

@@ -67,6 +67,8 @@ type CaseEnv struct {
 	Phase string `json:"phase,omitempty"`
 	// BandwidthMbps is the migration bandwidth.
 	BandwidthMbps float64 `json:"bandwidth_mbps,omitempty"`
+	// Tenant is the tenant name (the initial domain's prefix).
+	Tenant string `json:"tenant,omitempty"`
 }
 
 // TestCase is a must-flag or must-not-flag case carried with the rule.

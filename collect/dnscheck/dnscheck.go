@@ -45,7 +45,7 @@ type Question struct {
 // Questions are the fixed questions asked of every domain, besides MX
 // host addresses and SPF lookups.
 func Questions() []Question {
-	return []Question{
+	qs := []Question{
 		{"_dmarc", "TXT"},
 		{"autodiscover", "CNAME"},
 		{"_autodiscover._tcp", "SRV"},
@@ -54,6 +54,21 @@ func Questions() []Question {
 		{"sip", "CNAME"},
 		{"lyncdiscover", "CNAME"},
 	}
+	// DKIM (DNS-008): the selectors Exchange Online signs with, as CNAMEs,
+	// and the keys a current provider publishes at well-known selectors.
+	for _, s := range []string{"selector1", "selector2"} {
+		qs = append(qs, Question{s + "._domainkey", "CNAME"})
+	}
+	for _, s := range DKIMSelectors() {
+		qs = append(qs, Question{s + "._domainkey", "TXT"})
+	}
+	return qs
+}
+
+// DKIMSelectors are the well-known selectors whose DKIM keys are looked
+// up to report what the current provider signs with.
+func DKIMSelectors() []string {
+	return []string{"default", "dkim", "google", "k1", "k2", "mail", "s1", "s2", "selector1", "selector2", "smtp"}
 }
 
 // Collector asks the DNS about each domain.

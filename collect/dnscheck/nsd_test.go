@@ -26,13 +26,12 @@ import (
 	"github.com/preflight-scan/preflight/collect/dnsbl"
 	"github.com/preflight-scan/preflight/collect/dnscheck"
 	"github.com/preflight-scan/preflight/engine"
+	"github.com/preflight-scan/preflight/internal/golden"
 	"github.com/preflight-scan/preflight/report"
 	"github.com/preflight-scan/preflight/resolver"
 	"github.com/preflight-scan/preflight/rules"
 	"github.com/preflight-scan/preflight/snapshot"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/dns/golden")
 
 func repoRoot() string {
 	_, file, _, _ := runtime.Caller(0)
@@ -274,7 +273,7 @@ func TestNSDExchangeOnline(t *testing.T) {
 		}
 	}
 
-	golden(t, rep, "exchange-online-pre-cutover.txt")
+	checkGolden(t, rep, "exchange-online-pre-cutover.txt")
 
 	post := scan{server: srv, domains: domains, phase: "post-cutover"}.run(t)
 	expect(t, post, "DNS-001", "fail", "bad.test", "void.test")
@@ -376,9 +375,10 @@ func TestNSDBlocklists(t *testing.T) {
 	}
 }
 
-// golden compares the findings (rule, severity, object, message) and the
-// check statuses with a golden file; -update rewrites it.
-func golden(t *testing.T, rep *report.Report, name string) {
+// checkGolden compares the findings (rule, severity, object, message) and
+// the check statuses with a golden file under testdata/dns/golden;
+// -update rewrites it.
+func checkGolden(t *testing.T, rep *report.Report, name string) {
 	t.Helper()
 	var lines []string
 	for _, c := range rep.Checks {
@@ -389,20 +389,5 @@ func golden(t *testing.T, rep *report.Report, name string) {
 	}
 	sort.Strings(lines)
 	got := strings.Join(lines, "\n") + "\n"
-	path := filepath.Join(repoRoot(), "testdata", "dns", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./collect/dnscheck/ -run TestNSDExchangeOnline -update)", err)
-	}
-	if string(want) != got {
-		t.Errorf("findings differ from %s (run with -update after checking):\n--- got\n%s", path, got)
-	}
+	golden.Check(t, filepath.Join("..", "..", "testdata", "dns", "golden", name), []byte(got))
 }

@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -17,10 +16,9 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"github.com/preflight-scan/preflight/internal/golden"
 	"github.com/preflight-scan/preflight/snapshot"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 // collect runs the collector over text and returns its source and the
 // records it emitted, as JSON.
@@ -62,19 +60,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got = append(got, '\n')
-			golden := filepath.Join("testdata", strings.TrimSuffix(file, filepath.Ext(file))+".golden.json")
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("records differ from %s (run go test -update and review the diff):\n%s", golden, got)
-			}
+			golden.Check(t, filepath.Join("testdata", strings.TrimSuffix(file, filepath.Ext(file))+".golden.json"), got)
 		})
 	}
 }

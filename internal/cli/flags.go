@@ -236,6 +236,8 @@ func scanFlagDefs(o *scanOptions) []flagDef {
 			usage: "planned cutover `YYYY-MM-DD` (default: the scan date)"},
 		{group: groupOutputs, name: "phase", value: stringFlag(&out.Phase, "pre-cutover"),
 			usage: "migration `PHASE`: pre-cutover or post-cutover"},
+		{group: groupOutputs, name: "tenant", value: stringFlag(&out.Tenant, ""),
+			usage: "Microsoft 365 tenant `NAME`, the prefix of its initial domain (fabrikam for fabrikam.onmicrosoft.com), for the DKIM CNAMEs of DNS-008 (default: from the directory's onmicrosoft.com addresses)"},
 		{group: groupOutputs, name: "bandwidth-mbps", value: floatFlag(&out.BandwidthMbps, 0),
 			usage: "migration bandwidth in Mbit/s, for the migration estimate"},
 		{group: groupOutputs, name: "out", value: stringFlag(&out.Out, "."),

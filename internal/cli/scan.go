@@ -28,6 +28,7 @@ type outputOptions struct {
 	CutoverDate   string
 	Phase         string
 	BandwidthMbps float64
+	Tenant        string
 	Out           string
 	Formats       listFlag
 	FailOn        string
@@ -208,7 +209,7 @@ func prepareScan(c scanCommand, pos []string, sys IO) (*scanRun, error) {
 
 // checksEnv returns what the checks know of the run besides the records.
 func (o *scanOptions) checksEnv(now time.Time, evaluate bool) checks.Env {
-	cenv := checks.Env{Profile: o.Profile, Now: now, Phase: o.Phase, BandwidthMbps: o.BandwidthMbps}
+	cenv := checks.Env{Profile: o.Profile, Now: now, Phase: o.Phase, BandwidthMbps: o.BandwidthMbps, Tenant: o.Tenant}
 	// A live scan knows its sources up front; a snapshot may hold anything.
 	m := &o.mailboxOptions
 	cenv.NoMailboxSource = !evaluate && !o.Sample && m.MailboxStats == "" && m.FolderStats == "" && m.MailboxUsage == "" && m.IMAPURL == ""
@@ -311,6 +312,13 @@ func (o *scanOptions) validate(evaluate bool, pos []string) error {
 		if _, err := time.Parse("2006-01-02", o.CutoverDate); err != nil {
 			return usagef("--cutover-date %q: want YYYY-MM-DD", o.CutoverDate)
 		}
+	}
+	if o.Tenant != "" {
+		t, err := checks.NormalizeTenant(o.Tenant)
+		if err != nil {
+			return usagef("--tenant %q: %v", o.Tenant, err)
+		}
+		o.Tenant = t
 	}
 	if o.FailOn != "none" && report.SeverityRank(o.FailOn) == 0 {
 		return usagef("--fail-on %q: want critical, high, medium, low, info or none", o.FailOn)

@@ -122,6 +122,8 @@ func TestNetworkBadInputExit2(t *testing.T) {
 		{[]string{"--domain", "mail.example.123"}, "all digits"},
 		{[]string{"--domain", "contoso"}, "no top-level domain"},
 		{[]string{"--domain", "contoso..com"}, "empty label"},
+		{[]string{"--domain", "example.com", "--tenant", "fab_rikam"}, "--tenant"},
+		{[]string{"--domain", "example.com", "--tenant", "-fabrikam"}, "prefix of the tenant's initial domain"},
 		{[]string{"--domain", strings.Repeat("abcdefghi.", 26) + "com"}, "above the limit of 253"},
 		{[]string{"--domain", "example.com", "--resolver", "127.0.0.1:0"}, "bad port"},
 		{[]string{"--domain", "example.com", "--dnsbl-zone", "x y"}, "not a DNS zone"},
