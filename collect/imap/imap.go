@@ -42,6 +42,7 @@ import (
 	"github.com/preflight-scan/preflight/internal/clip"
 	"github.com/preflight-scan/preflight/internal/dialer"
 	"github.com/preflight-scan/preflight/internal/limits"
+	"github.com/preflight-scan/preflight/internal/urlhost"
 	"github.com/preflight-scan/preflight/progress"
 	"github.com/preflight-scan/preflight/snapshot"
 )
@@ -112,7 +113,10 @@ func ParseURL(raw string) (addr, host string, implicitTLS bool, err error) {
 		return "", "", false, fmt.Errorf("imap url: credentials do not belong in the URL; use --imap-accounts or --imap-admin-user with --imap-password-env/--imap-password-file")
 	}
 	if u.Hostname() == "" || (u.Path != "" && u.Path != "/") {
-		return "", "", false, fmt.Errorf("imap url %q: want imaps://host[:port]", raw)
+		return "", "", false, fmt.Errorf("imap url %s: want imaps://host[:port]", clip.Quote(raw))
+	}
+	if err := urlhost.Check(u); err != nil {
+		return "", "", false, fmt.Errorf("imap url %s: %w", clip.Quote(raw), err)
 	}
 	if p := u.Port(); p != "" {
 		port = p

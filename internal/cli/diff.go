@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 
 	"github.com/olekukonko/tablewriter"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/preflight-scan/preflight/baseline"
 	"github.com/preflight-scan/preflight/internal/atomicfile"
+	"github.com/preflight-scan/preflight/internal/clip"
 	"github.com/preflight-scan/preflight/report"
 )
 
@@ -52,6 +54,11 @@ func runDiff(pos []string, o diffOptions, sys IO) error {
 	}
 	if o.failOnNew != "" && report.SeverityRank(o.failOnNew) == 0 {
 		return usagef("--fail-on-new %q: want critical, high, medium, low or info", o.failOnNew)
+	}
+	if o.out != "" {
+		if fi, err := os.Stat(o.out); err != nil || !fi.IsDir() {
+			return usagef("--out %s: no such directory", clip.Quote(o.out))
+		}
 	}
 	old, err := readReportArg(pos[0])
 	if err != nil {

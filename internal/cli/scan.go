@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 
 	"github.com/preflight-scan/preflight/checks"
 	"github.com/preflight-scan/preflight/engine"
+	"github.com/preflight-scan/preflight/internal/clip"
 	"github.com/preflight-scan/preflight/progress"
 	"github.com/preflight-scan/preflight/report"
 	"github.com/preflight-scan/preflight/rules"
@@ -168,6 +170,9 @@ func prepareScan(c scanCommand, pos []string, sys IO) (*scanRun, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := validateFlags(c.defs); err != nil {
+		return nil, err
+	}
 	if err := o.validate(c.evaluate, pos); err != nil {
 		return nil, err
 	}
@@ -315,11 +320,11 @@ func (o *scanOptions) validate(evaluate bool, pos []string) error {
 		}
 		o.Tenant = t
 	}
-	if o.BandwidthMbps < 0 {
-		return usagef("--bandwidth-mbps must not be negative")
-	}
 	if o.FailOn != "none" && report.SeverityRank(o.FailOn) == 0 {
 		return usagef("--fail-on %q: want critical, high, medium, low, info or none", o.FailOn)
+	}
+	if err := checkOutputPaths(o.Out, o.SaveSnapshot); err != nil {
+		return err
 	}
 	if evaluate {
 		if len(pos) != 1 {
@@ -330,6 +335,27 @@ func (o *scanOptions) validate(evaluate bool, pos []string) error {
 		}
 	} else if len(pos) > 0 {
 		return usagef("unexpected argument %q", pos[0])
+	}
+	return nil
+}
+
+// checkOutputPaths refuses, before any work, outputs that could only fail
+// at the end of the run: --out naming something that is not a
+// directory, --save-snapshot naming a directory or inside a missing one.
+func checkOutputPaths(out, saveSnapshot string) error {
+	if out != "-" && out != "" {
+		if fi, err := os.Stat(out); err == nil && !fi.IsDir() {
+			return usagef("--out %s is not a directory", clip.Quote(out))
+		}
+	}
+	if saveSnapshot == "" {
+		return nil
+	}
+	if fi, err := os.Stat(saveSnapshot); err == nil && fi.IsDir() {
+		return usagef("--save-snapshot %s is a directory; give a file name such as %s", clip.Quote(saveSnapshot), clip.Quote(filepath.Join(saveSnapshot, "snapshot.jsonl.gz")))
+	}
+	if fi, err := os.Stat(filepath.Dir(saveSnapshot)); err != nil || !fi.IsDir() {
+		return usagef("--save-snapshot %s: directory %s does not exist", clip.Quote(saveSnapshot), clip.Quote(filepath.Dir(saveSnapshot)))
 	}
 	return nil
 }

@@ -74,9 +74,6 @@ func networkCollectors(o *networkOptions, env *runEnv, tally *snapshot.Tally) ([
 		}
 		return nil, nil
 	}
-	if err := o.checkLimits(); err != nil {
-		return nil, err
-	}
 	domains, err := o.mailDomains(tally)
 	if err != nil {
 		return nil, err
@@ -129,14 +126,6 @@ func zonesToAsk(domains []dnscheck.Domain, egress []netip.Addr, ipZones, domZone
 		zs = append(zs, domZones...)
 	}
 	return zs
-}
-
-// checkLimits checks the DNS and probe timeouts and counts.
-func (o *networkOptions) checkLimits() error {
-	if o.DNSTimeout <= 0 || o.DNSConcurrency <= 0 || o.DNSRetries < 0 || o.DNSDeadline <= 0 || o.ProbeTimeout <= 0 {
-		return usagef("--dns-timeout, --dns-concurrency, --dns-deadline and --probe-timeout must be positive, --dns-retries not negative")
-	}
-	return nil
 }
 
 // mailDomains returns the --domain names, or the mail domains found in
