@@ -20,6 +20,7 @@ func addDNS(r Registry) {
 	r["dns.ms_txt"] = Typed(newMSTXTCheck)
 	r["dns.dmarc"] = Typed(newDMARCCheck)
 	r["dns.dkim"] = Typed(newDKIMCheck)
+	r["dns.mta_sts"] = Typed(newMTASTSCheck)
 }
 
 // dnsCheck runs judge over every domain of the snapshot once all records

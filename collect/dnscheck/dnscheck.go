@@ -54,6 +54,8 @@ func Questions() []Question {
 		{"sip", "CNAME"},
 		{"lyncdiscover", "CNAME"},
 	}
+	// MTA-STS and TLS-RPT (DNS-009).
+	qs = append(qs, Question{"_mta-sts", "TXT"}, Question{"_smtp._tls", "TXT"})
 	// DKIM (DNS-008): the selectors Exchange Online signs with, as CNAMEs,
 	// and the keys a current provider publishes at well-known selectors.
 	for _, s := range []string{"selector1", "selector2"} {
@@ -95,6 +97,9 @@ type Collector struct {
 	Direct func(server string) resolver.Resolver
 	// DirectPort is the port of the domain's name servers (default 53).
 	DirectPort string
+	// MTASTS, when set, fetches the MTA-STS policy of every domain that
+	// publishes an _mta-sts record (DNS-009). Nil records no policy.
+	MTASTS *PolicyFetcher
 
 	mu       sync.Mutex
 	subjects []Subject
@@ -281,6 +286,7 @@ func (c *Collector) domain(ctx context.Context, d Domain, st *state) string {
 		ask(q.Label+"."+name, q.Type)
 	}
 	dmarcFollowUp(name, ask)
+	c.mtaSTSFollowUp(ctx, name, ask, record)
 	return note
 }
 

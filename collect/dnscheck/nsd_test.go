@@ -26,6 +26,7 @@ import (
 	"github.com/preflight-scan/preflight/collect/dnsbl"
 	"github.com/preflight-scan/preflight/collect/dnscheck"
 	"github.com/preflight-scan/preflight/engine"
+	"github.com/preflight-scan/preflight/internal/dialer"
 	"github.com/preflight-scan/preflight/internal/golden"
 	"github.com/preflight-scan/preflight/report"
 	"github.com/preflight-scan/preflight/resolver"
@@ -126,6 +127,8 @@ type scan struct {
 	server         string
 	timeout        time.Duration
 	noAuth         bool
+	tenant         string
+	mtasts         *dnscheck.PolicyFetcher
 }
 
 // run collects from the server and evaluates every DNS and blocklist rule.
@@ -144,7 +147,7 @@ func (s scan) run(t testing.TB) *report.Report {
 	for _, d := range s.domains {
 		ds = append(ds, dnscheck.Domain{Name: d, SeenIn: []string{"command line"}})
 	}
-	dc := &dnscheck.Collector{Resolver: res, Name: "dns", Domains: ds, Concurrency: 4}
+	dc := &dnscheck.Collector{Resolver: res, Name: "dns", Domains: ds, Concurrency: 4, MTASTS: s.mtasts}
 	if _, port, err := net.SplitHostPort(s.server); err == nil && !s.noAuth {
 		// The test zones' name servers are ns.<zone> at 127.0.0.1, on the
 		// test server's port.
@@ -195,7 +198,7 @@ func (s scan) run(t testing.TB) *report.Report {
 		}
 	}
 	run, err := engine.New(engine.Options{Rules: rs, Registry: checks.Default(), Only: only,
-		Env: checks.Env{Profile: profile, Phase: phase, Now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}})
+		Env: checks.Env{Profile: profile, Phase: phase, Tenant: s.tenant, Now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,6 +281,40 @@ func TestNSDExchangeOnline(t *testing.T) {
 	post := scan{server: srv, domains: domains, phase: "post-cutover"}.run(t)
 	expect(t, post, "DNS-001", "fail", "bad.test", "void.test")
 	expect(t, post, "DNS-002", "pass")
+}
+
+// TestNSDMailAuth covers DMARC (organisational fallback, external report
+// destinations), DKIM (DNS-008, both CNAME forms) and MTA-STS (DNS-009,
+// the policy served over HTTPS on loopback with a test CA).
+func TestNSDMailAuth(t *testing.T) {
+	srv := startNSD(t)
+	pool, port := policyServer(t, map[string]string{
+		"mta-sts.sts.test":     "version: STSv1\r\nmode: enforce\r\nmx: mail.sts.test\r\nmax_age: 1209600\r\n",
+		"mta-sts.ststest.test": "version: STSv1\nmode: testing\nmx: mail.ststest.test\nmax_age: 86400\n",
+	}, "mta-sts.sts.test", "mta-sts.ststest.test")
+	f := &dnscheck.PolicyFetcher{Dialer: &dialer.Dialer{LoopbackOnly: true}, RootCAs: pool, Port: port, Timeout: 5 * time.Second}
+	domains := []string{"dkim.test", "newdkim.test", "sts.test", "ststest.test", "mail.good.test"}
+	rep := scan{server: srv, domains: domains, tenant: "fabrikam", mtasts: f}.run(t)
+	expect(t, rep, "DNS-007", "fail", "newdkim.test")
+	expect(t, rep, "DNS-008", "pass", "mail.good.test", "sts.test", "ststest.test")
+	expect(t, rep, "DNS-009", "fail", "sts.test", "ststest.test")
+	for _, fd := range rep.Findings {
+		want := map[string]string{
+			"DNS-007 newdkim.test": "sends reports to bad.test, which does not accept them",
+			"DNS-008 sts.test":     "k1._domainkey",
+			"DNS-009 sts.test":     "max_age 1209600 s (14.0 days",
+			"DNS-009 ststest.test": "testing mode",
+		}[fd.RuleID+" "+fd.Object.ID]
+		if want != "" && !strings.Contains(fd.Message, want) {
+			t.Errorf("%s %s: %q should say %q", fd.RuleID, fd.Object.ID, fd.Message, want)
+		}
+	}
+	checkGolden(t, rep, "mailauth-pre-cutover.txt")
+
+	// After the cutover, CNAMEs of another tenant are findings.
+	post := scan{server: srv, domains: domains, tenant: "contoso", phase: "post-cutover", mtasts: f}.run(t)
+	expect(t, post, "DNS-008", "fail", domains...)
+	expect(t, post, "DNS-009", "fail", "sts.test", "ststest.test")
 }
 
 func TestNSDOtherProfiles(t *testing.T) {

@@ -220,6 +220,9 @@ func (o *networkOptions) dnsCollector(env *runEnv, dns dnsSetup, domains []dnsch
 	if o.DNSAuthoritative {
 		dc.Direct = directResolvers(env.netDialer(), o.DNSTimeout)
 	}
+	// DNS-009: the MTA-STS policy over HTTPS (system roots), through the
+	// same dialer and loopback guard as every probe.
+	dc.MTASTS = &dnscheck.PolicyFetcher{Dialer: env.netDialer(), Timeout: o.ProbeTimeout}
 	return dc
 }
 
