@@ -188,7 +188,7 @@ func newSPFCheck(prm spfParams, _ Env) (Check, error) {
 				map[string]any{"expected": "v=spf1 include:" + strings.Join(prm.RequiredIncludes, " ") + " -all"}))
 			return
 		case res.Count > 1:
-			out.Add(x.domainFinding(d, "multiple", fmt.Sprintf("%s has %d SPF records; RFC 7208 allows one (receivers return permerror)", d, res.Count),
+			out.Add(x.domainFinding(d, "multiple", fmt.Sprintf("%s has %d SPF records; RFC 7208 §4.5 allows one (receivers return permerror)", d, res.Count),
 				map[string]any{"observed": res.Count, "threshold": 1}))
 			return
 		}
@@ -205,11 +205,11 @@ func newSPFCheck(prm spfParams, _ Env) (Check, error) {
 			}
 		}
 		if res.Lookups > prm.MaxLookups {
-			out.Add(x.domainFinding(d, "lookups", fmt.Sprintf("SPF of %s needs %d DNS lookups after expanding includes, above the limit of %d (permerror)", d, res.Lookups, prm.MaxLookups),
+			out.Add(x.domainFinding(d, "lookups", fmt.Sprintf("SPF of %s needs %d DNS lookups after expanding includes, above the limit of %d (permerror, RFC 7208 §4.6.4)", d, res.Lookups, prm.MaxLookups),
 				map[string]any{"observed": res.Lookups, "threshold": prm.MaxLookups, "includes": res.Includes}))
 		}
 		if res.Voids > prm.MaxVoidLookups {
-			out.Add(x.domainFinding(d, "void", fmt.Sprintf("SPF of %s makes %d void lookups (NXDOMAIN or no data), above the limit of %d (permerror)", d, res.Voids, prm.MaxVoidLookups),
+			out.Add(x.domainFinding(d, "void", fmt.Sprintf("SPF of %s makes %d void lookups (NXDOMAIN or no data), above the limit of %d (permerror, RFC 7208 §4.6.4)", d, res.Voids, prm.MaxVoidLookups),
 				map[string]any{"observed": res.Voids, "threshold": prm.MaxVoidLookups}))
 		}
 		if len(res.Syntax) > 0 {

@@ -405,6 +405,9 @@ func TestSPFConformanceSuites(t *testing.T) {
 				mu.Lock()
 				if agrees(tc.Result, v) {
 					agree++
+					if v.kind == "defect" && !strings.Contains(v.text, "RFC 7208 §") {
+						bad = append(bad, fmt.Sprintf("%s %s: the finding names no RFC 7208 section: %s", file, name, v.text))
+					}
 				} else {
 					disagree++
 					bad = append(bad, fmt.Sprintf("%s %s (%s, spec %s): want %v, static check says %s: %s",
