@@ -5,6 +5,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sort"
@@ -121,6 +122,13 @@ type Meta struct {
 
 // Finish concludes every check and builds the report.
 func (r *Run) Finish(meta Meta) *report.Report {
+	rep, _ := r.FinishContext(context.Background(), meta) // never cancelled
+	return rep
+}
+
+// FinishContext is Finish that stops with ctx's error between checks
+// when ctx is done (the run was aborted).
+func (r *Run) FinishContext(ctx context.Context, meta Meta) (*report.Report, error) {
 	rep := &report.Report{
 		SchemaVersion: report.SchemaVersion,
 		Tool:          meta.Tool,
@@ -145,6 +153,9 @@ func (r *Run) Finish(meta Meta) *report.Report {
 
 	areaState := r.areaStates()
 	for _, b := range r.bound {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		if b.check != nil {
 			b.check.Finish(&b.out)
 		}
@@ -159,7 +170,7 @@ func (r *Run) Finish(meta Meta) *report.Report {
 	report.SortFindings(rep.Findings)
 	rep.Summary.Inventory = r.tally.Inventory()
 	Summarize(rep)
-	return rep
+	return rep, nil
 }
 
 // areaStates returns, per area, "" (no source), "ok" or the failure reason.

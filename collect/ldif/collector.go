@@ -24,6 +24,9 @@ type Collector struct {
 	prog *progress.Reporter
 }
 
+// Name is the source name given to NewCollector.
+func (c *Collector) Name() string { return c.name }
+
 // NewCollector returns a collector of the LDIF text that open returns.
 // name identifies the source in the report and in error messages (a file
 // path). prog may be nil.

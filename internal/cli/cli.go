@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -39,6 +40,11 @@ type IO struct {
 	Stderr io.Writer
 	Getenv func(string) string
 	Now    func() time.Time
+	// Signals, when set, receives SIGINT and SIGTERM: the first stops
+	// the collection (the report says interrupted), a second one, or a
+	// SIGTERM during evaluation and rendering, aborts the run with
+	// nothing written.
+	Signals <-chan os.Signal
 }
 
 // runEnv is what collectors get from the command line.
@@ -75,6 +81,8 @@ func (e *exitError) Error() string { return e.msg }
 
 // Main runs the command line and returns the exit code.
 func Main(ctx context.Context, args []string, sys IO) int {
+	ctx, stop := watchSignals(ctx, sys.Signals)
+	defer stop()
 	err := execute(ctx, args, sys)
 	return exitCode(err, sys.Stderr)
 }

@@ -230,16 +230,6 @@ func postProcess(o *scanOptions, cfg *configData, env *runEnv, rep *report.Repor
 	return nil
 }
 
-// saveHistory keeps the report in --history once its outputs are written,
-// so that the history never holds a run whose outputs failed.
-func saveHistory(cfg *configData, rep *report.Report) error {
-	if cfg.store == nil {
-		return nil
-	}
-	_, err := cfg.store.Save(rep)
-	return err
-}
-
 // failOnNewExit returns the exit code --fail-on-new asks for, or ExitOK.
 // Without a baseline (a first run) every finding counts as new.
 func failOnNewExit(o *scanOptions, rep *report.Report) int {

@@ -14,7 +14,16 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/preflight-scan/preflight/checks"
+	"github.com/preflight-scan/preflight/collect/clients"
+	"github.com/preflight-scan/preflight/collect/dnsbl"
+	"github.com/preflight-scan/preflight/collect/dnscheck"
+	"github.com/preflight-scan/preflight/collect/imap"
+	"github.com/preflight-scan/preflight/collect/ldap"
+	"github.com/preflight-scan/preflight/collect/ldif"
+	"github.com/preflight-scan/preflight/collect/mailbox"
+	"github.com/preflight-scan/preflight/collect/netprobe"
 	"github.com/preflight-scan/preflight/engine"
+	"github.com/preflight-scan/preflight/internal/atomicfile"
 	"github.com/preflight-scan/preflight/internal/clip"
 	"github.com/preflight-scan/preflight/progress"
 	"github.com/preflight-scan/preflight/report"
@@ -236,11 +245,11 @@ func (s *scanRun) collect(ctx context.Context, pos []string) error {
 	if err := collectAll(ctx, first, s.sink); err != nil {
 		return err
 	}
-	if interrupted(ctx) {
-		return nil
-	}
 	last, err := networkCollectors(&s.opts.networkOptions, s.env, s.engine.Tally())
 	if err != nil {
+		if interrupted(ctx) {
+			return nil // the sources that ran say the scan was cut short
+		}
 		return err
 	}
 	return collectAll(ctx, last, s.sink)
@@ -270,8 +279,12 @@ func (s *scanRun) sourceCollectors() ([]snapshot.Collector, error) {
 }
 
 // report finishes the evaluation, writes the outputs, the snapshot and
-// the history, and returns the run's exit as an error.
+// the history as one set, and returns the run's exit as an error. From
+// here on an abort (a second signal, or SIGTERM) stops the run with
+// nothing written.
 func (s *scanRun) report(ctx context.Context) error {
+	finishing(ctx)
+	abort := abortOf(ctx)
 	o := s.opts
 	scan := report.Scan{
 		ID:           newScanID(),
@@ -283,22 +296,48 @@ func (s *scanRun) report(ctx context.Context) error {
 		Organisation: s.cfg.Organisation,
 		Interrupted:  ctx.Err() != nil,
 	}
-	rep := s.engine.Finish(engine.Meta{Tool: report.Tool{Name: "preflight", Version: Version}, Scan: scan})
+	rep, err := s.engine.FinishContext(abort, engine.Meta{Tool: report.Tool{Name: "preflight", Version: Version}, Scan: scan})
+	if err != nil {
+		return aborted()
+	}
 	if err := postProcess(o, s.cfg, s.env, rep); err != nil {
 		return err
 	}
+	var set atomicfile.Set
+	defer set.Abort()
 	if s.snap != nil {
-		if err := s.snap.commit(); err != nil {
+		if err := s.snap.stage(&set); err != nil {
 			return err
 		}
 	}
-	if err := writeOutputs(rep, s.formats, o.Out, s.sys); err != nil {
+	if err := writeOutputs(abort, &set, rep, s.formats, o.Out, s.sys); err != nil {
+		if abort.Err() != nil {
+			return aborted()
+		}
 		return err
 	}
-	if err := saveHistory(s.cfg, rep); err != nil {
+	if s.cfg.store != nil {
+		if _, err := s.cfg.store.Stage(&set, rep); err != nil {
+			return err
+		}
+	}
+	if abort.Err() != nil {
+		return aborted()
+	}
+	if err := set.Commit(); err != nil {
 		return err
+	}
+	if s.cfg.store != nil {
+		if err := s.cfg.store.Prune(); err != nil {
+			return err
+		}
 	}
 	return verdictExit(o, rep)
+}
+
+// aborted is the exit of a run aborted by a signal while finishing.
+func aborted() error {
+	return &exitError{code: ExitIncomplete, msg: "aborted by a signal: no output written (earlier outputs are untouched)"}
 }
 
 func (o *scanOptions) validate(evaluate bool, pos []string) error {
@@ -366,7 +405,11 @@ func checkOutputPaths(out, saveSnapshot string) error {
 func collectAll(ctx context.Context, cs []snapshot.Collector, sink snapshot.Sink) error {
 	for _, c := range cs {
 		if interrupted(ctx) {
-			return nil
+			src := notRun(c)
+			if err := sink.Put(&snapshot.Record{Source: &src}); err != nil {
+				return err
+			}
+			continue
 		}
 		src, err := c.Collect(ctx, sink)
 		if err != nil {
@@ -377,6 +420,35 @@ func collectAll(ctx context.Context, cs []snapshot.Collector, sink snapshot.Sink
 		}
 	}
 	return nil
+}
+
+// notRun is the source of a collector the interruption kept from
+// running: failed, "not run: interrupted", in the areas it would have
+// covered (not "no source given").
+func notRun(c snapshot.Collector) snapshot.Source {
+	src := snapshot.Source{Status: snapshot.StatusError, Error: "not run: interrupted", Notes: []string{}}
+	area := func(as ...snapshot.Area) []snapshot.Area { return as }
+	switch c := c.(type) {
+	case *ldap.Collector:
+		src.Name, src.Kind, src.Areas = c.Name(), "ldap", area(snapshot.AreaDirectory, snapshot.AreaClients)
+	case *ldif.Collector:
+		src.Name, src.Kind, src.Areas = c.Name(), "ldif", area(snapshot.AreaDirectory)
+	case *mailbox.Collector:
+		src.Name, src.Kind, src.Areas = c.Path, "csv", area(snapshot.AreaMailbox)
+	case *imap.Collector:
+		src.Name, src.Kind, src.Areas = c.URL, "imap", area(snapshot.AreaMailbox)
+	case *clients.Collector:
+		src.Name, src.Kind, src.Areas = c.Path, "csv", area(snapshot.AreaClients)
+	case *dnscheck.Collector:
+		src.Name, src.Kind, src.Areas = c.Name, "dns", area(snapshot.AreaDNS)
+	case *dnsbl.Collector:
+		src.Name, src.Kind, src.Areas = c.Name, "dns", area(snapshot.AreaBlacklist)
+	case *netprobe.Collector:
+		src.Name, src.Kind, src.Areas = c.Name, "tcp", area(snapshot.AreaNetwork)
+	default:
+		src.Name, src.Kind = fmt.Sprintf("%T", c), "unknown"
+	}
+	return src
 }
 
 // interrupted reports whether the scan was cancelled (Ctrl-C, SIGTERM).

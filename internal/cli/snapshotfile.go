@@ -33,12 +33,15 @@ func newPendingSnapshot(path string, now time.Time) (*pendingSnapshot, error) {
 
 func (p *pendingSnapshot) Put(r *snapshot.Record) error { return p.w.Put(r) }
 
-func (p *pendingSnapshot) commit() error {
+// stage completes the snapshot and makes it a file of set, replaced with
+// the run's other outputs.
+func (p *pendingSnapshot) stage(set *atomicfile.Set) error {
 	if err := p.w.Close(); err != nil {
 		p.f.Abort()
 		return err
 	}
-	return p.f.Commit()
+	set.Add(p.f)
+	return nil
 }
 
 func (p *pendingSnapshot) abort() { p.f.Abort() }
