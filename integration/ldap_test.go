@@ -221,7 +221,9 @@ func TestLiveScanMatchesLDIFExport(t *testing.T) {
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("ldapsearch: %v: %s", err, stderr.String())
 	}
-	out.Close()
+	if err := out.Close(); err != nil {
+		t.Fatal(err)
+	}
 
 	ctx := context.Background()
 	live := run(t, ctx, nil, d.ldapFlags(d.get("PREFLIGHT_SAMBA_LDAPS_URL"))...)

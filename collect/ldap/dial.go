@@ -12,6 +12,9 @@ import (
 
 	ber "github.com/go-asn1-ber/asn1-ber"
 	goldap "github.com/go-ldap/ldap/v3"
+
+	netdial "github.com/preflight-scan/preflight/internal/dialer"
+	"github.com/preflight-scan/preflight/internal/limits"
 )
 
 // LoadCAFile reads PEM CA certificates from path. The pool it returns is
@@ -19,7 +22,7 @@ import (
 // the system roots are not consulted, so the scan trusts exactly the CA
 // the operator named. A file without any certificate is an error.
 func LoadCAFile(path string) (*x509.CertPool, error) {
-	b, err := os.ReadFile(path)
+	b, err := limits.ReadFile(path, limits.CAFileBytes, "CA file", "CAFileBytes")
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
@@ -58,20 +61,23 @@ type searcher interface {
 // connection to an endpoint.
 type dialer func(ctx context.Context, e Endpoint) (searcher, error)
 
-// netDialer returns the real dialer: TCP with a timeout, then TLS
-// (LDAPS) or the StartTLS operation, with certificate verification.
-func netDialer(roots *x509.CertPool, timeout time.Duration) dialer {
+// netDialer returns the real dialer: TCP through nd (which enforces the
+// loopback guard; nil dials without it) with a timeout, then TLS (LDAPS)
+// or the StartTLS operation, with certificate verification. The forest's
+// other domain controllers (crossRef and referral hosts) are dialled
+// through it too.
+func netDialer(nd *netdial.Dialer, roots *x509.CertPool, timeout time.Duration) dialer {
+	nd = nd.WithTimeout(timeout)
 	return func(ctx context.Context, e Endpoint) (searcher, error) {
 		dctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
-		d := net.Dialer{Timeout: timeout}
-		raw, err := d.DialContext(dctx, "tcp", e.Address())
+		raw, err := nd.DialContext(dctx, "tcp", e.Address())
 		if err != nil {
 			return nil, &connectError{addr: e.Address(), err: err}
 		}
 		c, err := secure(dctx, raw, e, roots)
 		if err != nil {
-			raw.Close()
+			_ = raw.Close() // the handshake error is the one to report
 			return nil, err
 		}
 		conn := goldap.NewConn(c, e.Security != Plaintext)
@@ -88,7 +94,7 @@ func netDialer(roots *x509.CertPool, timeout time.Duration) dialer {
 func secure(ctx context.Context, raw net.Conn, e Endpoint, roots *x509.CertPool) (net.Conn, error) {
 	if dl, ok := ctx.Deadline(); ok {
 		_ = raw.SetDeadline(dl)
-		defer raw.SetDeadline(time.Time{})
+		defer func() { _ = raw.SetDeadline(time.Time{}) }()
 	}
 	stop := context.AfterFunc(ctx, func() { _ = raw.SetDeadline(time.Unix(1, 0)) })
 	defer stop()

@@ -25,6 +25,7 @@ import (
 	ber "github.com/go-asn1-ber/asn1-ber"
 	goldap "github.com/go-ldap/ldap/v3"
 
+	netdial "github.com/preflight-scan/preflight/internal/dialer"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -70,6 +71,10 @@ type Config struct {
 	PageSize uint32
 	// Progress, if not nil, receives progress reports.
 	Progress Progress
+	// Dialer opens every connection (the server of the URL and the
+	// forest's other domain controllers) and enforces the loopback
+	// guard; nil dials without the guard.
+	Dialer *netdial.Dialer
 }
 
 // Collector is a live directory source. It implements snapshot.Collector.
@@ -96,7 +101,7 @@ func New(cfg Config) (*Collector, error) {
 	if cfg.PageSize == 0 {
 		cfg.PageSize = DefaultPageSize
 	}
-	return &Collector{cfg: cfg, dial: netDialer(cfg.Roots, cfg.Timeout)}, nil
+	return &Collector{cfg: cfg, dial: netDialer(cfg.Dialer, cfg.Roots, cfg.Timeout)}, nil
 }
 
 // Name is the source name: the server URL without credentials.
@@ -221,8 +226,10 @@ func (s *scan) run(ctx context.Context) error {
 	if err != nil {
 		return s.explain(ctx, err)
 	}
-	defer conn.Close()
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	// A read-only search session: closing it loses nothing, so a failed
+	// close is not worth reporting over the scan's own result.
+	defer func() { _ = conn.Close() }()
+	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
 	defer stop()
 
 	domains, err := s.domains(ctx, conn)
@@ -266,8 +273,8 @@ func (s *scan) scanRemote(ctx context.Context, ep Endpoint, d domain) error {
 	if err != nil {
 		return s.explain(ctx, err)
 	}
-	defer conn.Close()
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer func() { _ = conn.Close() }() // read-only, as in run
+	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
 	defer stop()
 	if err := s.scanDomain(ctx, conn, d); err != nil {
 		if isSinkError(err) {
@@ -284,10 +291,10 @@ func (s *scan) connect(ctx context.Context, ep Endpoint) (searcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
 	defer stop()
 	if err := conn.Bind(s.c.cfg.BindUser, s.c.cfg.Password.Reveal()); err != nil {
-		conn.Close()
+		_ = conn.Close() // the bind error is the one to report
 		return nil, &bindError{user: s.c.cfg.BindUser, err: err}
 	}
 	return conn, nil

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 	"github.com/spf13/cobra"
 
+	"github.com/preflight-scan/preflight/internal/atomicfile"
 	"github.com/preflight-scan/preflight/report"
 	"github.com/preflight-scan/preflight/rules"
 )
@@ -50,7 +52,12 @@ func runReport(pos []string, formats listFlag, out string, sys IO) error {
 	if err != nil {
 		return err
 	}
-	return writeOutputs(rep, fl, out, sys)
+	var set atomicfile.Set
+	defer set.Abort()
+	if err := writeOutputs(context.Background(), &set, rep, fl, out, sys); err != nil {
+		return err
+	}
+	return set.Commit()
 }
 
 func newRulesCommand(sys IO) *cobra.Command {
