@@ -108,11 +108,12 @@ func Points(entries []Entry) []report.HistoryPoint {
 	for _, e := range entries {
 		r := e.Report
 		out = append(out, report.HistoryPoint{
-			ScanID:    r.Scan.ID,
-			StartedAt: r.Scan.StartedAt,
-			Verdict:   r.Summary.Verdict,
-			Score:     r.Summary.Score,
-			Findings:  r.Summary.Counts.Total,
+			ScanID:     r.Scan.ID,
+			StartedAt:  r.Scan.StartedAt,
+			Verdict:    r.Summary.Verdict,
+			Score:      r.Summary.Score,
+			Findings:   r.Summary.Counts.Total,
+			BySeverity: r.Summary.Counts.BySeverity,
 		})
 	}
 	return out
