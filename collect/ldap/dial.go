@@ -12,6 +12,9 @@ import (
 
 	ber "github.com/go-asn1-ber/asn1-ber"
 	goldap "github.com/go-ldap/ldap/v3"
+
+	netdial "github.com/preflight-scan/preflight/internal/dialer"
+	"github.com/preflight-scan/preflight/internal/limits"
 )
 
 // LoadCAFile reads PEM CA certificates from path. The pool it returns is
@@ -19,7 +22,7 @@ import (
 // the system roots are not consulted, so the scan trusts exactly the CA
 // the operator named. A file without any certificate is an error.
 func LoadCAFile(path string) (*x509.CertPool, error) {
-	b, err := os.ReadFile(path)
+	b, err := limits.ReadFile(path, limits.CAFileBytes, "CA file", "CAFileBytes")
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
@@ -58,23 +61,21 @@ type searcher interface {
 // connection to an endpoint.
 type dialer func(ctx context.Context, e Endpoint) (searcher, error)
 
-// netConn dials e (through dial, or a net.Dialer when dial is nil) and
-// sets up TLS or StartTLS with certificate verification: a connection
-// ready for the bind.
-func netConn(ctx context.Context, dial DialFunc, roots *x509.CertPool, timeout time.Duration, e Endpoint) (net.Conn, error) {
+// netConn dials e through nd (which enforces the loopback guard; nil
+// dials without it) with a timeout, then sets up TLS (LDAPS) or the
+// StartTLS operation with certificate verification: a connection ready
+// for the bind. The forest's other domain controllers (crossRef and
+// referral hosts) are dialled through it too.
+func netConn(ctx context.Context, nd *netdial.Dialer, roots *x509.CertPool, timeout time.Duration, e Endpoint) (net.Conn, error) {
 	dctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if dial == nil {
-		d := net.Dialer{Timeout: timeout}
-		dial = d.DialContext
-	}
-	raw, err := dial(dctx, "tcp", e.Address())
+	raw, err := nd.WithTimeout(timeout).DialContext(dctx, "tcp", e.Address())
 	if err != nil {
 		return nil, &connectError{addr: e.Address(), err: err}
 	}
 	c, err := secure(dctx, raw, e, roots)
 	if err != nil {
-		raw.Close()
+		_ = raw.Close() // the handshake error is the one to report
 		return nil, err
 	}
 	return c, nil
@@ -82,9 +83,9 @@ func netConn(ctx context.Context, dial DialFunc, roots *x509.CertPool, timeout t
 
 // netDialer returns the real dialer of the go-ldap connection (bind,
 // discovery, range retrieval).
-func netDialer(dial DialFunc, roots *x509.CertPool, timeout time.Duration) dialer {
+func netDialer(nd *netdial.Dialer, roots *x509.CertPool, timeout time.Duration) dialer {
 	return func(ctx context.Context, e Endpoint) (searcher, error) {
-		c, err := netConn(ctx, dial, roots, timeout, e)
+		c, err := netConn(ctx, nd, roots, timeout, e)
 		if err != nil {
 			return nil, err
 		}
@@ -96,9 +97,9 @@ func netDialer(dial DialFunc, roots *x509.CertPool, timeout time.Duration) diale
 }
 
 // netWireDialer returns the real dialer of the bulk search's connection.
-func netWireDialer(dial DialFunc, roots *x509.CertPool, timeout time.Duration) wireDialer {
+func netWireDialer(nd *netdial.Dialer, roots *x509.CertPool, timeout time.Duration) wireDialer {
 	return func(ctx context.Context, e Endpoint) (net.Conn, error) {
-		return netConn(ctx, dial, roots, timeout, e)
+		return netConn(ctx, nd, roots, timeout, e)
 	}
 }
 
@@ -109,7 +110,7 @@ func netWireDialer(dial DialFunc, roots *x509.CertPool, timeout time.Duration) w
 func secure(ctx context.Context, raw net.Conn, e Endpoint, roots *x509.CertPool) (net.Conn, error) {
 	if dl, ok := ctx.Deadline(); ok {
 		_ = raw.SetDeadline(dl)
-		defer raw.SetDeadline(time.Time{})
+		defer func() { _ = raw.SetDeadline(time.Time{}) }()
 	}
 	stop := context.AfterFunc(ctx, func() { _ = raw.SetDeadline(time.Unix(1, 0)) })
 	defer stop()

@@ -25,7 +25,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"sort"
 	"strconv"
@@ -37,6 +36,7 @@ import (
 	goldap "github.com/go-ldap/ldap/v3"
 
 	"github.com/preflight-scan/preflight/collect/ldap/ldapwire"
+	netdial "github.com/preflight-scan/preflight/internal/dialer"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -82,14 +82,11 @@ type Config struct {
 	PageSize uint32
 	// Progress, if not nil, receives progress reports.
 	Progress Progress
-	// Dial, if not nil, opens every TCP connection of the scan (a dialer
-	// that refuses some addresses, for instance); nil means a net.Dialer
-	// with Timeout.
-	Dial DialFunc
+	// Dialer opens every connection (the server of the URL and the
+	// forest's other domain controllers) and enforces the loopback
+	// guard; nil dials without the guard.
+	Dialer *netdial.Dialer
 }
-
-// DialFunc opens a network connection, as net.Dialer.DialContext does.
-type DialFunc func(ctx context.Context, network, address string) (net.Conn, error)
 
 // Collector is a live directory source. It implements snapshot.Collector.
 type Collector struct {
@@ -122,8 +119,8 @@ func New(cfg Config) (*Collector, error) {
 		return nil, fmt.Errorf("ldap: compile the search filter: %w", err)
 	}
 	return &Collector{cfg: cfg, filter: f.Bytes(),
-		dial: netDialer(cfg.Dial, cfg.Roots, cfg.Timeout),
-		wire: netWireDialer(cfg.Dial, cfg.Roots, cfg.Timeout)}, nil
+		dial: netDialer(cfg.Dialer, cfg.Roots, cfg.Timeout),
+		wire: netWireDialer(cfg.Dialer, cfg.Roots, cfg.Timeout)}, nil
 }
 
 // Name is the source name: the server URL without credentials.
@@ -252,8 +249,10 @@ func (s *scan) run(ctx context.Context) error {
 	if err != nil {
 		return s.explain(ctx, err)
 	}
-	defer conn.Close()
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	// A read-only search session: closing it loses nothing, so a failed
+	// close is not worth reporting over the scan's own result.
+	defer func() { _ = conn.Close() }()
+	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
 	defer stop()
 
 	domains, err := s.domains(ctx, conn)
@@ -297,8 +296,8 @@ func (s *scan) scanRemote(ctx context.Context, ep Endpoint, d domain) error {
 	if err != nil {
 		return s.explain(ctx, err)
 	}
-	defer conn.Close()
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer func() { _ = conn.Close() }() // read-only, as in run
+	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
 	defer stop()
 	if err := s.scanDomain(ctx, conn, ep, d); err != nil {
 		if isSinkError(err) {
@@ -315,10 +314,10 @@ func (s *scan) connect(ctx context.Context, ep Endpoint) (searcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
 	defer stop()
 	if err := conn.Bind(s.c.cfg.BindUser, s.c.cfg.Password.Reveal()); err != nil {
-		conn.Close()
+		_ = conn.Close() // the bind error is the one to report
 		return nil, &bindError{user: s.c.cfg.BindUser, err: err}
 	}
 	return conn, nil
@@ -384,12 +383,12 @@ func (r *redialer) Search(req *goldap.SearchRequest) (*goldap.SearchResult, erro
 	r.mu.Lock()
 	if r.closed {
 		r.mu.Unlock()
-		fresh.Close()
+		_ = fresh.Close()
 		return res, err
 	}
 	r.conn = fresh
 	r.mu.Unlock()
-	old.Close()
+	_ = old.Close() // already lost
 	return fresh.Search(req)
 }
 
@@ -424,8 +423,8 @@ func (s *scan) timeLimit() int {
 	return int(s.c.cfg.Timeout / time.Second)
 }
 
-func (s *scan) search(conn searcher, base string, scope int, filter string, attrs []string, controls []goldap.Control) (*goldap.SearchResult, error) {
-	req := goldap.NewSearchRequest(base, scope, goldap.NeverDerefAliases, 0, s.timeLimit(), false, filter, attrs, controls)
+func (s *scan) search(conn searcher, base string, scope int, filter string, attrs []string) (*goldap.SearchResult, error) {
+	req := goldap.NewSearchRequest(base, scope, goldap.NeverDerefAliases, 0, s.timeLimit(), false, filter, attrs, nil)
 	return conn.Search(req)
 }
 
@@ -437,7 +436,7 @@ func (s *scan) domains(ctx context.Context, conn searcher) ([]domain, error) {
 		return []domain{{nc: b, dns: snapshot.DomainOfDN(b), local: true}}, nil
 	}
 	res, err := s.search(conn, "", goldap.ScopeBaseObject, "(objectClass=*)",
-		[]string{"defaultNamingContext", "configurationNamingContext"}, nil)
+		[]string{"defaultNamingContext", "configurationNamingContext"})
 	if err != nil {
 		return nil, fmt.Errorf("read RootDSE: %w", err)
 	}
@@ -449,7 +448,7 @@ func (s *scan) domains(ctx context.Context, conn searcher) ([]domain, error) {
 	var out []domain
 	if config != "" {
 		res, err := s.search(conn, "CN=Partitions,"+config, goldap.ScopeSingleLevel, "(objectClass=crossRef)",
-			[]string{"nCName", "dnsRoot", "systemFlags", "nETBIOSName"}, nil)
+			[]string{"nCName", "dnsRoot", "systemFlags", "nETBIOSName"})
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, err
@@ -497,7 +496,7 @@ func (s *scan) domains(ctx context.Context, conn searcher) ([]domain, error) {
 // computer of the naming context, page by page.
 func (s *scan) scanDomain(ctx context.Context, conn searcher, ep Endpoint, d domain) error {
 	attrs := snapshot.DirectoryAttributes()
-	res, err := s.search(conn, d.nc, goldap.ScopeBaseObject, "(objectClass=domainDNS)", attrs, nil)
+	res, err := s.search(conn, d.nc, goldap.ScopeBaseObject, "(objectClass=domainDNS)", attrs)
 	if err != nil {
 		if refs := referralsOf(err); len(refs) > 0 {
 			s.noteReferrals(refs)
@@ -525,11 +524,11 @@ func (s *scan) bulk(ctx context.Context, conn searcher, ep Endpoint, d domain, a
 	if err != nil {
 		return err
 	}
-	stop := context.AfterFunc(ctx, func() { raw.Close() })
+	stop := context.AfterFunc(ctx, func() { _ = raw.Close() })
 	defer stop()
 	rd := ldapwire.NewReader(raw)
 	if err := wireBind(raw, rd, s.c.cfg.BindUser, []byte(s.c.cfg.Password.Reveal()), s.c.cfg.Timeout); err != nil {
-		raw.Close()
+		_ = raw.Close() // the bind error is the one to report
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -541,7 +540,7 @@ func (s *scan) bulk(ctx context.Context, conn searcher, ep Endpoint, d domain, a
 		PageSize: int64(s.c.cfg.PageSize),
 	}, s.c.cfg.Timeout)
 	defer func() {
-		raw.Close() // unblocks the reader
+		_ = raw.Close() // unblocks the reader; read-only, nothing to flush
 		p.stop()
 	}()
 	for {
@@ -694,7 +693,7 @@ func (s *scan) fetchRange(conn searcher, dn string, r valueRange) ([][]byte, err
 	var out [][]byte
 	for !r.Last {
 		want := nextRangeRequest(r)
-		res, err := s.search(conn, dn, goldap.ScopeBaseObject, "(objectClass=*)", []string{want}, nil)
+		res, err := s.search(conn, dn, goldap.ScopeBaseObject, "(objectClass=*)", []string{want})
 		if err != nil {
 			return nil, fmt.Errorf("range retrieval of %s on %s: %w", want, dn, err)
 		}

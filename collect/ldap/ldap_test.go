@@ -199,7 +199,7 @@ func TestCollectEveryDomainOfTheForest(t *testing.T) {
 	t.Run("child unreachable is an error naming the domain", func(t *testing.T) {
 		f, _ := forest()
 		c := newTestCollector(f, testConfig())
-		c.dial = func(ctx context.Context, e Endpoint) (searcher, error) {
+		c.dial = func(_ context.Context, e Endpoint) (searcher, error) {
 			if e.Host == "child.corp.example" {
 				return nil, &connectError{addr: e.Address(), err: errors.New("dial tcp: lookup child.corp.example: no such host")}
 			}
@@ -258,7 +258,7 @@ func TestReferralsOfResult(t *testing.T) {
 	}
 
 	f := smallDomain(1, 0)
-	f.failOn = func(req *goldap.SearchRequest, n int) error {
+	f.failOn = func(req *goldap.SearchRequest, _ int) error {
 		if req.Scope == goldap.ScopeBaseObject && req.BaseDN != "" {
 			return err
 		}
@@ -279,10 +279,10 @@ func TestCollectFailures(t *testing.T) {
 		want   string
 		prefix bool
 	}{
-		{"wrong password", func(f *fakeDir, c *Collector) { f.password = "other" },
+		{"wrong password", func(f *fakeDir, _ *Collector) { f.password = "other" },
 			"bind as scanner@corp.example: invalid credentials (server: 80090308: LdapErr: DSID-0C09042A, comment: AcceptSecurityContext error, data 52e, v3839)", false},
-		{"connection lost mid-scan", func(f *fakeDir, c *Collector) {
-			f.failOn = func(req *goldap.SearchRequest, n int) error {
+		{"connection lost mid-scan", func(f *fakeDir, _ *Collector) {
+			f.failOn = func(req *goldap.SearchRequest, _ int) error {
 				if req.Scope == goldap.ScopeWholeSubtree {
 					if p, _ := goldap.FindControl(req.Controls, goldap.ControlTypePaging).(*goldap.ControlPaging); len(p.Cookie) > 0 && string(p.Cookie) == "200" {
 						return lost
@@ -293,23 +293,23 @@ func TestCollectFailures(t *testing.T) {
 		}, "connection lost after 200 objects: the server closed the connection", false},
 		{"request timeout", func(f *fakeDir, c *Collector) {
 			c.cfg.Timeout = 300 * time.Millisecond // the fake never answers
-			f.failOn = func(req *goldap.SearchRequest, n int) error {
+			f.failOn = func(req *goldap.SearchRequest, _ int) error {
 				if req.Scope == goldap.ScopeWholeSubtree {
 					return goldap.NewError(goldap.ErrorNetwork, errors.New("ldap: connection timed out"))
 				}
 				return nil
 			}
 		}, "no answer within 300ms after 1 objects", false},
-		{"server time limit", func(f *fakeDir, c *Collector) {
-			f.failOn = func(req *goldap.SearchRequest, n int) error {
+		{"server time limit", func(f *fakeDir, _ *Collector) {
+			f.failOn = func(req *goldap.SearchRequest, _ int) error {
 				if req.Scope == goldap.ScopeWholeSubtree {
 					return goldap.NewError(goldap.LDAPResultTimeLimitExceeded, errors.New("query took too long"))
 				}
 				return nil
 			}
 		}, "search DC=corp,DC=example: time limit exceeded (LDAP result 3) (server: query took too long)", false},
-		{"unreachable", func(f *fakeDir, c *Collector) {
-			c.dial = func(ctx context.Context, e Endpoint) (searcher, error) {
+		{"unreachable", func(_ *fakeDir, c *Collector) {
+			c.dial = func(_ context.Context, e Endpoint) (searcher, error) {
 				return nil, &connectError{addr: e.Address(), err: errors.New("dial tcp 10.0.0.1:636: connect: connection refused")}
 			}
 		}, "connect to dc1.corp.example:636: connection refused", false},
@@ -351,7 +351,7 @@ func TestCollectCancelStopsPromptly(t *testing.T) {
 		f := smallDomain(500, 0)
 		ctx, cancel := context.WithCancel(context.Background())
 		n := 0
-		sink := snapshot.SinkFunc(func(r *snapshot.Record) error {
+		sink := snapshot.SinkFunc(func(_ *snapshot.Record) error {
 			if n++; n == 42 {
 				cancel()
 			}
@@ -376,7 +376,7 @@ func TestSinkFailureIsReturned(t *testing.T) {
 
 func TestFetchRangeRejectsNonProgress(t *testing.T) {
 	f := smallDomain(0, 0)
-	f.failOn = func(req *goldap.SearchRequest, n int) error { return nil }
+	f.failOn = func(_ *goldap.SearchRequest, _ int) error { return nil }
 	bad := &badRange{}
 	s := &scan{c: newTestCollector(f, testConfig()), seen: map[string]bool{}}
 	_, err := s.fetchRange(bad, "CN=g", valueRange{Base: "member", Lo: 0, Hi: 9})
@@ -468,12 +468,12 @@ func TestRangeRetrievalReconnects(t *testing.T) {
 	f.maxVal = 100
 	c := newTestCollector(f, testConfig())
 	var conns []*view
-	c.dial = func(ctx context.Context, e Endpoint) (searcher, error) {
+	c.dial = func(_ context.Context, _ Endpoint) (searcher, error) {
 		v := &view{fakeDir: f}
 		conns = append(conns, v)
 		return v, nil
 	}
-	f.failOn = func(req *goldap.SearchRequest, n int) error {
+	f.failOn = func(req *goldap.SearchRequest, _ int) error {
 		if strings.Contains(strings.Join(req.Attributes, ","), ";range=") && len(conns) == 1 {
 			conns[0].closed = true
 			return goldap.NewError(goldap.ErrorNetwork, errors.New("ldap: connection closed"))

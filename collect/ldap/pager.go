@@ -54,7 +54,7 @@ type pager struct {
 // answer.
 func wireBind(conn net.Conn, rd *ldapwire.Reader, user string, password []byte, timeout time.Duration) error {
 	_ = conn.SetDeadline(time.Now().Add(timeout))
-	defer conn.SetDeadline(time.Time{})
+	defer func() { _ = conn.SetDeadline(time.Time{}) }()
 	if _, err := conn.Write(ldapwire.AppendBindRequest(nil, 1, user, password)); err != nil {
 		return &bindError{user: user, err: goldap.NewError(goldap.ErrorNetwork, err)}
 	}
@@ -145,7 +145,7 @@ func (p *pager) run() {
 			p.deliver(pg)
 			return
 		}
-		more := false
+		var more bool
 		more, err = p.readPage(pg, &done)
 		if err != nil {
 			pg.err = err

@@ -15,7 +15,7 @@ import (
 // an in-process pipe, speaking LDAP as encoded by go-asn1-ber: the
 // collector's own reader and decoder meet an independent encoder.
 func (f *fakeDir) wireDialer() wireDialer {
-	return func(ctx context.Context, e Endpoint) (net.Conn, error) {
+	return func(_ context.Context, _ Endpoint) (net.Conn, error) {
 		client, server := net.Pipe()
 		go f.serveWire(server)
 		return client, nil
@@ -24,7 +24,7 @@ func (f *fakeDir) wireDialer() wireDialer {
 
 // serveWire answers bind and search requests on c until it closes.
 func (f *fakeDir) serveWire(c net.Conn) {
-	defer c.Close()
+	defer func() { _ = c.Close() }()
 	for {
 		pkt, err := ber.ReadPacket(c)
 		if err != nil || len(pkt.Children) < 2 {
@@ -35,7 +35,7 @@ func (f *fakeDir) serveWire(c net.Conn) {
 		switch op.Tag {
 		case goldap.ApplicationBindRequest:
 			name, _ := op.Children[1].Value.(string)
-			err := f.Bind(name, string(op.Children[2].Data.Bytes()))
+			err := f.Bind(name, op.Children[2].Data.String())
 			if _, err := c.Write(wireResult(id, goldap.ApplicationBindResponse, err, nil)); err != nil {
 				return
 			}

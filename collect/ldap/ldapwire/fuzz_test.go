@@ -13,6 +13,7 @@ import (
 )
 
 func seeds(f *testing.F) {
+	f.Helper()
 	f.Add(entryBytes(2, "CN=Ann,DC=corp,DC=example", []string{"objectClass", "top", "user"}, []string{"member;range=0-1", "a", "b"}))
 	f.Add(entryBytes(2, "", []string{"x"}))
 	f.Add(doneBytes(2, 0, "", "cookie"))
