@@ -12,7 +12,7 @@ build:
 
 ## demo: scan the bundled sample organisation (no server, no files needed).
 demo:
-	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/preflight scan --sample --out out/demo --format table,json,pdf,csv
+	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/preflight scan --sample --out out/demo --format table,json,pdf,html,csv
 	@echo "reports written to out/demo/"
 
 ## test: vet, unit tests, and the integration tests against real servers
