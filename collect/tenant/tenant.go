@@ -54,8 +54,8 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 		if f.path == "" {
 			continue
 		}
-		if ctx.Err() != nil {
-			src.Status, src.Error = snapshot.StatusError, "interrupted: "+ctx.Err().Error()
+		if why := interrupted(ctx); why != "" {
+			src.Status, src.Error = snapshot.StatusError, why
 			return src, nil
 		}
 		skipped, unmatched, rows, err := c.read(f.path, f.kind, m)
@@ -83,6 +83,16 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 	}
 	src.DurationMS = time.Since(start).Milliseconds()
 	return src, nil
+}
+
+// interrupted says why ctx ended, "" while it runs.
+func interrupted(ctx context.Context) string {
+	select {
+	case <-ctx.Done():
+		return "interrupted: " + context.Cause(ctx).Error()
+	default:
+		return ""
+	}
 }
 
 type export int

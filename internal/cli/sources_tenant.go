@@ -18,11 +18,6 @@ type tenantOptions struct {
 	TargetRecipients string
 }
 
-// given reports whether a tenant export was given.
-func (o *tenantOptions) given() bool {
-	return o.Recipients != "" || o.Mailboxes != "" || o.Users != "" || o.ArchiveStats != "" || o.TargetRecipients != ""
-}
-
 // tenantCollectors returns the collectors of the source and the target
 // tenant's exports the flags name. A missing file is a usage error.
 func tenantCollectors(o *tenantOptions, env *runEnv) ([]snapshot.Collector, error) {
