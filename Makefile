@@ -12,7 +12,7 @@ build:
 
 ## demo: scan the bundled sample organisation (no server, no files needed).
 demo:
-	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/preflight scan --sample --out out/demo --format table,json,pdf,csv
+	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/preflight scan --sample --out out/demo --format table,json,pdf,html,csv
 	@echo "reports written to out/demo/"
 
 ## test: vet, unit tests, and the integration tests against real servers
@@ -33,14 +33,17 @@ bench: build
 	@for s in scripts/bench-*.sh; do echo "== $$s"; bash $$s || exit 1; done
 
 ## lint: gofmt, go vet, staticcheck and golangci-lint (.golangci.yml); the
-## linters are pinned as Go tools in go.mod.
+## linters are pinned as Go tools in go.mod. --allow-serial-runners waits for
+## another golangci-lint run on the machine instead of failing.
 lint:
 	@files=$$(gofmt -l .); if [ -n "$$files" ]; then echo "gofmt -l: not formatted:"; echo "$$files"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
-	$(GO) tool golangci-lint run ./...
+	$(GO) tool golangci-lint run --allow-serial-runners ./...
 
-## fuzz: run every fuzz target for FUZZTIME each.
+## fuzz: run every fuzz target for FUZZTIME each (.ci/run: 3s each, a
+## smoke test; FUZZTIME=60s for a real run). Crashers are written to the
+## package's testdata/fuzz/<target>, where make test replays them.
 fuzz:
 	@for pkg in $$($(GO) list ./...); do \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \

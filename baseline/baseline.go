@@ -126,9 +126,9 @@ func NewDiff(old, cur *report.Report, oldPath, curPath string) *Diff {
 }
 
 // NewAtOrAbove reports whether rep has a new, unsuppressed finding at or
-// above severity min (a severity name).
-func NewAtOrAbove(findings []report.Finding, min string) bool {
-	rank := report.SeverityRank(min)
+// above severity floor (a severity name).
+func NewAtOrAbove(findings []report.Finding, floor string) bool {
+	rank := report.SeverityRank(floor)
 	for _, f := range findings {
 		if f.Status == StatusNew && f.Suppressed == nil && report.SeverityRank(f.Severity) >= rank {
 			return true

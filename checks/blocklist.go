@@ -12,14 +12,15 @@ import (
 
 // addBlocklist registers the blocklist checks.
 func addBlocklist(r Registry) {
-	r["blocklist.ip"] = func(p Params, env Env) (Check, error) { return newBlocklistCheck(p, "ip") }
-	r["blocklist.domain"] = func(p Params, env Env) (Check, error) { return newBlocklistCheck(p, "domain") }
+	r["blocklist.ip"] = Typed(func(p BlocklistParams, _ Env) (Check, error) { return newBlocklistCheck(p, "ip") })
+	r["blocklist.domain"] = Typed(func(p BlocklistParams, _ Env) (Check, error) { return newBlocklistCheck(p, "domain") })
 }
 
-// blocklistParams are BL-001 / BL-002's parameters. DefaultZones is read
+// BlocklistParams are BL-001 / BL-002's parameters. DefaultZones is read
 // by the command line (the zones asked when --dnsbl-zone / --rhsbl-zone
-// is not given); Zones decodes answers.
-type blocklistParams struct {
+// is not given); Zones decodes answers (the blocklist collector reads
+// them too).
+type BlocklistParams struct {
 	DefaultZones []string                  `json:"default_zones"`
 	Zones        map[string]dnsbl.ZoneInfo `json:"zones"`
 }
@@ -43,7 +44,7 @@ type zoneState struct {
 
 type blocklistCheck struct {
 	kind  string
-	prm   blocklistParams
+	prm   BlocklistParams
 	zones map[string]*zoneState
 	// MX hosts and failed address lookups, to report subjects that could
 	// not be looked up because their address is unknown (ip lists only).
@@ -51,12 +52,8 @@ type blocklistCheck struct {
 	addrFailed map[string]string
 }
 
-func newBlocklistCheck(p Params, kind string) (Check, error) {
-	c := &blocklistCheck{kind: kind, zones: map[string]*zoneState{}, mxHosts: map[string]bool{}, addrFailed: map[string]string{}}
-	if err := p.Decode(&c.prm); err != nil {
-		return nil, err
-	}
-	return c, nil
+func newBlocklistCheck(p BlocklistParams, kind string) (Check, error) {
+	return &blocklistCheck{kind: kind, prm: p, zones: map[string]*zoneState{}, mxHosts: map[string]bool{}, addrFailed: map[string]string{}}, nil
 }
 
 func (c *blocklistCheck) zone(name string) *zoneState {
@@ -68,7 +65,7 @@ func (c *blocklistCheck) zone(name string) *zoneState {
 	return z
 }
 
-func (c *blocklistCheck) Observe(r *snapshot.Record, out *Output) {
+func (c *blocklistCheck) Observe(r *snapshot.Record, _ *Output) {
 	if r.DNS != nil && c.kind == "ip" {
 		d := r.DNS
 		switch {
@@ -152,7 +149,7 @@ func (c *blocklistCheck) Finish(out *Output) {
 	}
 	for _, n := range names {
 		z := c.zones[n]
-		if reason := c.distrust(n, z); reason != "" {
+		if reason := c.distrust(z); reason != "" {
 			out.Fail("blocklist %s not used: %s", n, reason)
 			continue
 		}
@@ -183,7 +180,7 @@ func (c *blocklistCheck) Finish(out *Output) {
 }
 
 // distrust returns why a zone's answers cannot be trusted, or "".
-func (c *blocklistCheck) distrust(name string, z *zoneState) string {
+func (c *blocklistCheck) distrust(z *zoneState) string {
 	if z.selfErr != "" {
 		return z.selfErr
 	}

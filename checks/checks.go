@@ -8,7 +8,6 @@
 package checks
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -29,6 +28,14 @@ type Env struct {
 	Phase string
 	// BandwidthMbps is the migration bandwidth; zero when not given.
 	BandwidthMbps float64
+	// Tenant is the Microsoft 365 tenant name, the prefix of its initial
+	// domain (fabrikam for fabrikam.onmicrosoft.com), from --tenant or the
+	// configuration; "" when not given.
+	Tenant string
+	// MigratingDomains are the domains a tenant-to-tenant move takes
+	// from the source tenant to the target (--migrating-domain), lower
+	// case and sorted; nil when not given.
+	MigratingDomains []string
 	// NoMailboxSource is set when the scan is known to have no mailbox
 	// source (a live scan without mailbox exports): checks then need not
 	// index directory users to name mailbox owners.
@@ -56,22 +63,6 @@ func (e Env) Cutover() time.Time {
 		return e.Now
 	}
 	return e.CutoverDate
-}
-
-// Params are a rule's parameters under the profile in force, after config
-// overrides.
-type Params map[string]any
-
-// Decode fills v (a pointer to a struct with json tags) from the params.
-func (p Params) Decode(v any) error {
-	b, err := json.Marshal(p)
-	if err != nil {
-		return fmt.Errorf("params: %w", err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("params: %w", err)
-	}
-	return nil
 }
 
 // Finding is what a check reports about one object. The engine adds the
@@ -186,13 +177,13 @@ type Check interface {
 	Finish(out *Output)
 }
 
-// Factory builds a check from its parameters. It returns an error when a
-// parameter is missing or has the wrong type.
-type Factory func(p Params, env Env) (Check, error)
-
 // Registry maps check names (the "check" field of rule records) to their
-// factories.
-type Registry map[string]Factory
+// specs: factory and parameter type.
+type Registry map[string]Spec
+
+// noParams are the parameters of a check that takes none (its profiles
+// give "params": {}).
+type noParams struct{}
 
 // Default returns the registry of every check this build has.
 func Default() Registry {

@@ -120,13 +120,12 @@ type unsupportedOS struct {
 	computers int64
 }
 
-func newUnsupportedOS(p Params, env Env) (Check, error) {
-	var cfg struct {
-		Systems []osEntry `json:"systems"`
-	}
-	if err := p.Decode(&cfg); err != nil {
-		return nil, err
-	}
+// unsupportedOSParams are the parameters of newUnsupportedOS.
+type unsupportedOSParams struct {
+	Systems []osEntry `json:"systems"`
+}
+
+func newUnsupportedOS(cfg unsupportedOSParams, env Env) (Check, error) {
 	if len(cfg.Systems) == 0 {
 		return nil, errParam("systems", "missing")
 	}

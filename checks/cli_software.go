@@ -169,15 +169,15 @@ func nameYear(product string) string {
 type minimum struct {
 	Product  string   `json:"product"`
 	Family   string   `json:"family"`
-	Platform string   `json:"platform"`
-	From     string   `json:"from"`
-	Below    string   `json:"below"`
-	Years    []string `json:"years"`
-	Min      string   `json:"min"`
-	MinLabel string   `json:"min_label"`
+	Platform string   `json:"platform,omitempty"`
+	From     string   `json:"from,omitempty"`
+	Below    string   `json:"below,omitempty"`
+	Years    []string `json:"years,omitempty"`
+	Min      string   `json:"min,omitempty"`
+	MinLabel string   `json:"min_label,omitempty"`
 	// EndOfSupport (YYYY-MM-DD) makes the row apply only from that date
 	// (compared with the cutover date, else the scan date).
-	EndOfSupport string `json:"end_of_support"`
+	EndOfSupport string `json:"end_of_support,omitempty"`
 	Source       string `json:"source"`
 
 	from, below, min Version
@@ -307,12 +307,8 @@ func (h hostIndex) object(host string) Finding {
 // newSoftwareCheck builds CLI-002, CLI-003 and CLI-004: every inventory row
 // whose product the minimum table marks unsupported is a finding on its
 // host (the directory's computer object when one has the same host key).
-func newSoftwareCheck(what string) Factory {
-	return func(p Params, env Env) (Check, error) {
-		var prm softwareParams
-		if err := p.Decode(&prm); err != nil {
-			return nil, err
-		}
+func newSoftwareCheck(what string) Spec {
+	return Typed(func(prm softwareParams, env Env) (Check, error) {
 		if err := prm.compile(); err != nil {
 			return nil, err
 		}
@@ -373,5 +369,5 @@ func newSoftwareCheck(what string) Factory {
 			fd.Message = fmt.Sprintf("%s%s on %s: %s %s (%s)", c.Product, ver, c.Host, what, need, m.Product)
 			out.Add(fd)
 		}}, nil
-	}
+	})
 }

@@ -57,13 +57,12 @@ type requiredAttrs struct {
 	groups []attrGroup
 }
 
-func newRequiredAttrs(p Params, _ Env) (Check, error) {
-	var cfg struct {
-		Required []string `json:"required"`
-	}
-	if err := p.Decode(&cfg); err != nil {
-		return nil, err
-	}
+// requiredAttrsParams are the parameters of newRequiredAttrs.
+type requiredAttrsParams struct {
+	Required []string `json:"required"`
+}
+
+func newRequiredAttrs(cfg requiredAttrsParams, _ Env) (Check, error) {
 	gs, err := parseAttrGroups("required", cfg.Required)
 	if err != nil {
 		return nil, err
@@ -118,15 +117,14 @@ type galFill struct {
 	samples []sampler
 }
 
-func newGALFill(p Params, _ Env) (Check, error) {
-	var cfg struct {
-		Attributes     []string `json:"attributes"`
-		MinFillPercent *float64 `json:"min_fill_percent"`
-		SampleSize     int      `json:"sample_size"`
-	}
-	if err := p.Decode(&cfg); err != nil {
-		return nil, err
-	}
+// galFillParams are the parameters of newGALFill.
+type galFillParams struct {
+	Attributes     []string `json:"attributes"`
+	MinFillPercent *float64 `json:"min_fill_percent" param:"min=0"`
+	SampleSize     int      `json:"sample_size" param:"min=0"`
+}
+
+func newGALFill(cfg galFillParams, _ Env) (Check, error) {
 	gs, err := parseAttrGroups("attributes", cfg.Attributes)
 	if err != nil {
 		return nil, err

@@ -12,17 +12,17 @@ import (
 // charRule is the character policy of one alias-type attribute (DIR-001).
 type charRule struct {
 	// Invalid lists characters the service does not accept.
-	Invalid string `json:"invalid"`
+	Invalid string `json:"invalid,omitempty"`
 	// Allowed, when set, is an allow-list: every ASCII character outside
 	// it is invalid too.
-	Allowed string `json:"allowed"`
+	Allowed string `json:"allowed,omitempty"`
 	// Whitespace flags every whitespace character (tab, no-break space…).
-	Whitespace bool `json:"whitespace"`
+	Whitespace bool `json:"whitespace,omitempty"`
 	// NonASCII flags every character outside ASCII (the service converts
 	// Unicode in a user principal name to "_").
-	NonASCII bool `json:"non_ascii"`
+	NonASCII bool `json:"non_ascii,omitempty"`
 	// LeadingPeriod flags a value starting with ".".
-	LeadingPeriod bool `json:"leading_period"`
+	LeadingPeriod bool `json:"leading_period,omitempty"`
 	// Converts says the service silently replaces each invalid character
 	// with Replacement; otherwise it rejects the value.
 	Converts    bool   `json:"converts"`
@@ -164,13 +164,12 @@ type unsupportedChars struct {
 	mailNickname, sam, upn, proxy *charTable
 }
 
-func newUnsupportedChars(p Params, _ Env) (Check, error) {
-	var cfg struct {
-		Attributes map[string]charRule `json:"attributes"`
-	}
-	if err := p.Decode(&cfg); err != nil {
-		return nil, err
-	}
+// unsupportedCharsParams are the parameters of newUnsupportedChars.
+type unsupportedCharsParams struct {
+	Attributes map[string]charRule `json:"attributes"`
+}
+
+func newUnsupportedChars(cfg unsupportedCharsParams, _ Env) (Check, error) {
 	if len(cfg.Attributes) == 0 {
 		return nil, errParam("attributes", "missing")
 	}

@@ -11,7 +11,7 @@ import (
 
 // objectLimit is one limit of DIR-006.
 type objectLimit struct {
-	Objects  int64  `json:"objects"`
+	Objects  int64  `json:"objects" param:"min=1"`
 	Severity string `json:"severity"`
 	Meaning  string `json:"meaning"`
 	Source   string `json:"source"`
@@ -26,14 +26,13 @@ type objectCount struct {
 	all      int64
 }
 
-func newObjectCount(p Params, _ Env) (Check, error) {
-	var cfg struct {
-		Limits []objectLimit `json:"limits"`
-		Count  string        `json:"count"`
-	}
-	if err := p.Decode(&cfg); err != nil {
-		return nil, err
-	}
+// objectCountParams are the parameters of newObjectCount.
+type objectCountParams struct {
+	Limits []objectLimit `json:"limits"`
+	Count  string        `json:"count"`
+}
+
+func newObjectCount(cfg objectCountParams, _ Env) (Check, error) {
 	if len(cfg.Limits) == 0 {
 		return nil, errParam("limits", "missing")
 	}

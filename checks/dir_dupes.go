@@ -277,14 +277,13 @@ type duplicateAddress struct {
 	sams      dupIndex
 }
 
-func newDuplicateAddress(p Params, _ Env) (Check, error) {
-	var cfg struct {
-		MaxHoldersListed  int `json:"max_holders_listed"`
-		MaxHoldersMessage int `json:"max_holders_in_message"`
-	}
-	if err := p.Decode(&cfg); err != nil {
-		return nil, err
-	}
+// duplicateAddressParams are the parameters of newDuplicateAddress.
+type duplicateAddressParams struct {
+	MaxHoldersListed  int `json:"max_holders_listed" param:"min=1"`
+	MaxHoldersMessage int `json:"max_holders_in_message" param:"min=1"`
+}
+
+func newDuplicateAddress(cfg duplicateAddressParams, _ Env) (Check, error) {
 	if cfg.MaxHoldersListed <= 0 {
 		cfg.MaxHoldersListed = 50
 	}

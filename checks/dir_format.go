@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/preflight-scan/preflight/internal/dnsname"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -19,6 +20,7 @@ const (
 	addrLabel // a label longer than 63 or starting/ending with "-"
 	addrNoTLD
 	addrBadTLD
+	addrDomainLong // above dnsname.MaxLength
 )
 
 // addressProblems checks the form of an e-mail address (without any
@@ -45,6 +47,9 @@ func addressProblems(a string) uint16 {
 	}
 	if domain[0] == '.' || domain[len(domain)-1] == '.' || strings.Contains(domain, "..") {
 		p |= addrDomainDots
+	}
+	if len(domain) > dnsname.MaxLength {
+		p |= addrDomainLong
 	}
 	labels, start := 0, 0
 	tld := ""
@@ -110,6 +115,7 @@ func describeAddressProblems(p uint16) []string {
 		{addrLabel, "a domain label is longer than 63 characters or starts or ends with '-'"},
 		{addrNoTLD, "the domain has no top-level domain"},
 		{addrBadTLD, "the top-level domain is not two or more letters"},
+		{addrDomainLong, fmt.Sprintf("the domain is longer than %d characters", dnsname.MaxLength)},
 	} {
 		if p&x.bit != 0 {
 			out = append(out, x.text)
@@ -141,14 +147,14 @@ func (m *addrMemo) problems(a string) uint16 {
 
 // formatLimits are DIR-002's parameters; 0 disables a limit.
 type formatLimits struct {
-	UPNMax            int  `json:"upn_max"`
-	UPNLocalMax       int  `json:"upn_local_max"`
-	UPNDomainMax      int  `json:"upn_domain_max"`
-	MailNicknameMax   int  `json:"mailnickname_max"`
-	DisplayNameMax    int  `json:"displayname_max"`
-	ProxyMax          int  `json:"proxy_max"`
-	SAMAccountNameMax int  `json:"samaccountname_max"`
-	TargetAddressMax  int  `json:"targetaddress_max"`
+	UPNMax            int  `json:"upn_max" param:"min=0"`
+	UPNLocalMax       int  `json:"upn_local_max" param:"min=0"`
+	UPNDomainMax      int  `json:"upn_domain_max" param:"min=0"`
+	MailNicknameMax   int  `json:"mailnickname_max" param:"min=0"`
+	DisplayNameMax    int  `json:"displayname_max" param:"min=0"`
+	ProxyMax          int  `json:"proxy_max" param:"min=0"`
+	SAMAccountNameMax int  `json:"samaccountname_max" param:"min=0"`
+	TargetAddressMax  int  `json:"targetaddress_max" param:"min=0"`
 	CheckAddresses    bool `json:"check_addresses"`
 }
 
@@ -158,11 +164,8 @@ type invalidFormat struct {
 	lim formatLimits
 }
 
-func newInvalidFormat(p Params, _ Env) (Check, error) {
-	c := &invalidFormat{}
-	if err := p.Decode(&c.lim); err != nil {
-		return nil, err
-	}
+func newInvalidFormat(lim formatLimits, _ Env) (Check, error) {
+	c := &invalidFormat{lim: lim}
 	if c.lim.UPNMax < 0 || c.lim.ProxyMax < 0 || c.lim.SAMAccountNameMax < 0 {
 		return nil, errParam("limits", "must not be negative")
 	}
@@ -227,14 +230,14 @@ func (c *invalidFormat) Observe(r *snapshot.Record, out *Output) {
 	}
 }
 
-// appendLen adds a length problem when s is longer than max characters
-// (max 0: no limit). It allocates only for a problem.
-func appendLen(why []string, what, s string, max int) []string {
-	if max <= 0 || len(s) <= max {
+// appendLen adds a length problem when s is longer than limit characters
+// (limit 0: no limit). It allocates only for a problem.
+func appendLen(why []string, what, s string, limit int) []string {
+	if limit <= 0 || len(s) <= limit {
 		return why
 	}
-	if n := runeLen(s); n > max {
-		why = append(why, fmt.Sprintf("%s %d characters long (limit %d)", what, n, max))
+	if n := runeLen(s); n > limit {
+		why = append(why, fmt.Sprintf("%s %d characters long (limit %d)", what, n, limit))
 	}
 	return why
 }

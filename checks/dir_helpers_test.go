@@ -35,6 +35,7 @@ func TestAddressProblems(t *testing.T) {
 		{"jane@münchen.de", addrDomainChars},
 		{"jane@-example.com", addrLabel},
 		{"a@b@example.com", addrManyAt},
+		{"jane@" + strings.Repeat("abcdefghi.", 25) + "example", addrDomainLong},
 	} {
 		if got := addressProblems(tc.addr); got != tc.want {
 			t.Errorf("addressProblems(%q) = %b (%v), want %b", tc.addr, got, describeAddressProblems(got), tc.want)

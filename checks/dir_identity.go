@@ -95,7 +95,7 @@ func sipMatches(o *snapshot.DirObject, primary string) bool {
 // sipMismatch is DIR-009.
 type sipMismatch struct{ scoped }
 
-func newSIPMismatch(Params, Env) (Check, error) { return &sipMismatch{}, nil }
+func newSIPMismatch(noParams, Env) (Check, error) { return &sipMismatch{}, nil }
 
 func (c *sipMismatch) Observe(r *snapshot.Record, out *Output) {
 	o := r.Dir
@@ -162,15 +162,14 @@ type upnSuffix struct {
 	mailDomains  map[string]bool
 }
 
-func newUPNSuffix(p Params, _ Env) (Check, error) {
-	var cfg struct {
-		NonRoutable     []string `json:"non_routable_tlds"`
-		NotMailSeverity string   `json:"not_mail_domain_severity"`
-		SubdomainSev    string   `json:"subdomain_severity"`
-	}
-	if err := p.Decode(&cfg); err != nil {
-		return nil, err
-	}
+// upnSuffixParams are the parameters of newUPNSuffix.
+type upnSuffixParams struct {
+	NonRoutable     []string `json:"non_routable_tlds"`
+	NotMailSeverity string   `json:"not_mail_domain_severity"`
+	SubdomainSev    string   `json:"subdomain_severity"`
+}
+
+func newUPNSuffix(cfg upnSuffixParams, _ Env) (Check, error) {
 	if len(cfg.NonRoutable) == 0 {
 		return nil, errParam("non_routable_tlds", "missing")
 	}
@@ -308,7 +307,7 @@ func (c *upnSuffix) mailParent(suffix string) string {
 // info finding each, for the migration plan.
 type forwardingInventory struct{ scoped }
 
-func newForwardingInventory(Params, Env) (Check, error) { return &forwardingInventory{}, nil }
+func newForwardingInventory(noParams, Env) (Check, error) { return &forwardingInventory{}, nil }
 
 func (c *forwardingInventory) Observe(r *snapshot.Record, out *Output) {
 	o := r.Dir

@@ -51,15 +51,14 @@ type passwordFresh struct {
 	missingEx sampler
 }
 
-func newPasswordFresh(p Params, env Env) (Check, error) {
-	var cfg struct {
-		FreshDays     int    `json:"fresh_days"`
-		UseDomainPol  bool   `json:"use_domain_max_pwd_age"`
-		FreshDaysFrom string `json:"fresh_days_source"`
-	}
-	if err := p.Decode(&cfg); err != nil {
-		return nil, err
-	}
+// passwordFreshParams are the parameters of newPasswordFresh.
+type passwordFreshParams struct {
+	FreshDays     int    `json:"fresh_days" param:"min=1"`
+	UseDomainPol  bool   `json:"use_domain_max_pwd_age"`
+	FreshDaysFrom string `json:"fresh_days_source"`
+}
+
+func newPasswordFresh(cfg passwordFreshParams, env Env) (Check, error) {
 	if cfg.FreshDays <= 0 {
 		return nil, errParam("fresh_days", "missing or not positive")
 	}
@@ -192,7 +191,7 @@ type passwordNeverExpires struct {
 	missing int64
 }
 
-func newPasswordNeverExpires(p Params, _ Env) (Check, error) {
+func newPasswordNeverExpires(noParams, Env) (Check, error) {
 	return &passwordNeverExpires{}, nil
 }
 
@@ -233,25 +232,25 @@ func (c *passwordNeverExpires) Finish(out *Output) {
 	}
 }
 
+// passwordPolicyParams are DIR-011's parameters.
+type passwordPolicyParams struct {
+	MinLength  int  `json:"min_length" param:"min=0"`
+	Complexity bool `json:"complexity"`
+	History    int  `json:"history" param:"min=0"`
+	MaxAgeDays int  `json:"max_age_days" param:"min=0"`
+}
+
 // passwordPolicy is DIR-011: the domain password policy against the
 // service's. A zero/false parameter is not checked under that profile.
 type passwordPolicy struct {
-	cfg struct {
-		MinLength  int  `json:"min_length"`
-		Complexity bool `json:"complexity"`
-		History    int  `json:"history"`
-		MaxAgeDays int  `json:"max_age_days"`
-	}
+	cfg     passwordPolicyParams
 	seen    map[string]bool
 	domains int
 	users   bool
 }
 
-func newPasswordPolicy(p Params, _ Env) (Check, error) {
-	c := &passwordPolicy{seen: map[string]bool{}}
-	if err := p.Decode(&c.cfg); err != nil {
-		return nil, err
-	}
+func newPasswordPolicy(cfg passwordPolicyParams, _ Env) (Check, error) {
+	c := &passwordPolicy{cfg: cfg, seen: map[string]bool{}}
 	if c.cfg.MinLength == 0 && !c.cfg.Complexity && c.cfg.History == 0 && c.cfg.MaxAgeDays == 0 {
 		return nil, errParam("min_length", "no setting to check")
 	}

@@ -108,14 +108,16 @@ func (s *scoped) setScope(c *scopeCache, syncScope string) {
 
 // shareScope wraps a factory so that its checks use the registry's cache
 // and the run's sync scope.
-func shareScope(c *scopeCache, f Factory) Factory {
-	return func(p Params, env Env) (Check, error) {
-		chk, err := f(p, env)
-		if s, ok := chk.(interface{ setScope(*scopeCache, string) }); ok && err == nil {
-			s.setScope(c, env.SyncScope)
+func shareScope(c *scopeCache, s Spec) Spec {
+	return s.wrap(func(build func(p any, env Env) (Check, error)) func(p any, env Env) (Check, error) {
+		return func(p any, env Env) (Check, error) {
+			chk, err := build(p, env)
+			if s, ok := chk.(interface{ setScope(*scopeCache, string) }); ok && err == nil {
+				s.setScope(c, env.SyncScope)
+			}
+			return chk, err
 		}
-		return chk, err
-	}
+	})
 }
 
 // principal reports whether the object is a user, contact or group that is

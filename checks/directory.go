@@ -4,17 +4,17 @@ package checks
 // The checks share one scope cache per registry (see scopeCache).
 func addDirectory(r Registry) {
 	sc := &scopeCache{}
-	add := func(name string, f Factory) { r[name] = shareScope(sc, f) }
-	add("dir.unsupported_characters", newUnsupportedChars)
-	add("dir.invalid_format", newInvalidFormat)
-	add("dir.required_attributes", newRequiredAttrs)
-	add("dir.gal_attributes", newGALFill)
-	add("dir.duplicate_address", newDuplicateAddress)
-	add("dir.object_count", newObjectCount)
-	add("dir.password_fresh", newPasswordFresh)
-	add("dir.password_never_expires", newPasswordNeverExpires)
-	add("dir.sip_mismatch", newSIPMismatch)
-	add("dir.upn_suffix", newUPNSuffix)
-	add("dir.password_policy", newPasswordPolicy)
-	add("dir.forwarding_inventory", newForwardingInventory)
+	add := func(name string, s Spec) { r[name] = shareScope(sc, s) }
+	add("dir.unsupported_characters", Typed(newUnsupportedChars))
+	add("dir.invalid_format", Typed(newInvalidFormat))
+	add("dir.required_attributes", Typed(newRequiredAttrs))
+	add("dir.gal_attributes", Typed(newGALFill))
+	add("dir.duplicate_address", Typed(newDuplicateAddress))
+	add("dir.object_count", Typed(newObjectCount))
+	add("dir.password_fresh", Typed(newPasswordFresh))
+	add("dir.password_never_expires", Typed(newPasswordNeverExpires))
+	add("dir.sip_mismatch", Typed(newSIPMismatch))
+	add("dir.upn_suffix", Typed(newUPNSuffix))
+	add("dir.password_policy", Typed(newPasswordPolicy))
+	add("dir.forwarding_inventory", Typed(newForwardingInventory))
 }

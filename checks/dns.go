@@ -12,13 +12,15 @@ import (
 
 // addDNS registers the dns checks.
 func addDNS(r Registry) {
-	r["dns.mx"] = newMXCheck
-	r["dns.mx_ttl"] = newMXTTLCheck
-	r["dns.spf"] = newSPFCheck
-	r["dns.autodiscover"] = newAutodiscoverCheck
-	r["dns.teams"] = newTeamsCheck
-	r["dns.ms_txt"] = newMSTXTCheck
-	r["dns.dmarc"] = newDMARCCheck
+	r["dns.mx"] = Typed(newMXCheck)
+	r["dns.mx_ttl"] = Typed(newMXTTLCheck)
+	r["dns.spf"] = Typed(newSPFCheck)
+	r["dns.autodiscover"] = Typed(newAutodiscoverCheck)
+	r["dns.teams"] = Typed(newTeamsCheck)
+	r["dns.ms_txt"] = Typed(newMSTXTCheck)
+	r["dns.dmarc"] = Typed(newDMARCCheck)
+	r["dns.dkim"] = Typed(newDKIMCheck)
+	r["dns.mta_sts"] = Typed(newMTASTSCheck)
 }
 
 // dnsCheck runs judge over every domain of the snapshot once all records
@@ -26,7 +28,7 @@ func addDNS(r Registry) {
 func dnsCheck(judge func(x *dnsIndex, d string, out *Output)) Check {
 	x := newDNSIndex()
 	return Funcs{
-		ObserveFunc: func(r *snapshot.Record, out *Output) { x.observe(r) },
+		ObserveFunc: func(r *snapshot.Record, _ *Output) { x.observe(r) },
 		FinishFunc: func(out *Output) {
 			names := x.names()
 			if len(names) == 0 {
@@ -55,17 +57,13 @@ type mxParams struct {
 	AcceptSuffixes []string `json:"accept_suffixes"`
 }
 
-func newMXCheck(p Params, env Env) (Check, error) {
-	var prm mxParams
-	if err := p.Decode(&prm); err != nil {
-		return nil, err
-	}
+func newMXCheck(prm mxParams, env Env) (Check, error) {
 	if prm.ExpectedMX == "" {
 		return nil, fmt.Errorf("param expected_mx missing")
 	}
 	post := env.Phase == "post-cutover"
 	return dnsCheck(func(x *dnsIndex, d string, out *Output) {
-		r := x.need(out, "DNS-001", d, d, "MX")
+		r := x.need(out, d, d, "MX")
 		if r == nil {
 			return
 		}
@@ -105,15 +103,11 @@ func newMXCheck(p Params, env Env) (Check, error) {
 
 // DNS-002.
 type mxTTLParams struct {
-	MaxTTL    float64 `json:"max_ttl_seconds"`
-	LeadHours float64 `json:"lead_hours"`
+	MaxTTL    float64 `json:"max_ttl_seconds" param:"min=0"`
+	LeadHours float64 `json:"lead_hours" param:"min=0"`
 }
 
-func newMXTTLCheck(p Params, env Env) (Check, error) {
-	var prm mxTTLParams
-	if err := p.Decode(&prm); err != nil {
-		return nil, err
-	}
+func newMXTTLCheck(prm mxTTLParams, env Env) (Check, error) {
 	if prm.MaxTTL <= 0 {
 		return nil, fmt.Errorf("param max_ttl_seconds must be positive")
 	}
@@ -123,7 +117,7 @@ func newMXTTLCheck(p Params, env Env) (Check, error) {
 		}}, nil
 	}
 	return dnsCheck(func(x *dnsIndex, d string, out *Output) {
-		r := x.need(out, "DNS-002", d, d, "MX")
+		r := x.need(out, d, d, "MX")
 		if r == nil || r.Outcome != snapshot.LookupFound {
 			return
 		}
@@ -153,7 +147,7 @@ func newMXTTLCheck(p Params, env Env) (Check, error) {
 			"observed": observed, "threshold": prm.MaxTTL, "lead_hours": prm.LeadHours,
 			"hours_ahead": ahead, "ttl_from": from,
 		}
-		when := ""
+		var when string
 		if !env.CutoverDate.IsZero() {
 			start := env.Cutover().Add(-time.Duration(ahead * float64(time.Hour)))
 			ev["cutover_date"] = env.Cutover().Format("2006-01-02")
@@ -174,20 +168,16 @@ func newMXTTLCheck(p Params, env Env) (Check, error) {
 // DNS-003.
 type spfParams struct {
 	RequiredIncludes []string `json:"required_includes"`
-	MaxLookups       int      `json:"max_lookups"`
-	MaxVoidLookups   int      `json:"max_void_lookups"`
+	MaxLookups       int      `json:"max_lookups" param:"min=1"`
+	MaxVoidLookups   int      `json:"max_void_lookups" param:"min=0"`
 }
 
-func newSPFCheck(p Params, env Env) (Check, error) {
-	var prm spfParams
-	if err := p.Decode(&prm); err != nil {
-		return nil, err
-	}
+func newSPFCheck(prm spfParams, _ Env) (Check, error) {
 	if prm.MaxLookups <= 0 || prm.MaxVoidLookups < 0 {
 		return nil, fmt.Errorf("params max_lookups and max_void_lookups must be set")
 	}
 	return dnsCheck(func(x *dnsIndex, d string, out *Output) {
-		if x.need(out, "DNS-003", d, d, "TXT") == nil {
+		if x.need(out, d, d, "TXT") == nil {
 			return
 		}
 		res := x.spf(d)
@@ -201,7 +191,7 @@ func newSPFCheck(p Params, env Env) (Check, error) {
 				map[string]any{"expected": "v=spf1 include:" + strings.Join(prm.RequiredIncludes, " ") + " -all"}))
 			return
 		case res.Count > 1:
-			out.Add(x.domainFinding(d, "multiple", fmt.Sprintf("%s has %d SPF records; RFC 7208 allows one (receivers return permerror)", d, res.Count),
+			out.Add(x.domainFinding(d, "multiple", fmt.Sprintf("%s has %d SPF records; RFC 7208 §4.5 allows one (receivers return permerror)", d, res.Count),
 				map[string]any{"observed": res.Count, "threshold": 1}))
 			return
 		}
@@ -218,11 +208,11 @@ func newSPFCheck(p Params, env Env) (Check, error) {
 			}
 		}
 		if res.Lookups > prm.MaxLookups {
-			out.Add(x.domainFinding(d, "lookups", fmt.Sprintf("SPF of %s needs %d DNS lookups after expanding includes, above the limit of %d (permerror)", d, res.Lookups, prm.MaxLookups),
+			out.Add(x.domainFinding(d, "lookups", fmt.Sprintf("SPF of %s needs %d DNS lookups after expanding includes, above the limit of %d (permerror, RFC 7208 §4.6.4)", d, res.Lookups, prm.MaxLookups),
 				map[string]any{"observed": res.Lookups, "threshold": prm.MaxLookups, "includes": res.Includes}))
 		}
 		if res.Voids > prm.MaxVoidLookups {
-			out.Add(x.domainFinding(d, "void", fmt.Sprintf("SPF of %s makes %d void lookups (NXDOMAIN or no data), above the limit of %d (permerror)", d, res.Voids, prm.MaxVoidLookups),
+			out.Add(x.domainFinding(d, "void", fmt.Sprintf("SPF of %s makes %d void lookups (NXDOMAIN or no data), above the limit of %d (permerror, RFC 7208 §4.6.4)", d, res.Voids, prm.MaxVoidLookups),
 				map[string]any{"observed": res.Voids, "threshold": prm.MaxVoidLookups}))
 		}
 		if len(res.Syntax) > 0 {
@@ -237,14 +227,10 @@ type autodiscoverParams struct {
 	ExpectedCNAME string `json:"expected_cname"`
 }
 
-func newAutodiscoverCheck(p Params, env Env) (Check, error) {
-	var prm autodiscoverParams
-	if err := p.Decode(&prm); err != nil {
-		return nil, err
-	}
+func newAutodiscoverCheck(prm autodiscoverParams, env Env) (Check, error) {
 	return dnsCheck(func(x *dnsIndex, d string, out *Output) {
-		cn := x.need(out, "DNS-004", d, "autodiscover."+d, "CNAME")
-		srv := x.need(out, "DNS-004", d, "_autodiscover._tcp."+d, "SRV")
+		cn := x.need(out, d, "autodiscover."+d, "CNAME")
+		srv := x.need(out, d, "_autodiscover._tcp."+d, "SRV")
 		if cn == nil || srv == nil {
 			return
 		}
@@ -293,18 +279,14 @@ type teamsParams struct {
 	Records []teamsRecord `json:"records"`
 }
 
-func newTeamsCheck(p Params, env Env) (Check, error) {
-	var prm teamsParams
-	if err := p.Decode(&prm); err != nil {
-		return nil, err
-	}
+func newTeamsCheck(prm teamsParams, _ Env) (Check, error) {
 	if len(prm.Records) == 0 {
 		return nil, fmt.Errorf("param records is empty")
 	}
 	return dnsCheck(func(x *dnsIndex, d string, out *Output) {
 		for _, want := range prm.Records {
 			name := want.Name + "." + d
-			r := x.need(out, "DNS-005", d, name, want.Type)
+			r := x.need(out, d, name, want.Type)
 			if r == nil {
 				continue
 			}
@@ -342,16 +324,12 @@ type msTXTParams struct {
 	Prefix string `json:"prefix"`
 }
 
-func newMSTXTCheck(p Params, env Env) (Check, error) {
-	var prm msTXTParams
-	if err := p.Decode(&prm); err != nil {
-		return nil, err
-	}
+func newMSTXTCheck(prm msTXTParams, _ Env) (Check, error) {
 	if prm.Prefix == "" {
 		return nil, fmt.Errorf("param prefix missing")
 	}
 	return dnsCheck(func(x *dnsIndex, d string, out *Output) {
-		r := x.need(out, "DNS-006", d, d, "TXT")
+		r := x.need(out, d, d, "TXT")
 		if r == nil {
 			return
 		}
@@ -362,55 +340,5 @@ func newMSTXTCheck(p Params, env Env) (Check, error) {
 		}
 		out.Add(x.domainFinding(d, "", fmt.Sprintf("%s has no %s… verification TXT record (needed to add the domain to the tenant, unless it is verified otherwise)", d, prm.Prefix),
 			map[string]any{"observed": r.Answers, "expected": prm.Prefix + "…"}))
-	}), nil
-}
-
-// DNS-007.
-type dmarcParams struct {
-	WeakPolicies []string `json:"weak_policies"`
-}
-
-func newDMARCCheck(p Params, env Env) (Check, error) {
-	var prm dmarcParams
-	if err := p.Decode(&prm); err != nil {
-		return nil, err
-	}
-	return dnsCheck(func(x *dnsIndex, d string, out *Output) {
-		r := x.need(out, "DNS-007", d, "_dmarc."+d, "TXT")
-		if r == nil {
-			return
-		}
-		var recs []string
-		for _, a := range r.Answers {
-			l := strings.ToLower(strings.TrimSpace(a))
-			if strings.HasPrefix(l, "v=dmarc1;") || l == "v=dmarc1" || strings.HasPrefix(l, "v=dmarc1 ") {
-				recs = append(recs, a)
-			}
-		}
-		switch {
-		case len(recs) == 0:
-			out.Add(x.domainFinding(d, "missing", fmt.Sprintf("_dmarc.%s has no DMARC record (%s)", d, r.Outcome), map[string]any{"observed": r.Answers}))
-			return
-		case len(recs) > 1:
-			out.Add(x.domainFinding(d, "multiple", fmt.Sprintf("_dmarc.%s has %d DMARC records: receivers ignore them all", d, len(recs)), map[string]any{"observed": recs}))
-			return
-		}
-		pol := ""
-		for _, tag := range strings.Split(recs[0], ";") {
-			k, v, ok := strings.Cut(strings.TrimSpace(tag), "=")
-			if ok && strings.EqualFold(strings.TrimSpace(k), "p") {
-				pol = strings.ToLower(strings.TrimSpace(v))
-			}
-		}
-		if pol == "" {
-			out.Add(x.domainFinding(d, "policy", fmt.Sprintf("DMARC record of %s has no p= tag: it is invalid", d), map[string]any{"observed": recs[0]}))
-			return
-		}
-		for _, w := range prm.WeakPolicies {
-			if pol == strings.ToLower(w) {
-				out.Add(x.domainFinding(d, "policy", fmt.Sprintf("DMARC policy of %s is p=%s: spoofed mail is not rejected", d, pol),
-					map[string]any{"observed": recs[0], "threshold": "p=quarantine or p=reject"}))
-			}
-		}
 	}), nil
 }

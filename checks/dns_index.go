@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/preflight-scan/preflight/collect/dnscheck/spf"
+	"github.com/preflight-scan/preflight/mailauth/spf"
 	"github.com/preflight-scan/preflight/report"
 	"github.com/preflight-scan/preflight/snapshot"
 )
@@ -69,7 +69,7 @@ func (x *dnsIndex) get(domain, name, qtype string) *snapshot.DNSResult {
 // need returns the answer to name/qtype, or reports on out why the check
 // cannot use it (not recorded, or a failed lookup) and returns nil. A nil
 // return must never lead to a finding or a pass for that domain.
-func (x *dnsIndex) need(out *Output, rule, domain, name, qtype string) *snapshot.DNSResult {
+func (x *dnsIndex) need(out *Output, domain, name, qtype string) *snapshot.DNSResult {
 	r := x.get(domain, name, qtype)
 	if r == nil {
 		out.Fail("%s: %s %s was not looked up (snapshot lacks it)", domain, qtype, name)

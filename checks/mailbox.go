@@ -16,13 +16,13 @@ const (
 
 // addMailbox registers the mailbox checks.
 func addMailbox(r Registry) {
-	r["mailbox.folder_items"] = newFolderItems
-	r["mailbox.quota"] = newQuota
-	r["mailbox.pooled_storage"] = newPooledStorage
-	r["mailbox.migration_licences"] = newMigrationLicences
-	r["mailbox.folder_limits"] = newFolderLimits
-	r["mailbox.large_items"] = newLargeItems
-	r["mailbox.estimate"] = newEstimate
+	r["mailbox.folder_items"] = Typed(newFolderItems)
+	r["mailbox.quota"] = Typed(newQuota)
+	r["mailbox.pooled_storage"] = Typed(newPooledStorage)
+	r["mailbox.migration_licences"] = Typed(newMigrationLicences)
+	r["mailbox.folder_limits"] = Typed(newFolderLimits)
+	r["mailbox.large_items"] = Typed(newLargeItems)
+	r["mailbox.estimate"] = Typed(newEstimate)
 }
 
 // itemBytes is the size that counts against the mailbox quota and that a
@@ -48,12 +48,12 @@ type folderItemsParams struct {
 	MaxItemsByType map[string]int64 `json:"max_items_by_type"`
 	// MaxItemsAny and WarnItemsAny apply to every folder (Exchange
 	// Online: 1,000,000, warning at 900,000); 0 means none.
-	MaxItemsAny  int64 `json:"max_items_any"`
-	WarnItemsAny int64 `json:"warn_items_any"`
+	MaxItemsAny  int64 `json:"max_items_any" param:"min=0"`
+	WarnItemsAny int64 `json:"warn_items_any" param:"min=0"`
 	// RecoverableMax and RecoverableWarn apply to Recoverable Items
 	// folders instead of MaxItemsAny (3,000,000 / 2,750,000).
-	RecoverableMax  int64 `json:"recoverable_items_max"`
-	RecoverableWarn int64 `json:"recoverable_items_warn"`
+	RecoverableMax  int64 `json:"recoverable_items_max,omitempty" param:"min=0"`
+	RecoverableWarn int64 `json:"recoverable_items_warn,omitempty" param:"min=0"`
 }
 
 func isRecoverable(f *snapshot.Folder) bool {
@@ -61,11 +61,7 @@ func isRecoverable(f *snapshot.Folder) bool {
 		strings.HasPrefix(strings.ToLower(f.Path), "/recoverable items")
 }
 
-func newFolderItems(p Params, env Env) (Check, error) {
-	var prm folderItemsParams
-	if err := p.Decode(&prm); err != nil {
-		return nil, err
-	}
+func newFolderItems(prm folderItemsParams, env Env) (Check, error) {
 	byType := map[string]int64{}
 	for k, v := range prm.MaxItemsByType {
 		byType[strings.ToLower(strings.ReplaceAll(k, " ", ""))] = v
@@ -139,16 +135,12 @@ func (n *notSeen) finish(what string) func(out *Output) {
 
 type quotaParams struct {
 	// QuotaGB is the target mailbox quota; or QuotaGBByPlan with Plan.
-	QuotaGB       float64            `json:"quota_gb"`
-	Plan          string             `json:"plan"`
-	QuotaGBByPlan map[string]float64 `json:"quota_gb_by_plan"`
+	QuotaGB       float64            `json:"quota_gb,omitempty" param:"min=0"`
+	Plan          string             `json:"plan,omitempty"`
+	QuotaGBByPlan map[string]float64 `json:"quota_gb_by_plan,omitempty"`
 }
 
-func newQuota(p Params, env Env) (Check, error) {
-	var prm quotaParams
-	if err := p.Decode(&prm); err != nil {
-		return nil, err
-	}
+func newQuota(prm quotaParams, env Env) (Check, error) {
 	quota := prm.QuotaGB
 	if len(prm.QuotaGBByPlan) > 0 {
 		q, ok := prm.QuotaGBByPlan[strings.ToLower(prm.Plan)]
@@ -193,16 +185,12 @@ func newQuota(p Params, env Env) (Check, error) {
 // --- MBX-003 -------------------------------------------------------------
 
 type pooledParams struct {
-	GBPerLicence float64 `json:"gb_per_licence"`
+	GBPerLicence float64 `json:"gb_per_licence" param:"min=0"`
 	// Licences is the number of licences; 0 counts one per mailbox.
 	Licences int64 `json:"licences"`
 }
 
-func newPooledStorage(p Params, env Env) (Check, error) {
-	var prm pooledParams
-	if err := p.Decode(&prm); err != nil {
-		return nil, err
-	}
+func newPooledStorage(prm pooledParams, _ Env) (Check, error) {
 	if prm.GBPerLicence <= 0 {
 		return nil, fmt.Errorf("params: gb_per_licence must be positive")
 	}
@@ -237,7 +225,7 @@ func newPooledStorage(p Params, env Env) (Check, error) {
 // --- MBX-004 -------------------------------------------------------------
 
 type licenceParams struct {
-	GBPerLicence float64 `json:"gb_per_licence"`
+	GBPerLicence float64 `json:"gb_per_licence" param:"min=0"`
 }
 
 // licencesFor returns the migration licences a mailbox of b bytes needs:
@@ -255,11 +243,7 @@ func licencesFor(b, per int64) (n int64, extrapolated bool) {
 	return n, true
 }
 
-func newMigrationLicences(p Params, env Env) (Check, error) {
-	var prm licenceParams
-	if err := p.Decode(&prm); err != nil {
-		return nil, err
-	}
+func newMigrationLicences(prm licenceParams, env Env) (Check, error) {
 	if prm.GBPerLicence <= 0 {
 		return nil, fmt.Errorf("params: gb_per_licence must be positive")
 	}
@@ -318,11 +302,7 @@ type folderLimitParams struct {
 	WarnDepth      int   `json:"warn_depth"`
 }
 
-func newFolderLimits(p Params, env Env) (Check, error) {
-	var prm folderLimitParams
-	if err := p.Decode(&prm); err != nil {
-		return nil, err
-	}
+func newFolderLimits(prm folderLimitParams, env Env) (Check, error) {
 	ix := env.ownerIndex()
 	var seen notSeen
 	return Funcs{ObserveFunc: func(r *snapshot.Record, out *Output) {
@@ -366,11 +346,7 @@ type largeItemParams struct {
 	MaxItemMB float64 `json:"max_item_mb"`
 }
 
-func newLargeItems(p Params, env Env) (Check, error) {
-	var prm largeItemParams
-	if err := p.Decode(&prm); err != nil {
-		return nil, err
-	}
+func newLargeItems(prm largeItemParams, env Env) (Check, error) {
 	if prm.MaxItemMB <= 0 {
 		return nil, fmt.Errorf("params: max_item_mb must be positive")
 	}

@@ -29,10 +29,10 @@ type estimateParams struct {
 	ConcurrencyPerMbps float64 `json:"concurrency_per_mbps"`
 	// MaxConcurrency caps concurrent migrations (the tool's setting); 0 is
 	// no cap.
-	MaxConcurrency int64 `json:"max_concurrency"`
+	MaxConcurrency int64 `json:"max_concurrency" param:"min=0"`
 	// GBPerLicence is the data one migration licence covers (50 GB
 	// [004 s13, s32]).
-	GBPerLicence float64 `json:"gb_per_licence"`
+	GBPerLicence float64 `json:"gb_per_licence" param:"min=0"`
 }
 
 // linkMBh is what one Mbit/s carries in an hour, in Exchange's MB.
@@ -46,11 +46,7 @@ const linkMBh = 1e6 / 8 * 3600 / float64(1<<20)
 // floor(per-Mbps × Mbps), at least 1, at most the mailbox count and the
 // max_concurrency param. The second term is the time the largest mailbox
 // alone needs, since one mailbox is one migration.
-func newEstimate(p Params, env Env) (Check, error) {
-	var prm estimateParams
-	if err := p.Decode(&prm); err != nil {
-		return nil, err
-	}
+func newEstimate(prm estimateParams, env Env) (Check, error) {
 	if prm.ThroughputMBh <= 0 || prm.ConcurrencyPerMbps <= 0 || prm.GBPerLicence <= 0 {
 		return nil, fmt.Errorf("params: throughput_mb_per_hour, concurrency_per_mbps and gb_per_licence must be positive")
 	}

@@ -42,7 +42,7 @@ func TestOwnerJoin(t *testing.T) {
 }
 
 func TestEstimateHours(t *testing.T) {
-	c, err := newEstimate(Params{"throughput_mb_per_hour": 146.0, "concurrency_per_mbps": 3.0, "max_concurrency": 0.0, "gb_per_licence": 50.0}, Env{BandwidthMbps: 10})
+	c, err := newEstimate(estimateParams{ThroughputMBh: 146, ConcurrencyPerMbps: 3, MaxConcurrency: 0, GBPerLicence: 50}, Env{BandwidthMbps: 10})
 	if err != nil {
 		t.Fatal(err)
 	}

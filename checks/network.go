@@ -14,10 +14,10 @@ import (
 
 // addNetwork registers the network checks.
 func addNetwork(r Registry) {
-	r["network.reachability"] = newReachabilityCheck
-	r["network.ranges"] = newRangesCheck
-	r["network.nat"] = newNATCheck
-	r["network.tls_interception"] = newTLSInterceptionCheck
+	r["network.reachability"] = Typed(newReachabilityCheck)
+	r["network.ranges"] = Typed(newRangesCheck)
+	r["network.nat"] = Typed(newNATCheck)
+	r["network.tls_interception"] = Typed(newTLSInterceptionCheck)
 }
 
 func probeObject(p *snapshot.ProbeResult) report.Object {
@@ -25,18 +25,34 @@ func probeObject(p *snapshot.ProbeResult) report.Object {
 	return report.Object{Kind: "endpoint", ID: hp, Name: p.Purpose}
 }
 
-// NET-001.
-type reachabilityParams struct {
+// ReachabilityParams are NET-001's parameters. CoreEndpoints is read by
+// the command line (the endpoints --probe-defaults probes).
+type ReachabilityParams struct {
 	// OptionalSeverity is the severity of an unreachable optional
 	// endpoint.
 	OptionalSeverity string `json:"optional_severity"`
+	// CoreEndpoints are the service endpoints every site must reach.
+	CoreEndpoints []CoreEndpoint `json:"core_endpoints"`
+	// Ports is the port table of the profile's source (BPOS), shown with
+	// the threshold in the report; nothing probes it by itself.
+	Ports *PortTable `json:"ports,omitempty"`
 }
 
-func newReachabilityCheck(p Params, env Env) (Check, error) {
-	var prm reachabilityParams
-	if err := p.Decode(&prm); err != nil {
-		return nil, err
-	}
+// CoreEndpoint is one endpoint of NET-001's core list.
+type CoreEndpoint struct {
+	Host    string `json:"host"`
+	Port    int    `json:"port" param:"min=1"`
+	Purpose string `json:"purpose"`
+}
+
+// PortTable lists the ports a source names: required TCP ports and
+// recommended ones.
+type PortTable struct {
+	TCP         []int `json:"tcp"`
+	Recommended []int `json:"recommended,omitempty"`
+}
+
+func newReachabilityCheck(prm ReachabilityParams, _ Env) (Check, error) {
 	n := 0
 	return Funcs{
 		ObserveFunc: func(r *snapshot.Record, out *Output) {
@@ -91,11 +107,7 @@ type tlsParams struct {
 	Ports []int `json:"ports"`
 }
 
-func newTLSInterceptionCheck(p Params, env Env) (Check, error) {
-	var prm tlsParams
-	if err := p.Decode(&prm); err != nil {
-		return nil, err
-	}
+func newTLSInterceptionCheck(prm tlsParams, _ Env) (Check, error) {
 	n := 0
 	return Funcs{
 		ObserveFunc: func(r *snapshot.Record, out *Output) {
@@ -142,11 +154,7 @@ type rangesParams struct {
 	Ranges []rangeParam `json:"ranges"`
 }
 
-func newRangesCheck(p Params, env Env) (Check, error) {
-	var prm rangesParams
-	if err := p.Decode(&prm); err != nil {
-		return nil, err
-	}
+func newRangesCheck(prm rangesParams, _ Env) (Check, error) {
 	type req struct {
 		p       netip.Prefix
 		service string
@@ -163,7 +171,7 @@ func newRangesCheck(p Params, env Env) (Check, error) {
 	given := false
 	bad := ""
 	return Funcs{
-		ObserveFunc: func(r *snapshot.Record, out *Output) {
+		ObserveFunc: func(r *snapshot.Record, _ *Output) {
 			switch {
 			case r.Fact != nil && r.Fact.Name == "firewall_allowlist":
 				given = true
@@ -228,26 +236,22 @@ func newRangesCheck(p Params, env Env) (Check, error) {
 
 // NET-003.
 type natParams struct {
-	MaxUsersPerIP float64 `json:"max_users_per_ip"`
-	MinUsers      float64 `json:"min_users"`
+	MaxUsersPerIP float64 `json:"max_users_per_ip" param:"min=0"`
+	MinUsers      float64 `json:"min_users" param:"min=0"`
 	// EgressIPs and Users, when positive, replace the counts taken from
 	// the snapshot.
 	EgressIPs float64 `json:"egress_ips"`
 	Users     float64 `json:"users"`
 }
 
-func newNATCheck(p Params, env Env) (Check, error) {
-	var prm natParams
-	if err := p.Decode(&prm); err != nil {
-		return nil, err
-	}
+func newNATCheck(prm natParams, _ Env) (Check, error) {
 	if prm.MaxUsersPerIP <= 0 {
 		return nil, fmt.Errorf("param max_users_per_ip must be positive")
 	}
 	var users, allUsers int64
 	egress := int64(-1)
 	return Funcs{
-		ObserveFunc: func(r *snapshot.Record, out *Output) {
+		ObserveFunc: func(r *snapshot.Record, _ *Output) {
 			switch {
 			case r.Dir != nil && r.Dir.Kind == snapshot.KindUser:
 				allUsers++

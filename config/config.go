@@ -9,6 +9,7 @@ package config
 import (
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -22,6 +23,8 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
+	"github.com/preflight-scan/preflight/internal/clip"
+	"github.com/preflight-scan/preflight/internal/limits"
 	"github.com/preflight-scan/preflight/internal/schemas"
 	"github.com/preflight-scan/preflight/snapshot"
 )
@@ -30,7 +33,7 @@ import (
 var baseSchema []byte
 
 // MaxSize is the largest configuration file read.
-const MaxSize = 1 << 20
+const MaxSize = limits.ConfigBytes
 
 // Kind is the type of a flag's value in the file.
 type Kind int
@@ -111,12 +114,22 @@ type Error struct {
 	Problems []Problem
 }
 
-// Error formats one problem per line as file:line: key "k": message.
+// shownProblems is how many problems an Error lists; the rest are
+// counted. A file that is not a configuration at all (an LDIF export
+// given to --config) has thousands.
+const shownProblems = 5
+
+// Error formats the problems on one line, "; " between them, as
+// file:line: key "k": message; past shownProblems, they are counted.
 func (e *Error) Error() string {
 	var b strings.Builder
 	for i, p := range e.Problems {
+		if i == shownProblems {
+			fmt.Fprintf(&b, "; and %d more problems", len(e.Problems)-shownProblems)
+			break
+		}
 		if i > 0 {
-			b.WriteString("\n")
+			b.WriteString("; ")
 		}
 		b.WriteString(e.File)
 		if p.Line > 0 {
@@ -124,7 +137,7 @@ func (e *Error) Error() string {
 		}
 		b.WriteString(": ")
 		if p.Key != "" {
-			fmt.Fprintf(&b, "key %q: ", p.Key)
+			fmt.Fprintf(&b, "key %s: ", clip.Quote(p.Key))
 		}
 		b.WriteString(p.Msg)
 	}
@@ -140,13 +153,13 @@ func Load(path string, flags Flags) (*Config, error) {
 	if err != nil {
 		return nil, &snapshot.InputError{File: path, Msg: err.Error()}
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read-only: nothing to flush
 	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
 	if err != nil {
 		return nil, &snapshot.InputError{File: path, Msg: err.Error()}
 	}
 	if len(data) > MaxSize {
-		return nil, &snapshot.InputError{File: path, Msg: fmt.Sprintf("configuration file larger than %d bytes", MaxSize)}
+		return nil, &snapshot.InputError{File: path, Msg: (&limits.Error{What: "configuration file", Limit: MaxSize, Name: "ConfigBytes"}).Error()}
 	}
 	return Parse(path, data, flags)
 }
@@ -228,15 +241,15 @@ func Parse(name string, data []byte, flags Flags) (*Config, error) {
 		return nil, err
 	}
 	if err := sch.Validate(inst); err != nil {
-		ve, ok := err.(*jsonschema.ValidationError)
-		if !ok {
+		var ve *jsonschema.ValidationError
+		if !errors.As(err, &ve) {
 			return nil, &Error{File: name, Problems: []Problem{{Msg: err.Error()}}}
 		}
 		probs := c.explain(ve)
 		sortProblems(probs)
 		return nil, &Error{File: name, Problems: probs}
 	}
-	return c.build(name, top, flags), nil
+	return c.build(name, top), nil
 }
 
 func sortProblems(ps []Problem) {
@@ -485,7 +498,7 @@ func leafDepth(e *jsonschema.ValidationError) int {
 }
 
 // build fills a Config from a validated document.
-func (c *converter) build(name string, top map[string]any, flags Flags) *Config {
+func (c *converter) build(name string, top map[string]any) *Config {
 	cfg := &Config{File: name, Flags: map[string][]string{}, Rules: map[string]map[string]any{}, lines: c.lines}
 	for k, v := range top {
 		switch k {

@@ -5,6 +5,8 @@
 package engine
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -24,14 +26,19 @@ type Options struct {
 	Overrides map[string]map[string]any
 	// Only, when not empty, limits evaluation to these rule IDs.
 	Only []string
+	// Resolver, when set, is the parameter resolver for Rules, Registry,
+	// Env.Profile and Overrides (the command line makes one to read the
+	// collectors' tables); nil makes one.
+	Resolver *Resolver
 }
 
 type bound struct {
 	rule    *rules.Rule
 	profile *rules.Profile
-	params  checks.Params
-	check   checks.Check
-	out     checks.Output
+	// params are the parameters as the report shows them (threshold).
+	params map[string]any
+	check  checks.Check
+	out    checks.Output
 }
 
 // Run is one evaluation in progress. It is a snapshot.Sink.
@@ -54,21 +61,23 @@ type Run struct {
 	yielded []int64
 }
 
-// New binds every rule to its check under the profile in opts.Env.Profile.
-// It fails when a rule names a check the registry lacks, when an override
+// New binds every rule to its check under the profile in opts.Env.Profile,
+// with the parameters the Resolver gives. It fails when a rule names a
+// check the registry lacks, when a profile's parameters or an override do
+// not fit the check's parameter schema (a *ParamError), when an override
 // names an unknown rule, or when a check rejects its parameters.
 func New(opts Options) (*Run, error) {
-	if !rules.ValidProfile(opts.Env.Profile) {
-		return nil, fmt.Errorf("engine: unknown profile %q (want one of %s)", opts.Env.Profile, strings.Join(rules.Profiles(), ", "))
+	res := opts.Resolver
+	var err error
+	if res == nil || res.Profile() != opts.Env.Profile {
+		res, err = NewResolver(opts.Rules, opts.Registry, opts.Env.Profile, opts.Overrides)
 	}
-	known := map[string]*rules.Rule{}
-	for _, r := range opts.Rules {
-		known[r.ID] = r
-	}
-	for id := range opts.Overrides {
-		if known[id] == nil {
-			return nil, fmt.Errorf("engine: override for unknown rule %s", id)
+	if err != nil {
+		var pe *ParamError
+		if errors.As(err, &pe) {
+			return nil, err
 		}
+		return nil, fmt.Errorf("engine: %w", err)
 	}
 	only := map[string]bool{}
 	for _, id := range opts.Only {
@@ -89,23 +98,13 @@ func New(opts Options) (*Run, error) {
 		if len(only) > 0 && !only[r.ID] {
 			continue
 		}
-		factory := opts.Registry[r.Check]
-		if factory == nil {
-			return nil, fmt.Errorf("engine: rule %s: no check named %q", r.ID, r.Check)
+		rv, err := res.Resolve(r.ID)
+		if err != nil {
+			return nil, fmt.Errorf("engine: %w", err)
 		}
-		b := &bound{rule: r, profile: r.Profiles[opts.Env.Profile]}
+		b := &bound{rule: r, profile: rv.Profile, params: rv.Raw}
 		if b.profile != nil {
-			b.params = checks.Params{}
-			for k, v := range b.profile.Params {
-				b.params[k] = v
-			}
-			for k, v := range opts.Overrides[r.ID] {
-				if _, ok := b.params[k]; !ok {
-					return nil, fmt.Errorf("engine: override %s.%s: rule has no such parameter under profile %s", r.ID, k, opts.Env.Profile)
-				}
-				b.params[k] = v
-			}
-			c, err := factory(b.params, env)
+			c, err := opts.Registry[r.Check].New(rv.Value, env)
 			if err != nil {
 				return nil, fmt.Errorf("engine: rule %s: %w", r.ID, err)
 			}
@@ -203,6 +202,13 @@ type Meta struct {
 
 // Finish concludes every check and builds the report.
 func (r *Run) Finish(meta Meta) *report.Report {
+	rep, _ := r.FinishContext(context.Background(), meta) // never cancelled
+	return rep
+}
+
+// FinishContext is Finish that stops with ctx's error between checks
+// when ctx is done (the run was aborted).
+func (r *Run) FinishContext(ctx context.Context, meta Meta) (*report.Report, error) {
 	rep := &report.Report{
 		SchemaVersion: report.SchemaVersion,
 		Tool:          meta.Tool,
@@ -227,6 +233,9 @@ func (r *Run) Finish(meta Meta) *report.Report {
 
 	areaState := r.areaStates()
 	for _, b := range r.bound {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		if b.check != nil {
 			b.check.Finish(&b.out)
 		}
@@ -245,7 +254,7 @@ func (r *Run) Finish(meta Meta) *report.Report {
 		rep.Summary.Scope = &sc
 	}
 	Summarize(rep)
-	return rep
+	return rep, nil
 }
 
 // areaStates returns, per area, "" (no source), "ok" or the failure reason.

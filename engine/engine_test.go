@@ -11,15 +11,14 @@ import (
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
+// flagParams are the test check's parameters.
+type flagParams struct {
+	Severity string `json:"severity"`
+}
+
 // flagUsers is a test check: one finding per user whose sn is "bad", with
 // the severity given by the "severity" param.
-func flagUsers(p checks.Params, env checks.Env) (checks.Check, error) {
-	var cfg struct {
-		Severity string `json:"severity"`
-	}
-	if err := p.Decode(&cfg); err != nil {
-		return nil, err
-	}
+var flagUsers = checks.Typed(func(cfg flagParams, _ checks.Env) (checks.Check, error) {
 	return checks.Funcs{ObserveFunc: func(r *snapshot.Record, out *checks.Output) {
 		if r.Dir != nil {
 			out.Judged(1)
@@ -31,7 +30,7 @@ func flagUsers(p checks.Params, env checks.Env) (checks.Check, error) {
 			out.Add(f)
 		}
 	}}, nil
-}
+})
 
 func testRule(id, severity string, applies bool) *rules.Rule {
 	prof := &rules.Profile{Params: map[string]any{"severity": severity}, Source: "[test]"}
@@ -49,8 +48,9 @@ func user(dn, guid, sn string) *snapshot.Record {
 		Attrs: map[string][]string{"objectguid": {guid}, "sn": {sn}, "displayname": {"User " + sn}}}}
 }
 
-func source(status, area string) *snapshot.Record {
-	s := &snapshot.Source{Name: "src-" + area, Kind: "ldif", Areas: []snapshot.Area{snapshot.Area(area)}, Status: status}
+// source is a directory source record with the given status.
+func source(status string) *snapshot.Record {
+	s := &snapshot.Source{Name: "src-directory", Kind: "ldif", Areas: []snapshot.Area{snapshot.AreaDirectory}, Status: status}
 	if status == snapshot.StatusError {
 		s.Error = "connection refused"
 	}
@@ -82,13 +82,13 @@ func TestCheckStatuses(t *testing.T) {
 	}{
 		{"no source: skipped, never pass", nil,
 			map[string]string{"TST-001": "skipped", "TST-002": "skipped", "TST-003": "not-applicable"}, "incomplete"},
-		{"failed source: error and incomplete", []*snapshot.Record{source("error", "directory")},
+		{"failed source: error and incomplete", []*snapshot.Record{source("error")},
 			map[string]string{"TST-001": "error", "TST-002": "error"}, "incomplete"},
-		{"clean", []*snapshot.Record{user("CN=a", "g1", "ok"), source("ok", "directory")},
+		{"clean", []*snapshot.Record{user("CN=a", "g1", "ok"), source("ok")},
 			map[string]string{"TST-001": "pass", "TST-002": "pass"}, "ready"},
-		{"flagged: high fails, info passes", []*snapshot.Record{user("CN=a", "g1", "bad"), source("ok", "directory")},
+		{"flagged: high fails, info passes", []*snapshot.Record{user("CN=a", "g1", "bad"), source("ok")},
 			map[string]string{"TST-001": "fail", "TST-002": "pass"}, "at-risk"},
-		{"one good one failed source: error wins", []*snapshot.Record{user("CN=a", "g1", "bad"), source("ok", "directory"), source("error", "directory")},
+		{"one good one failed source: error wins", []*snapshot.Record{user("CN=a", "g1", "bad"), source("ok"), source("error")},
 			map[string]string{"TST-001": "error"}, "incomplete"},
 	}
 	for _, tc := range cases {
@@ -112,7 +112,7 @@ func TestCheckStatuses(t *testing.T) {
 
 func TestVerdictOrder(t *testing.T) {
 	crit := testRule("TST-001", "critical", true)
-	rep := evaluate(t, []*rules.Rule{crit}, user("CN=a", "g1", "bad"), source("ok", "directory"))
+	rep := evaluate(t, []*rules.Rule{crit}, user("CN=a", "g1", "bad"), source("ok"))
 	if rep.Summary.Verdict != "blocked" || rep.Summary.Score != 75 {
 		t.Errorf("verdict %s score %d, want blocked 75", rep.Summary.Verdict, rep.Summary.Score)
 	}
@@ -126,17 +126,17 @@ func TestVerdictOrder(t *testing.T) {
 
 func TestFingerprintStable(t *testing.T) {
 	rs := []*rules.Rule{testRule("TST-001", "high", true)}
-	a := evaluate(t, rs, user("CN=a,DC=x", "g1", "bad"), user("CN=b,DC=x", "g2", "ok"), source("ok", "directory"))
+	a := evaluate(t, rs, user("CN=a,DC=x", "g1", "bad"), user("CN=b,DC=x", "g2", "ok"), source("ok"))
 	// Reordered, an unrelated object changed, and the DN of the flagged
 	// object moved: the fingerprint follows the objectGUID.
-	b := evaluate(t, rs, user("CN=c,DC=x", "g3", "ok"), user("CN=a,OU=Moved,DC=x", "g1", "bad"), source("ok", "directory"))
+	b := evaluate(t, rs, user("CN=c,DC=x", "g3", "ok"), user("CN=a,OU=Moved,DC=x", "g1", "bad"), source("ok"))
 	if len(a.Findings) != 1 || len(b.Findings) != 1 {
 		t.Fatalf("findings %d, %d", len(a.Findings), len(b.Findings))
 	}
 	if a.Findings[0].Fingerprint != b.Findings[0].Fingerprint {
 		t.Errorf("fingerprint changed: %s vs %s", a.Findings[0].Fingerprint, b.Findings[0].Fingerprint)
 	}
-	c := evaluate(t, rs, user("CN=a,DC=x", "g9", "bad"), source("ok", "directory"))
+	c := evaluate(t, rs, user("CN=a,DC=x", "g9", "bad"), source("ok"))
 	if c.Findings[0].Fingerprint == a.Findings[0].Fingerprint {
 		t.Error("different objects share a fingerprint")
 	}
@@ -146,7 +146,7 @@ func TestDeterministicJSON(t *testing.T) {
 	rs := []*rules.Rule{testRule("TST-001", "high", true), testRule("TST-002", "medium", true)}
 	var out [2][]byte
 	for i := range out {
-		recs := []*snapshot.Record{user("CN=b", "g2", "bad"), user("CN=a", "g1", "bad"), source("ok", "directory")}
+		recs := []*snapshot.Record{user("CN=b", "g2", "bad"), user("CN=a", "g1", "bad"), source("ok")}
 		if i == 1 {
 			recs[0], recs[1] = recs[1], recs[0]
 		}
@@ -176,7 +176,7 @@ func TestOverrides(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = run.Put(user("CN=a", "g1", "bad"))
-	_ = run.Put(source("ok", "directory"))
+	_ = run.Put(source("ok"))
 	rep := run.Finish(Meta{})
 	if rep.Findings[0].Severity != "low" || rep.Scan.ParamsOverridden["TST-001"]["severity"] != "low" {
 		t.Errorf("override not applied or not reported: %+v %+v", rep.Findings[0], rep.Scan.ParamsOverridden)
@@ -189,8 +189,8 @@ func TestOverrides(t *testing.T) {
 func TestReportMatchesSchema(t *testing.T) {
 	rs := []*rules.Rule{testRule("TST-001", "high", true)}
 	for _, recs := range [][]*snapshot.Record{
-		{user("CN=a", "g1", "bad"), source("ok", "directory")},
-		{source("error", "directory")},
+		{user("CN=a", "g1", "bad"), source("ok")},
+		{source("error")},
 		nil,
 	} {
 		rep := evaluate(t, rs, recs...)

@@ -1,8 +1,9 @@
 package engine
 
 import (
-	"encoding/json"
+	"errors"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/preflight-scan/preflight/checks"
@@ -23,25 +24,29 @@ func RunCase(rule *rules.Rule, tc rules.TestCase, reg checks.Registry) (report.C
 	if tc.Profile != "" {
 		env.Profile = tc.Profile
 	}
-	if v, ok := tc.Env["now"].(string); ok {
+	caseErr := func(format string, args ...any) error {
+		return fmt.Errorf("rules: %s case %q: %s", rule.ID, tc.Name, fmt.Sprintf(format, args...))
+	}
+	if v := tc.Env.Now; v != "" {
 		t, err := time.Parse(time.RFC3339, v)
 		if err != nil {
-			return report.Check{}, nil, fmt.Errorf("env.now: %w", err)
+			return report.Check{}, nil, caseErr("env.now: %v", err)
 		}
 		env.Now = t
 	}
-	if v, ok := tc.Env["cutover_date"].(string); ok {
+	if v := tc.Env.CutoverDate; v != "" {
 		t, err := time.Parse("2006-01-02", v)
 		if err != nil {
-			return report.Check{}, nil, fmt.Errorf("env.cutover_date: %w", err)
+			return report.Check{}, nil, caseErr("env.cutover_date: %v", err)
 		}
 		env.CutoverDate = t
 	}
-	if v, ok := tc.Env["phase"].(string); ok {
+	if v := tc.Env.Phase; v != "" {
 		env.Phase = v
 	}
-	if v, ok := tc.Env["bandwidth_mbps"].(float64); ok {
-		env.BandwidthMbps = v
+	env.BandwidthMbps = tc.Env.BandwidthMbps
+	if v := tc.Env.Tenant; v != "" {
+		env.Tenant = v
 	}
 	var overrides map[string]map[string]any
 	if len(tc.Params) > 0 {
@@ -49,18 +54,18 @@ func RunCase(rule *rules.Rule, tc rules.TestCase, reg checks.Registry) (report.C
 	}
 	run, err := New(Options{Rules: []*rules.Rule{rule}, Registry: reg, Env: env, Overrides: overrides})
 	if err != nil {
-		return report.Check{}, nil, err
+		return report.Check{}, nil, caseErr("%v", err)
 	}
 	hasSource := false
 	for i, raw := range tc.Records {
-		var rec snapshot.Record
-		if err := json.Unmarshal(raw, &rec); err != nil {
-			return report.Check{}, nil, fmt.Errorf("record %d: %w", i, err)
+		rec, err := DecodeRecord(raw)
+		if err != nil {
+			return report.Check{}, nil, caseErr("record %d: %v", i+1, err)
 		}
 		if rec.Source != nil {
 			hasSource = true
 		}
-		if err := run.Put(&rec); err != nil {
+		if err := run.Put(rec); err != nil {
 			return report.Check{}, nil, err
 		}
 	}
@@ -76,4 +81,19 @@ func RunCase(rule *rules.Rule, tc rules.TestCase, reg checks.Registry) (report.C
 		return report.Check{}, nil, fmt.Errorf("want 1 check, got %d", len(rep.Checks))
 	}
 	return rep.Checks[0], rep.Findings, nil
+}
+
+// DecodeRecord decodes one snapshot record of a rule test case strictly:
+// a key the record (or anything in it) does not have is an error, so that
+// a typo cannot leave a case with an empty record that passes vacuously.
+func DecodeRecord(raw []byte) (*snapshot.Record, error) {
+	v, err := decodeStrict(raw, reflect.TypeFor[snapshot.Record]())
+	if err != nil {
+		return nil, err
+	}
+	rec := v.(snapshot.Record)
+	if rec == (snapshot.Record{}) {
+		return nil, errors.New("empty record")
+	}
+	return &rec, nil
 }

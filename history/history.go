@@ -108,11 +108,12 @@ func Points(entries []Entry) []report.HistoryPoint {
 	for _, e := range entries {
 		r := e.Report
 		out = append(out, report.HistoryPoint{
-			ScanID:    r.Scan.ID,
-			StartedAt: r.Scan.StartedAt,
-			Verdict:   r.Summary.Verdict,
-			Score:     r.Summary.Score,
-			Findings:  r.Summary.Counts.Total,
+			ScanID:     r.Scan.ID,
+			StartedAt:  r.Scan.StartedAt,
+			Verdict:    r.Summary.Verdict,
+			Score:      r.Summary.Score,
+			Findings:   r.Summary.Counts.Total,
+			BySeverity: r.Summary.Counts.BySeverity,
 		})
 	}
 	return out
@@ -132,26 +133,47 @@ func FileName(rep *report.Report) string {
 // Save writes rep into the history atomically and then removes the
 // oldest reports beyond Keep. It returns the new file's path.
 func (s *Store) Save(rep *report.Report) (string, error) {
-	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
+	var set atomicfile.Set
+	p, err := s.Stage(&set, rep)
+	if err != nil {
+		set.Abort()
+		return "", err
+	}
+	if err := set.Commit(); err != nil {
+		return "", fmt.Errorf("history: %w", err)
+	}
+	return p, s.Prune()
+}
+
+// Stage writes rep into the history as a file of set, replaced when the
+// set is committed (with the run's other outputs). Call Prune after the
+// commit. It returns the new file's path.
+func (s *Store) Stage(set *atomicfile.Set, rep *report.Report) (string, error) {
+	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
 		return "", fmt.Errorf("history: %w", err)
 	}
 	p := filepath.Join(s.Dir, FileName(rep))
-	if err := atomicfile.Write(p, func(w io.Writer) error { return report.WriteJSON(rep, w) }); err != nil {
+	if err := set.Write(p, func(w io.Writer) error { return report.WriteJSON(rep, w) }); err != nil {
 		return "", fmt.Errorf("history: %w", err)
 	}
+	return p, nil
+}
+
+// Prune removes the oldest reports beyond Keep.
+func (s *Store) Prune() error {
 	keep := s.Keep
 	if keep <= 0 {
 		keep = DefaultKeep
 	}
 	names, err := s.names()
 	if err != nil {
-		return p, err
+		return err
 	}
 	for len(names) > keep {
 		if err := os.Remove(filepath.Join(s.Dir, names[0])); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return p, fmt.Errorf("history: prune: %w", err)
+			return fmt.Errorf("history: prune: %w", err)
 		}
 		names = names[1:]
 	}
-	return p, nil
+	return nil
 }

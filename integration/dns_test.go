@@ -18,7 +18,7 @@ func startNXDNS() (string, func(), error) {
 	}
 	ln, err := net.Listen("tcp", pc.LocalAddr().String())
 	if err != nil {
-		pc.Close()
+		_ = pc.Close()
 		return "", nil, err
 	}
 	h := dns.HandlerFunc(func(w dns.ResponseWriter, q *dns.Msg) {

@@ -21,7 +21,7 @@ func startProxy(t *testing.T, target string, limit int64, stall bool) string {
 	done := make(chan struct{})
 	t.Cleanup(func() {
 		close(done)
-		ln.Close()
+		_ = ln.Close()
 		wg.Wait()
 	})
 	wg.Add(1)
@@ -34,15 +34,15 @@ func startProxy(t *testing.T, target string, limit int64, stall bool) string {
 			}
 			s, err := net.Dial("tcp", target)
 			if err != nil {
-				c.Close()
+				_ = c.Close()
 				continue
 			}
 			wg.Add(2)
 			go func() { // client -> server
 				defer wg.Done()
 				_, _ = io.Copy(s, c)
-				s.Close()
-				c.Close()
+				_ = s.Close()
+				_ = c.Close()
 			}()
 			go func() { // server -> client, up to limit
 				defer wg.Done()
@@ -50,8 +50,8 @@ func startProxy(t *testing.T, target string, limit int64, stall bool) string {
 				if stall {
 					<-done
 				}
-				s.Close()
-				c.Close()
+				_ = s.Close()
+				_ = c.Close()
 			}()
 		}
 	}()

@@ -171,9 +171,9 @@ func (r result) dirObjects(t *testing.T) []*snapshot.DirObject {
 	if err != nil {
 		t.Fatalf("snapshot: %v", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	var out []*snapshot.DirObject
-	_, err = snapshot.Read(f, "snapshot.gz", snapshot.SinkFunc(func(rec *snapshot.Record) error {
+	_, err = snapshot.Read(context.Background(), f, "snapshot.gz", snapshot.SinkFunc(func(rec *snapshot.Record) error {
 		if rec.Dir != nil {
 			cp := *rec.Dir
 			out = append(out, &cp)

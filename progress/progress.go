@@ -69,7 +69,9 @@ func (r *Reporter) Printf(format string, args ...any) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	fmt.Fprintf(r.w, "preflight: "+format+"\n", args...)
+	// Progress is advisory: a terminal that cannot be written to must not
+	// fail the scan.
+	_, _ = fmt.Fprintf(r.w, "preflight: "+format+"\n", args...)
 }
 
 func (r *Reporter) print(source string, objects, pages int64, d time.Duration, status string) {
@@ -83,5 +85,5 @@ func (r *Reporter) print(source string, objects, pages int64, d time.Duration, s
 	if status != "" {
 		line += fmt.Sprintf(", %s in %s", status, d.Round(time.Millisecond))
 	}
-	fmt.Fprintln(r.w, line)
+	_, _ = fmt.Fprintln(r.w, line) // advisory, as in Printf
 }

@@ -27,7 +27,7 @@ func TestReporterRateLimitsAndReportsRate(t *testing.T) {
 	}
 }
 
-func TestNilReporterIsSilent(t *testing.T) {
+func TestNilReporterIsSilent(_ *testing.T) {
 	var r *Reporter
 	r.Update("x", 1, 1)
 	r.Done("x", 1, 1, "ok")

@@ -3,10 +3,12 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"os"
+	"io/fs"
 
+	"github.com/preflight-scan/preflight/internal/limits"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -26,8 +28,12 @@ func WriteJSON(rep *Report, w io.Writer) error {
 // ReadFile reads and validates a report.json. A report of a newer or
 // unknown schema version is refused with a clear message.
 func ReadFile(path string) (*Report, error) {
-	b, err := os.ReadFile(path)
+	b, err := limits.ReadFile(path, limits.ReportBytes, "report", "ReportBytes")
 	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
 		return nil, &snapshot.InputError{File: path, Msg: err.Error()}
 	}
 	return Parse(path, b)

@@ -248,6 +248,9 @@ type HistoryPoint struct {
 	Verdict   string    `json:"verdict"`
 	Score     int       `json:"score"`
 	Findings  int       `json:"findings"`
+	// BySeverity counts the run's findings by severity; reports written
+	// before it was recorded have none.
+	BySeverity map[string]int `json:"by_severity,omitempty"`
 }
 
 // FingerprintVersion is the version of the Fingerprint recipe.

@@ -27,7 +27,7 @@ func Validate(doc []byte) error {
 		return fmt.Errorf("report: not JSON: %w", err)
 	}
 	if err := sch.Validate(inst); err != nil {
-		return fmt.Errorf("report does not match the schema: %v", err)
+		return fmt.Errorf("report does not match the schema: %w", err)
 	}
 	return nil
 }

@@ -15,15 +15,19 @@ import (
 // example each.
 func WriteTable(rep *Report, w io.Writer) error {
 	s := rep.Summary
-	fmt.Fprintf(w, "\nVerdict: %s   Score: %d/100   Profile: %s\n", strings.ToUpper(s.Verdict), s.Score, rep.Scan.Profile)
+	var head strings.Builder
+	fmt.Fprintf(&head, "\nVerdict: %s   Score: %d/100   Profile: %s\n", strings.ToUpper(s.Verdict), s.Score, rep.Scan.Profile)
 	for _, r := range s.VerdictReasons {
-		fmt.Fprintf(w, "  - %s\n", r)
+		fmt.Fprintf(&head, "  - %s\n", r)
 	}
-	fmt.Fprintf(w, "Assessed: %s\n", ListOr(s.Coverage.Assessed, "none"))
+	fmt.Fprintf(&head, "Assessed: %s\n", ListOr(s.Coverage.Assessed, "none"))
 	if len(s.Coverage.Failed) > 0 {
-		fmt.Fprintf(w, "FAILED (could not be assessed): %s\n", strings.Join(s.Coverage.Failed, ", "))
+		fmt.Fprintf(&head, "FAILED (could not be assessed): %s\n", strings.Join(s.Coverage.Failed, ", "))
 	}
-	fmt.Fprintf(w, "Not assessed: %s\n\n", ListOr(s.Coverage.NotAssessed, "none"))
+	fmt.Fprintf(&head, "Not assessed: %s\n\n", ListOr(s.Coverage.NotAssessed, "none"))
+	if _, err := io.WriteString(w, head.String()); err != nil {
+		return err
+	}
 
 	src := newTable(w)
 	src.Header("Source", "Kind", "Status", "Objects", "Detail")
@@ -80,8 +84,8 @@ func WriteTable(rep *Report, w io.Writer) error {
 		return a.RuleID < b.RuleID
 	})
 	if len(shown) == 0 {
-		fmt.Fprintln(w, "No failing rules.")
-		return nil
+		_, err := io.WriteString(w, "No failing rules.\n")
+		return err
 	}
 	t := newTable(w)
 	t.Header("Rule", "Severity", "Status", "Count", "Title", "Example")

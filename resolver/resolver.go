@@ -24,6 +24,8 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/preflight-scan/preflight/internal/dialer"
+
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -73,6 +75,10 @@ type Config struct {
 	Retries int
 	// NoRecursion clears the RD bit (for querying an authoritative server).
 	NoRecursion bool
+	// Dialer opens the sockets to the servers and enforces the loopback
+	// guard: New refuses a server it does not allow. Nil dials without
+	// the guard.
+	Dialer *dialer.Dialer
 }
 
 // Client is a Resolver over miekg/dns with per-try timeouts, retries over
@@ -102,6 +108,9 @@ func New(cfg Config) (*Client, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := cfg.Dialer.CheckServer(a); err != nil {
+			return nil, fmt.Errorf("resolver: %w", err)
+		}
 		servers = append(servers, a)
 	}
 	cfg.Servers = servers
@@ -125,18 +134,21 @@ func New(cfg Config) (*Client, error) {
 
 // Close releases the idle sockets. The client stays usable.
 func (c *Client) Close() error {
+	var errs []error
 	for _, ch := range c.idle {
 		for {
 			select {
 			case co := <-ch:
-				co.Close()
+				if err := co.Close(); err != nil {
+					errs = append(errs, err)
+				}
 				continue
 			default:
 			}
 			break
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // exchangeUDP asks over a pooled UDP socket. Replies with another ID (late
@@ -148,21 +160,41 @@ func (c *Client) exchangeUDP(ctx context.Context, m *dns.Msg, srv string) (*dns.
 	case co = <-c.idle[srv]:
 	default:
 		var err error
-		if co, err = c.udp.DialContext(ctx, srv); err != nil {
+		if co, err = c.dial(ctx, "udp", srv); err != nil {
 			return nil, err
 		}
 	}
 	r, _, err := c.udp.ExchangeWithConnContext(ctx, m, co)
 	if err != nil {
-		co.Close()
+		_ = co.Close() // the exchange error is the one to report
 		return nil, err
 	}
 	select {
 	case c.idle[srv] <- co:
 	default:
-		co.Close()
+		_ = co.Close() // pool full; the answer is already read
 	}
 	return r, nil
+}
+
+// dial opens a DNS socket to srv through the configured dialer.
+func (c *Client) dial(ctx context.Context, network, srv string) (*dns.Conn, error) {
+	raw, err := c.cfg.Dialer.DialContext(ctx, network, srv)
+	if err != nil {
+		return nil, err
+	}
+	return &dns.Conn{Conn: raw, UDPSize: c.udp.UDPSize}, nil
+}
+
+// exchangeTCP asks over a new TCP connection (after a truncated answer).
+func (c *Client) exchangeTCP(ctx context.Context, m *dns.Msg, srv string) (*dns.Msg, error) {
+	co, err := c.dial(ctx, "tcp", srv)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = co.Close() }() // one query, answer already read
+	r, _, err := c.tcp.ExchangeWithConnContext(ctx, m, co)
+	return r, err
 }
 
 // NormalizeServer turns "HOST" or "HOST:PORT" or "[V6]:PORT" into a
@@ -253,7 +285,7 @@ func (c *Client) try(ctx context.Context, srv, fq string, t uint16) Answer {
 	r, err := c.exchangeUDP(tctx, m, srv)
 	if err == nil && r != nil && r.Truncated {
 		c.queries.Add(1)
-		r, _, err = c.tcp.ExchangeContext(tctx, m, srv)
+		r, err = c.exchangeTCP(tctx, m, srv)
 	}
 	if err != nil {
 		return classifyErr(err, srv, c.cfg.Timeout)

@@ -25,7 +25,7 @@ func serve(t *testing.T, h dns.HandlerFunc) string {
 	addr := pc.LocalAddr().String()
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
-		pc.Close()
+		_ = pc.Close()
 		t.Skipf("tcp port %s taken: %v", addr, err)
 	}
 	us := &dns.Server{PacketConn: pc, Handler: h}
@@ -120,11 +120,12 @@ func TestTCPFallbackOnTruncation(t *testing.T) {
 }
 
 func silent(t *testing.T) string {
+	t.Helper()
 	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { pc.Close() })
+	t.Cleanup(func() { _ = pc.Close() })
 	go func() {
 		b := make([]byte, 512)
 		for {

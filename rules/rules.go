@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -15,6 +16,8 @@ import (
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 
 	"github.com/preflight-scan/preflight/internal/schemas"
 )
@@ -53,11 +56,30 @@ type Profile struct {
 	Source string         `json:"source"`
 }
 
+// CaseEnv is what a test case's check knows besides the records (see
+// checks.Env); zero values take the engine's defaults.
+type CaseEnv struct {
+	// Now is the scan time (RFC 3339).
+	Now string `json:"now,omitempty"`
+	// CutoverDate is the planned cutover day (2006-01-02).
+	CutoverDate string `json:"cutover_date,omitempty"`
+	// Phase is pre-cutover or post-cutover.
+	Phase string `json:"phase,omitempty"`
+	// BandwidthMbps is the migration bandwidth.
+	BandwidthMbps float64 `json:"bandwidth_mbps,omitempty"`
+	// Tenant is the tenant name (the initial domain's prefix).
+	Tenant string `json:"tenant,omitempty"`
+}
+
 // TestCase is a must-flag or must-not-flag case carried with the rule.
+// Its records are decoded strictly when the case runs: a key a snapshot
+// record does not have is an error.
 type TestCase struct {
-	Name    string            `json:"name"`
-	Profile string            `json:"profile,omitempty"`
-	Env     map[string]any    `json:"env,omitempty"`
+	Name    string  `json:"name"`
+	Profile string  `json:"profile,omitempty"`
+	Env     CaseEnv `json:"env,omitempty"`
+	// Params override the profile's parameters, as the configuration
+	// file's rules section does.
 	Params  map[string]any    `json:"params,omitempty"`
 	Records []json.RawMessage `json:"records"`
 	Expect  struct {
@@ -91,7 +113,11 @@ type Rule struct {
 	// Profiles maps a profile name to its parameters; nil means the rule
 	// does not apply under that profile.
 	Profiles map[string]*Profile `json:"profiles"`
-	Tests    []TestCase          `json:"tests"`
+	// Fixtures are named lists of snapshot records that test cases share:
+	// a case's record {"fixture": "name"} stands for the fixture's records.
+	// Load expands them and leaves Fixtures nil.
+	Fixtures map[string][]json.RawMessage `json:"fixtures,omitempty"`
+	Tests    []TestCase                   `json:"tests"`
 	// File is the record's file name, for error messages.
 	File string `json:"-"`
 }
@@ -175,13 +201,18 @@ func parse(sch *jsonschema.Schema, name string, b []byte) ([]*Rule, error) {
 	var out []*Rule
 	for i, d := range docs {
 		if err := sch.Validate(d); err != nil {
-			return nil, fmt.Errorf("rules: %s: record %d: %v", name, i+1, err)
+			return nil, fmt.Errorf("rules: %s: record %d: %w", name, i+1, oneLine{err})
 		}
 		var r Rule
-		if err := json.Unmarshal(raws[i], &r); err != nil {
+		dec := json.NewDecoder(bytes.NewReader(raws[i]))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&r); err != nil {
 			return nil, fmt.Errorf("rules: %s: record %d: %w", name, i+1, err)
 		}
 		r.File = path.Base(name)
+		if err := r.expandFixtures(); err != nil {
+			return nil, fmt.Errorf("rules: %s: %w", name, err)
+		}
 		out = append(out, &r)
 	}
 	return out, nil
@@ -193,4 +224,63 @@ func compileSchema() (*jsonschema.Schema, error) {
 		return nil, fmt.Errorf("rules: schema: %w", err)
 	}
 	return sch, nil
+}
+
+// fixtureRef is a test case record that stands for a fixture.
+type fixtureRef struct {
+	Fixture string `json:"fixture"`
+}
+
+// expandFixtures replaces the fixture references of the test cases by the
+// fixtures' records. A reference to an undefined fixture, or a fixture no
+// case uses, is an error.
+func (r *Rule) expandFixtures() error {
+	used := map[string]bool{}
+	for i := range r.Tests {
+		tc := &r.Tests[i]
+		var recs []json.RawMessage
+		for j, raw := range tc.Records {
+			var ref fixtureRef
+			if !bytes.Contains(raw, []byte(`"fixture"`)) || json.Unmarshal(raw, &ref) != nil || ref.Fixture == "" {
+				recs = append(recs, raw)
+				continue
+			}
+			fx, ok := r.Fixtures[ref.Fixture]
+			if !ok {
+				return fmt.Errorf("%s case %q: record %d: no fixture %q", r.ID, tc.Name, j+1, ref.Fixture)
+			}
+			used[ref.Fixture] = true
+			recs = append(recs, fx...)
+		}
+		tc.Records = recs
+	}
+	names := make([]string, 0, len(r.Fixtures))
+	for n := range r.Fixtures {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if !used[n] {
+			return fmt.Errorf("%s: fixture %q is used by no test case", r.ID, n)
+		}
+	}
+	r.Fixtures = nil
+	return nil
+}
+
+// oneLine is a schema validation error shown by its first leaf on one
+// line: where in the record, and what is wrong.
+type oneLine struct{ err error }
+
+func (e oneLine) Unwrap() error { return e.err }
+
+func (e oneLine) Error() string {
+	var ve *jsonschema.ValidationError
+	if !errors.As(e.err, &ve) {
+		return e.err.Error()
+	}
+	for len(ve.Causes) > 0 {
+		ve = ve.Causes[0]
+	}
+	return fmt.Sprintf("at /%s: %s", strings.Join(ve.InstanceLocation, "/"), ve.ErrorKind.LocalizedString(message.NewPrinter(language.English)))
 }

@@ -3,11 +3,14 @@ package snapshot
 import (
 	"bufio"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/preflight-scan/preflight/internal/limits"
 )
 
 // FileVersion is the version of the snapshot file format.
@@ -61,27 +64,40 @@ func (w *Writer) Close() error {
 }
 
 // Read streams the records of a snapshot file into sink. name is used in
-// error messages.
-func Read(r io.Reader, name string, sink Sink) (Header, error) {
+// error messages. A line (a record) longer than limits.SnapshotLineBytes
+// is bad input, refused before it is held whole. Read stops with ctx's
+// error when ctx is done.
+func Read(ctx context.Context, r io.Reader, name string, sink Sink) (Header, error) {
+	return read(ctx, r, name, sink, limits.SnapshotLineBytes)
+}
+
+func read(ctx context.Context, r io.Reader, name string, sink Sink, maxLine int) (Header, error) {
 	var h Header
 	zr, err := gzip.NewReader(r)
 	if err != nil {
 		return h, &InputError{File: name, Msg: "not a preflight snapshot (not gzip): " + err.Error()}
 	}
-	defer zr.Close()
+	// Reading verifies the checksum at EOF; Close of a gzip reader adds
+	// nothing to report.
+	defer func() { _ = zr.Close() }()
 	br := bufio.NewReaderSize(zr, 64<<10)
 	line := 0
+	var buf []byte
 	next := func() ([]byte, error) {
-		b, err := br.ReadBytes('\n')
-		if len(b) > 0 {
-			line++
-			return b, nil
+		b, err := limits.ReadLine(br, buf, maxLine, "snapshot record", "SnapshotLineBytes")
+		if err != nil {
+			return nil, err
 		}
-		return nil, err
+		buf = b[:0]
+		line++
+		return b, nil
 	}
 	b, err := next()
 	if err != nil {
-		return h, &InputError{File: name, Msg: "empty snapshot"}
+		if errors.Is(err, io.EOF) {
+			return h, &InputError{File: name, Msg: "empty snapshot"}
+		}
+		return h, &InputError{File: name, Line: 1, Msg: readProblem(err)}
 	}
 	if err := json.Unmarshal(b, &h); err != nil || h.SnapshotVersion == 0 {
 		return h, &InputError{File: name, Line: 1, Msg: "not a preflight snapshot header"}
@@ -91,6 +107,9 @@ func Read(r io.Reader, name string, sink Sink) (Header, error) {
 	}
 	sources := 0
 	for {
+		if err := ctx.Err(); err != nil {
+			return h, err
+		}
 		b, err := next()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
@@ -99,7 +118,7 @@ func Read(r io.Reader, name string, sink Sink) (Header, error) {
 				}
 				return h, nil
 			}
-			return h, &InputError{File: name, Line: line + 1, Msg: err.Error()}
+			return h, &InputError{File: name, Line: line + 1, Msg: readProblem(err)}
 		}
 		var rec Record
 		if err := json.Unmarshal(b, &rec); err != nil {
@@ -145,4 +164,13 @@ func CheckSource(s *Source) string {
 		return "negative count"
 	}
 	return ""
+}
+
+// readProblem words a read failure: a limit, or corrupt or truncated
+// compressed data.
+func readProblem(err error) string {
+	if errors.Is(err, limits.ErrTooLarge) {
+		return err.Error()
+	}
+	return "corrupt or truncated snapshot: " + err.Error()
 }

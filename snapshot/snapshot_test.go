@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"bytes"
+	"context"
 	"testing"
 	"time"
 )
@@ -76,7 +77,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []*Record
-	if _, err := Read(&buf, "s", SinkFunc(func(r *Record) error { got = append(got, r); return nil })); err != nil {
+	if _, err := Read(context.Background(), &buf, "s", SinkFunc(func(r *Record) error { got = append(got, r); return nil })); err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 3 || got[0].Dir.Attrs["sn"][0] != "Петров" || got[1].DNS.Outcome != LookupTimeout || got[2].Source.Name != "a.ldif" {
@@ -93,7 +94,7 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte{0x1f, 0x8b})
 	f.Add([]byte("not gzip"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		_, err := Read(bytes.NewReader(b), "fuzz", SinkFunc(func(*Record) error { return nil }))
+		_, err := Read(context.Background(), bytes.NewReader(b), "fuzz", SinkFunc(func(*Record) error { return nil }))
 		if err != nil && err.Error() == "" {
 			t.Error("empty error message")
 		}

@@ -3,6 +3,8 @@ package snapshot
 import (
 	"sort"
 	"strings"
+
+	"github.com/preflight-scan/preflight/internal/dnsname"
 )
 
 // Inventory counts what a snapshot holds. It is small whatever the size of
@@ -97,6 +99,11 @@ func domainOf(addr string) string {
 
 func (t *Tally) seen(d, where string) {
 	if d == "" || !strings.Contains(d, ".") || strings.HasSuffix(d, ".onmicrosoft.com") || d == "onmicrosoft.com" {
+		return
+	}
+	if dnsname.Check(d) != nil {
+		// A malformed domain is a DIR-002 finding of the address, never
+		// a DNS lookup.
 		return
 	}
 	m := t.domains[d]

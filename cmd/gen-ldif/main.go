@@ -10,6 +10,7 @@ import (
 	"bufio"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -38,24 +39,31 @@ func main() {
 }
 
 func run(o ldifgen.Options, out string) error {
-	w := os.Stdout
-	if out != "-" {
-		f, err := os.Create(out)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		w = f
+	if out == "-" {
+		return write(os.Stdout, o, out)
 	}
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	if err := write(f, o, out); err != nil {
+		_ = f.Close() // the write error is the one to report
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", out, err)
+	}
+	return nil
+}
+
+// write writes the export to w through a buffer.
+func write(w io.Writer, o ldifgen.Options, out string) error {
 	bw := bufio.NewWriterSize(w, 1<<20)
 	if err := ldifgen.Write(bw, o); err != nil {
 		return fmt.Errorf("write %s: %w", out, err)
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write %s: %w", out, err)
-	}
-	if w != os.Stdout {
-		return w.Close()
 	}
 	return nil
 }

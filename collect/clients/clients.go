@@ -48,7 +48,7 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 		src.Status, src.Error = snapshot.StatusError, fmt.Sprintf("open client inventory: %v", err)
 		return src, nil
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read-only
 	t, err := csvin.Open(c.Path, f, c.Lenient)
 	if err != nil {
 		return src, err

@@ -13,12 +13,15 @@ package csvin
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/preflight-scan/preflight/internal/clip"
+	"github.com/preflight-scan/preflight/internal/limits"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -27,6 +30,8 @@ type Table struct {
 	name    string
 	lenient bool
 	r       *csv.Reader
+	// body bounds the bytes of one row (limits.CSVRecordBytes).
+	body *limits.Reader
 	// off is the number of physical lines before the CSV body (the #TYPE
 	// line and the header).
 	off     int
@@ -41,9 +46,13 @@ type Table struct {
 // With lenient, malformed rows are skipped and counted (see Skipped)
 // instead of failing.
 func Open(name string, r io.Reader, lenient bool) (*Table, error) {
+	return open(name, r, lenient, limits.CSVHeaderBytes, limits.CSVRecordBytes)
+}
+
+func open(name string, r io.Reader, lenient bool, maxHeader, maxRecord int) (*Table, error) {
 	br := bufio.NewReaderSize(Decode(r), 64<<10)
 	t := &Table{name: name, lenient: lenient, index: map[string]int{}}
-	first, n, err := logicalLine(br)
+	first, n, err := logicalLine(br, maxHeader)
 	if err != nil && first == "" {
 		if errors.Is(err, io.EOF) {
 			return nil, &snapshot.InputError{File: name, Msg: "empty file: no header line"}
@@ -54,7 +63,10 @@ func Open(name string, r io.Reader, lenient bool) (*Table, error) {
 	if strings.HasPrefix(strings.TrimSpace(first), "#") {
 		// PowerShell's "#TYPE System.Management.Automation.PSCustomObject"
 		// (or "#TYPE Deserialized....") line.
-		first, n, err = logicalLine(br)
+		first, n, err = logicalLine(br, maxHeader)
+		if errors.Is(err, limits.ErrTooLarge) {
+			return nil, &snapshot.InputError{File: name, Line: t.off + 1, Msg: err.Error()}
+		}
 		if first == "" && err != nil {
 			return nil, &snapshot.InputError{File: name, Line: t.off + 1, Msg: "no header line after the #TYPE line"}
 		}
@@ -68,6 +80,9 @@ func Open(name string, r io.Reader, lenient bool) (*Table, error) {
 	if herr != nil {
 		return nil, &snapshot.InputError{File: name, Line: t.off, Msg: "unreadable header line: " + herr.Error()}
 	}
+	if len(hdr) > limits.CSVFields {
+		return nil, &snapshot.InputError{File: name, Line: t.off, Msg: fmt.Sprintf("header line has %d columns, more than the limit of %d (limits.CSVFields, see docs/limits.md)", len(hdr), limits.CSVFields)}
+	}
 	for i, h := range hdr {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
 		t.header = append(t.header, h)
@@ -76,7 +91,8 @@ func Open(name string, r io.Reader, lenient bool) (*Table, error) {
 			t.index[k] = i
 		}
 	}
-	t.r = csv.NewReader(br)
+	t.body = limits.NewReader(br, int64(maxRecord), "CSV row", "CSVRecordBytes")
+	t.r = csv.NewReader(t.body)
 	t.r.Comma = t.sep
 	t.r.FieldsPerRecord = -1
 	t.r.ReuseRecord = true
@@ -130,7 +146,7 @@ func (t *Table) Require(names ...string) (int, error) {
 		col = fmt.Sprintf("%s (or %s)", names[0], strings.Join(names[1:], ", "))
 	}
 	return -1, &snapshot.InputError{File: t.name, Column: col,
-		Msg: fmt.Sprintf("required column missing; columns found: %s", strings.Join(t.header, ", "))}
+		Msg: "required column missing; columns found: " + foundColumns(t.header)}
 }
 
 // Row is one data row. Fields are only valid until the next call of Next.
@@ -172,6 +188,7 @@ func (t *Table) bad(line int, col, msg string) error {
 // error naming file and line, or, in lenient mode, skipped and counted.
 func (t *Table) Next() (Row, error) {
 	for {
+		t.body.Reset()
 		rec, err := t.r.Read()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
@@ -236,28 +253,46 @@ func detectSeparator(line string) rune {
 	return best
 }
 
+// foundColumns lists header names for a message: each neutralised and
+// clipped, at most 20 of them.
+func foundColumns(h []string) string {
+	const most = 20
+	var parts []string
+	for i, c := range h {
+		if i == most {
+			parts = append(parts, fmt.Sprintf("and %d more", len(h)-most))
+			break
+		}
+		parts = append(parts, clip.Text(c))
+	}
+	return strings.Join(parts, ", ")
+}
+
 // logicalLine reads one line, continuing over newlines inside quotes, and
 // returns it without its line end and the number of physical lines read.
-func logicalLine(br *bufio.Reader) (string, int, error) {
-	var sb strings.Builder
+// A line longer than limit bytes is an error naming the limit; no more
+// than that is held.
+func logicalLine(br *bufio.Reader, limit int) (string, int, error) {
+	var sb []byte
 	n := 0
 	inQ := false
 	for {
-		part, err := br.ReadString('\n')
-		if part != "" {
+		part, err := br.ReadSlice('\n')
+		if len(part) > 0 && (err == nil || !errors.Is(err, bufio.ErrBufferFull)) {
 			n++
 		}
-		sb.WriteString(part)
-		inQ = inQ != (strings.Count(part, `"`)%2 == 1)
-		if err != nil {
-			s := strings.TrimRight(sb.String(), "\r\n")
-			return s, n, err
+		if len(sb)+len(part) > limit+2 {
+			return "", n, &limits.Error{What: "CSV header line", Limit: int64(limit), Name: "CSVHeaderBytes"}
 		}
-		if !inQ {
-			return strings.TrimRight(sb.String(), "\r\n"), n, nil
-		}
-		if sb.Len() > 1<<20 {
-			return "", n, errors.New("header line longer than 1 MiB")
+		sb = append(sb, part...)
+		inQ = inQ != (bytes.Count(part, []byte{'"'})%2 == 1)
+		switch {
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case err != nil:
+			return strings.TrimRight(string(sb), "\r\n"), n, err
+		case !inQ:
+			return strings.TrimRight(string(sb), "\r\n"), n, nil
 		}
 	}
 }

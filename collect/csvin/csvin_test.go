@@ -98,6 +98,23 @@ func TestLines(t *testing.T) {
 	}
 }
 
+func TestLenientSkipsMalformedRows(t *testing.T) {
+	data := []byte("A,B\n1,2\n3\n4,5,6\n7,8\n")
+	if _, _, _, err := readAll(t, data, false); !errors.Is(err, snapshot.ErrBadInput) {
+		t.Fatalf("strict: err = %v, want an input error", err)
+	}
+	tb, rows, lines, err := readAll(t, data, true)
+	if err != nil {
+		t.Fatalf("lenient: %v", err)
+	}
+	if len(rows) != 2 || rows[0][0] != "1" || rows[1][0] != "7" || lines[1] != 5 {
+		t.Errorf("lenient rows %v at lines %v, want 1,2 and 7,8 at lines 2 and 5", rows, lines)
+	}
+	if tb.Skipped() != 2 {
+		t.Errorf("Skipped = %d, want 2", tb.Skipped())
+	}
+}
+
 func TestTruncatedUTF16(t *testing.T) {
 	data := utf16le("A;B\r\n1;2\r\n3;4", true)
 	data = data[:len(data)-1] // cut in the middle of the last character

@@ -12,7 +12,7 @@ import (
 
 type fakeRes map[string]resolver.Answer
 
-func (f fakeRes) Lookup(ctx context.Context, name, qtype string) resolver.Answer {
+func (f fakeRes) Lookup(_ context.Context, name, _ string) resolver.Answer {
 	if a, ok := f[name]; ok {
 		return a
 	}
@@ -23,6 +23,7 @@ func (f fakeRes) Lookup(ctx context.Context, name, qtype string) resolver.Answer
 }
 
 func collect(t *testing.T, c *Collector) (snapshot.Source, []snapshot.BlocklistResult) {
+	t.Helper()
 	var out []snapshot.BlocklistResult
 	src, err := c.Collect(context.Background(), snapshot.SinkFunc(func(r *snapshot.Record) error {
 		out = append(out, *r.Blocklist)

@@ -16,7 +16,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/preflight-scan/preflight/collect/dnscheck/spf"
+	"github.com/preflight-scan/preflight/mailauth/dmarc"
+	"github.com/preflight-scan/preflight/mailauth/spf"
 	"github.com/preflight-scan/preflight/progress"
 	"github.com/preflight-scan/preflight/resolver"
 	"github.com/preflight-scan/preflight/snapshot"
@@ -44,7 +45,7 @@ type Question struct {
 // Questions are the fixed questions asked of every domain, besides MX
 // host addresses and SPF lookups.
 func Questions() []Question {
-	return []Question{
+	qs := []Question{
 		{"_dmarc", "TXT"},
 		{"autodiscover", "CNAME"},
 		{"_autodiscover._tcp", "SRV"},
@@ -53,6 +54,23 @@ func Questions() []Question {
 		{"sip", "CNAME"},
 		{"lyncdiscover", "CNAME"},
 	}
+	// MTA-STS and TLS-RPT (DNS-009).
+	qs = append(qs, Question{"_mta-sts", "TXT"}, Question{"_smtp._tls", "TXT"})
+	// DKIM (DNS-008): the selectors Exchange Online signs with, as CNAMEs,
+	// and the keys a current provider publishes at well-known selectors.
+	for _, s := range []string{"selector1", "selector2"} {
+		qs = append(qs, Question{s + "._domainkey", "CNAME"})
+	}
+	for _, s := range DKIMSelectors() {
+		qs = append(qs, Question{s + "._domainkey", "TXT"})
+	}
+	return qs
+}
+
+// DKIMSelectors are the well-known selectors whose DKIM keys are looked
+// up to report what the current provider signs with.
+func DKIMSelectors() []string {
+	return []string{"default", "dkim", "google", "k1", "k2", "mail", "s1", "s2", "selector1", "selector2", "smtp"}
 }
 
 // Collector asks the DNS about each domain.
@@ -79,6 +97,9 @@ type Collector struct {
 	Direct func(server string) resolver.Resolver
 	// DirectPort is the port of the domain's name servers (default 53).
 	DirectPort string
+	// MTASTS, when set, fetches the MTA-STS policy of every domain that
+	// publishes an _mta-sts record (DNS-009). Nil records no policy.
+	MTASTS *PolicyFetcher
 
 	mu       sync.Mutex
 	subjects []Subject
@@ -172,13 +193,13 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 		return src, fmt.Errorf("dns: write record: %w", st.err)
 	}
 	sort.Strings(st.notes)
-	max := c.MaxNotes
-	if max <= 0 {
-		max = 50
+	limit := c.MaxNotes
+	if limit <= 0 {
+		limit = 50
 	}
-	if len(st.notes) > max {
-		more := len(st.notes) - max
-		st.notes = append(st.notes[:max], fmt.Sprintf("… and %d more domains (their MX hosts are in the snapshot and in DNS-001)", more))
+	if len(st.notes) > limit {
+		more := len(st.notes) - limit
+		st.notes = append(st.notes[:limit], fmt.Sprintf("… and %d more domains (their MX hosts are in the snapshot and in DNS-001)", more))
 	}
 	src.Notes = st.notes
 	if st.failures > 0 {
@@ -226,7 +247,7 @@ func (c *Collector) domain(ctx context.Context, d Domain, st *state) string {
 	}
 
 	mx := ask(name, "MX")
-	note := ""
+	var note string
 	switch mx.Outcome {
 	case snapshot.LookupFound:
 		var hosts []string
@@ -264,7 +285,40 @@ func (c *Collector) domain(ctx context.Context, d Domain, st *state) string {
 	for _, q := range Questions() {
 		ask(q.Label+"."+name, q.Type)
 	}
+	dmarcFollowUp(name, ask)
+	c.mtaSTSFollowUp(ctx, name, ask, record)
 	return note
+}
+
+// dmarcFollowUp asks what DNS-007 needs beyond _dmarc.<domain>: the
+// organisational domain's record when the domain has none (RFC 7489
+// §6.6.3) and, for the record in force, the authorisation of every
+// external report destination (§7.1).
+func dmarcFollowUp(name string, ask func(string, string) resolver.Answer) {
+	a := ask(dmarc.Name(name), "TXT")
+	if a.Failed() {
+		return
+	}
+	policy := name
+	recs, misplaced := dmarc.Select(a.Records)
+	if len(recs) == 0 && len(misplaced) == 0 {
+		org := dmarc.OrgDomain(name)
+		if org == name {
+			return
+		}
+		b := ask(dmarc.Name(org), "TXT")
+		if b.Failed() {
+			return
+		}
+		recs, _ = dmarc.Select(b.Records)
+		policy = org
+	}
+	if len(recs) != 1 {
+		return
+	}
+	for _, dest := range dmarc.Parse(recs[0]).Destinations(policy) {
+		ask(dmarc.ReportAuthName(policy, dest), "TXT")
+	}
 }
 
 // authoritativeMX asks the MX question of the domain's first name server

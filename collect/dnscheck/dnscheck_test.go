@@ -11,7 +11,7 @@ import (
 
 type fakeRes map[string]resolver.Answer
 
-func (f fakeRes) Lookup(ctx context.Context, name, qtype string) resolver.Answer {
+func (f fakeRes) Lookup(_ context.Context, name, qtype string) resolver.Answer {
 	if a, ok := f[name+"/"+qtype]; ok {
 		return a
 	}

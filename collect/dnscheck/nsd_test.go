@@ -26,21 +26,22 @@ import (
 	"github.com/preflight-scan/preflight/collect/dnsbl"
 	"github.com/preflight-scan/preflight/collect/dnscheck"
 	"github.com/preflight-scan/preflight/engine"
+	"github.com/preflight-scan/preflight/internal/dialer"
+	"github.com/preflight-scan/preflight/internal/golden"
 	"github.com/preflight-scan/preflight/report"
 	"github.com/preflight-scan/preflight/resolver"
 	"github.com/preflight-scan/preflight/rules"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/dns/golden")
-
-func repoRoot(t testing.TB) string {
+func repoRoot() string {
 	_, file, _, _ := runtime.Caller(0)
 	return filepath.Join(filepath.Dir(file), "..", "..")
 }
 
 // freePort returns a loopback port free for both UDP and TCP.
 func freePort(t testing.TB) int {
+	t.Helper()
 	for i := 0; i < 20; i++ {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -48,9 +49,9 @@ func freePort(t testing.TB) int {
 		}
 		p := l.Addr().(*net.TCPAddr).Port
 		u, err := net.ListenPacket("udp", "127.0.0.1:"+strconv.Itoa(p))
-		l.Close()
+		_ = l.Close() // only probing whether the port is free
 		if err == nil {
-			u.Close()
+			_ = u.Close()
 			return p
 		}
 	}
@@ -72,7 +73,7 @@ func TestMain(m *testing.M) {
 	flag.Parse()
 	code := m.Run()
 	if shared.work != "" {
-		_ = exec.Command("sh", filepath.Join(repoRoot(nil), "scripts", "nsd.sh"), "stop", shared.work).Run()
+		_ = exec.Command("sh", filepath.Join(repoRoot(), "scripts", "nsd.sh"), "stop", shared.work).Run()
 		_ = os.RemoveAll(shared.work)
 	}
 	os.Exit(code)
@@ -93,7 +94,7 @@ func startNSD(t testing.TB) string {
 				return
 			}
 		}
-		root := repoRoot(t)
+		root := repoRoot()
 		work, err := os.MkdirTemp("", "preflight-nsd")
 		if err != nil {
 			shared.err = err
@@ -103,7 +104,7 @@ func startNSD(t testing.TB) string {
 		port := freePort(t)
 		out, err := exec.Command("sh", filepath.Join(root, "scripts", "nsd.sh"), "start", work, strconv.Itoa(port), filepath.Join(root, "testdata", "dns")).CombinedOutput()
 		if err != nil {
-			shared.err = fmt.Errorf("start nsd: %v\n%s", err, out)
+			shared.err = fmt.Errorf("start nsd: %w\n%s", err, out)
 			return
 		}
 		shared.addr = "127.0.0.1:" + strconv.Itoa(port)
@@ -126,6 +127,8 @@ type scan struct {
 	server         string
 	timeout        time.Duration
 	noAuth         bool
+	tenant         string
+	mtasts         *dnscheck.PolicyFetcher
 }
 
 // run collects from the server and evaluates every DNS and blocklist rule.
@@ -144,7 +147,7 @@ func (s scan) run(t testing.TB) *report.Report {
 	for _, d := range s.domains {
 		ds = append(ds, dnscheck.Domain{Name: d, SeenIn: []string{"command line"}})
 	}
-	dc := &dnscheck.Collector{Resolver: res, Name: "dns", Domains: ds, Concurrency: 4}
+	dc := &dnscheck.Collector{Resolver: res, Name: "dns", Domains: ds, Concurrency: 4, MTASTS: s.mtasts}
 	if _, port, err := net.SplitHostPort(s.server); err == nil && !s.noAuth {
 		// The test zones' name servers are ns.<zone> at 127.0.0.1, on the
 		// test server's port.
@@ -195,7 +198,7 @@ func (s scan) run(t testing.TB) *report.Report {
 		}
 	}
 	run, err := engine.New(engine.Options{Rules: rs, Registry: checks.Default(), Only: only,
-		Env: checks.Env{Profile: profile, Phase: phase, Now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}})
+		Env: checks.Env{Profile: profile, Phase: phase, Tenant: s.tenant, Now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,11 +276,45 @@ func TestNSDExchangeOnline(t *testing.T) {
 		}
 	}
 
-	golden(t, rep, "exchange-online-pre-cutover.txt")
+	checkGolden(t, rep, "exchange-online-pre-cutover.txt")
 
 	post := scan{server: srv, domains: domains, phase: "post-cutover"}.run(t)
 	expect(t, post, "DNS-001", "fail", "bad.test", "void.test")
 	expect(t, post, "DNS-002", "pass")
+}
+
+// TestNSDMailAuth covers DMARC (organisational fallback, external report
+// destinations), DKIM (DNS-008, both CNAME forms) and MTA-STS (DNS-009,
+// the policy served over HTTPS on loopback with a test CA).
+func TestNSDMailAuth(t *testing.T) {
+	srv := startNSD(t)
+	pool, port := policyServer(t, map[string]string{
+		"mta-sts.sts.test":     "version: STSv1\r\nmode: enforce\r\nmx: mail.sts.test\r\nmax_age: 1209600\r\n",
+		"mta-sts.ststest.test": "version: STSv1\nmode: testing\nmx: mail.ststest.test\nmax_age: 86400\n",
+	}, "mta-sts.sts.test", "mta-sts.ststest.test")
+	f := &dnscheck.PolicyFetcher{Dialer: &dialer.Dialer{LoopbackOnly: true}, RootCAs: pool, Port: port, Timeout: 5 * time.Second}
+	domains := []string{"dkim.test", "newdkim.test", "sts.test", "ststest.test", "mail.good.test"}
+	rep := scan{server: srv, domains: domains, tenant: "fabrikam", mtasts: f}.run(t)
+	expect(t, rep, "DNS-007", "fail", "newdkim.test")
+	expect(t, rep, "DNS-008", "pass", "mail.good.test", "sts.test", "ststest.test")
+	expect(t, rep, "DNS-009", "fail", "sts.test", "ststest.test")
+	for _, fd := range rep.Findings {
+		want := map[string]string{
+			"DNS-007 newdkim.test": "sends reports to bad.test, which does not accept them",
+			"DNS-008 sts.test":     "k1._domainkey",
+			"DNS-009 sts.test":     "max_age 1209600 s (14.0 days",
+			"DNS-009 ststest.test": "testing mode",
+		}[fd.RuleID+" "+fd.Object.ID]
+		if want != "" && !strings.Contains(fd.Message, want) {
+			t.Errorf("%s %s: %q should say %q", fd.RuleID, fd.Object.ID, fd.Message, want)
+		}
+	}
+	checkGolden(t, rep, "mailauth-pre-cutover.txt")
+
+	// After the cutover, CNAMEs of another tenant are findings.
+	post := scan{server: srv, domains: domains, tenant: "contoso", phase: "post-cutover", mtasts: f}.run(t)
+	expect(t, post, "DNS-008", "fail", domains...)
+	expect(t, post, "DNS-009", "fail", "sts.test", "ststest.test")
 }
 
 func TestNSDOtherProfiles(t *testing.T) {
@@ -317,11 +354,12 @@ func TestNSDFailuresAreErrorsNotFindings(t *testing.T) {
 
 // silentUDP listens on a loopback UDP port and never answers.
 func silentUDP(t *testing.T) string {
+	t.Helper()
 	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { pc.Close() })
+	t.Cleanup(func() { _ = pc.Close() })
 	go func() {
 		buf := make([]byte, 4096)
 		for {
@@ -374,9 +412,10 @@ func TestNSDBlocklists(t *testing.T) {
 	}
 }
 
-// golden compares the findings (rule, severity, object, message) and the
-// check statuses with a golden file; -update rewrites it.
-func golden(t *testing.T, rep *report.Report, name string) {
+// checkGolden compares the findings (rule, severity, object, message) and
+// the check statuses with a golden file under testdata/dns/golden;
+// -update rewrites it.
+func checkGolden(t *testing.T, rep *report.Report, name string) {
 	t.Helper()
 	var lines []string
 	for _, c := range rep.Checks {
@@ -387,20 +426,5 @@ func golden(t *testing.T, rep *report.Report, name string) {
 	}
 	sort.Strings(lines)
 	got := strings.Join(lines, "\n") + "\n"
-	path := filepath.Join(repoRoot(t), "testdata", "dns", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./collect/dnscheck/ -run TestNSDExchangeOnline -update)", err)
-	}
-	if string(want) != got {
-		t.Errorf("findings differ from %s (run with -update after checking):\n--- got\n%s", path, got)
-	}
+	golden.Check(t, filepath.Join("..", "..", "testdata", "dns", "golden", name), []byte(got))
 }

@@ -4,10 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 
 	"github.com/preflight-scan/preflight/collect/csvin"
+	"github.com/preflight-scan/preflight/internal/clip"
+	"github.com/preflight-scan/preflight/internal/limits"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -32,7 +35,7 @@ func ReadAccounts(path string, getenv func(string) string, needPassword bool) (a
 	if err != nil {
 		return nil, nil, &snapshot.InputError{File: path, Msg: err.Error()}
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read-only
 	t, err := csvin.Open(path, f, false)
 	if err != nil {
 		return nil, nil, err
@@ -77,12 +80,18 @@ func ReadAccounts(path string, getenv func(string) string, needPassword bool) (a
 				name := row.Get(envCol)
 				a.Password = getenv(name)
 				if a.Password == "" {
-					return nil, nil, &snapshot.InputError{File: path, Line: row.Line, Column: "password_env", Msg: fmt.Sprintf("environment variable %s is empty or not set", name)}
+					return nil, nil, &snapshot.InputError{File: path, Line: row.Line, Column: "password_env", Msg: fmt.Sprintf("environment variable %s is empty or not set", clip.SecretRef(name))}
 				}
 			case row.Get(fileCol) != "":
-				b, err := os.ReadFile(row.Get(fileCol))
+				b, err := limits.ReadFile(row.Get(fileCol), limits.SecretBytes, "password file", "SecretBytes")
 				if err != nil {
-					return nil, nil, &snapshot.InputError{File: path, Line: row.Line, Column: "password_file", Msg: err.Error()}
+					// The file name is not echoed: a password typed in
+					// its place would be.
+					var pe *fs.PathError
+					if errors.As(err, &pe) {
+						err = pe.Err
+					}
+					return nil, nil, &snapshot.InputError{File: path, Line: row.Line, Column: "password_file", Msg: "the file given: " + err.Error()}
 				}
 				a.Password = strings.TrimRight(string(b), "\r\n")
 			default:

@@ -34,7 +34,7 @@ func freePort(t *testing.T) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
+	defer func() { _ = l.Close() }()
 	return l.Addr().(*net.TCPAddr).Port
 }
 
@@ -80,7 +80,7 @@ func (s *server) fill(t *testing.T, user, password string, content map[string][]
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Logout()
+	defer func() { _ = c.Logout() }()
 	var loginErr error
 	for i := 0; i < 20; i++ { // the auth process may still be starting
 		if loginErr = c.Login(user, password); loginErr == nil {

@@ -20,6 +20,7 @@
 package imap
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -38,6 +39,10 @@ import (
 	"github.com/emersion/go-sasl"
 
 	"github.com/preflight-scan/preflight/collect/mailbox"
+	"github.com/preflight-scan/preflight/internal/clip"
+	"github.com/preflight-scan/preflight/internal/dialer"
+	"github.com/preflight-scan/preflight/internal/limits"
+	"github.com/preflight-scan/preflight/internal/urlhost"
 	"github.com/preflight-scan/preflight/progress"
 	"github.com/preflight-scan/preflight/snapshot"
 )
@@ -79,7 +84,10 @@ type Collector struct {
 	// RootCAs verifies the server; nil uses the system pool.
 	RootCAs *x509.CertPool
 	// Timeout bounds each network operation.
-	Timeout  time.Duration
+	Timeout time.Duration
+	// Dialer opens the connections and enforces the loopback guard
+	// before any name resolution; nil dials without the guard.
+	Dialer   *dialer.Dialer
 	Progress *progress.Reporter
 	// Notes are added to the source (for example about the accounts file).
 	Notes []string
@@ -92,7 +100,7 @@ func ParseURL(raw string) (addr, host string, implicitTLS bool, err error) {
 	if err != nil {
 		return "", "", false, fmt.Errorf("imap url %q: %w", raw, err)
 	}
-	port := ""
+	var port string
 	switch strings.ToLower(u.Scheme) {
 	case "imaps":
 		implicitTLS, port = true, "993"
@@ -105,7 +113,10 @@ func ParseURL(raw string) (addr, host string, implicitTLS bool, err error) {
 		return "", "", false, fmt.Errorf("imap url: credentials do not belong in the URL; use --imap-accounts or --imap-admin-user with --imap-password-env/--imap-password-file")
 	}
 	if u.Hostname() == "" || (u.Path != "" && u.Path != "/") {
-		return "", "", false, fmt.Errorf("imap url %q: want imaps://host[:port]", raw)
+		return "", "", false, fmt.Errorf("imap url %s: want imaps://host[:port]", clip.Quote(raw))
+	}
+	if err := urlhost.Check(u); err != nil {
+		return "", "", false, fmt.Errorf("imap url %s: %w", clip.Quote(raw), err)
 	}
 	if p := u.Port(); p != "" {
 		port = p
@@ -171,50 +182,118 @@ type sinkError struct{ err error }
 
 func (e sinkError) Error() string { return e.err.Error() }
 
-func (c *Collector) dial(ctx context.Context, addr, host string, implicit bool) (*client.Client, error) {
-	d := net.Dialer{Timeout: c.Timeout}
-	raw, err := d.DialContext(ctx, "tcp", addr)
+func (c *Collector) dial(ctx context.Context, addr, host string, implicit bool) (*client.Client, *guardConn, error) {
+	raw, err := c.Dialer.WithTimeout(c.Timeout).DialContext(ctx, "tcp", addr)
 	if err != nil {
-		return nil, connError{fmt.Errorf("connect %s: %w", addr, err)}
+		return nil, nil, connError{fmt.Errorf("connect %s: %w", addr, err)}
 	}
 	tcfg := &tls.Config{ServerName: host, RootCAs: c.RootCAs, MinVersion: tls.VersionTLS12}
-	conn := raw
+	hctx, cancel := c.opCtx(ctx)
+	defer cancel()
+	var conn net.Conn
 	if implicit {
 		tc := tls.Client(raw, tcfg)
-		hctx, cancel := c.opCtx(ctx)
-		err := tc.HandshakeContext(hctx)
-		cancel()
+		if err := tc.HandshakeContext(hctx); err != nil {
+			_ = raw.Close()
+			return nil, nil, connError{fmt.Errorf("TLS with %s: %w", addr, err)}
+		}
+		conn = tc
+	} else {
+		// STARTTLS is done here rather than by the library, so that the
+		// guard sits above TLS for the whole session.
+		tc, err := startTLS(hctx, raw, tcfg, addr)
 		if err != nil {
-			raw.Close()
-			return nil, connError{fmt.Errorf("TLS with %s: %w", addr, err)}
+			_ = raw.Close()
+			return nil, nil, err
 		}
 		conn = tc
 	}
-	if c.Timeout > 0 {
-		_ = conn.SetDeadline(time.Now().Add(c.Timeout))
+	g := newGuardConn(conn)
+	to := c.Timeout
+	if to <= 0 {
+		to = 2 * time.Minute
 	}
-	cl, err := client.New(conn)
+	g.holdDeadline(time.Now().Add(to))
+	stopNew := context.AfterFunc(ctx, func() { _ = g.Close() })
+	cl, err := client.New(g)
+	stopNew()
 	if err != nil {
-		conn.Close()
-		return nil, connError{fmt.Errorf("greeting from %s: %w", addr, err)}
+		_ = g.Close()
+		if gerr := g.Err(); gerr != nil {
+			err = gerr
+		}
+		return nil, nil, connError{fmt.Errorf("greeting from %s: %w", addr, err)}
 	}
 	// The library logs read errors to stderr when a connection is closed
 	// under it; the collector reports failures itself.
 	cl.ErrorLog = log.New(io.Discard, "", 0)
-	_ = conn.SetDeadline(time.Time{})
+	g.holdDeadline(time.Time{})
 	cl.Timeout = c.Timeout
-	if !implicit {
-		ok, err := cl.SupportStartTLS()
-		if err != nil || !ok {
-			cl.Terminate()
-			return nil, connError{fmt.Errorf("%s does not offer STARTTLS; refusing to send credentials in clear", addr)}
-		}
-		if err := cl.StartTLS(tcfg); err != nil {
-			cl.Terminate()
+	return cl, g, nil
+}
+
+// startTLS reads the greeting, runs STARTTLS and the TLS handshake on
+// raw, and returns the TLS connection with a greeting of its own in
+// front, for the client library to read as the session's start. Every
+// line read is bounded; a server that does not offer STARTTLS is refused
+// (credentials never go in clear), and so is one that sends anything
+// after its answer to STARTTLS before the handshake (command injection).
+func startTLS(ctx context.Context, raw net.Conn, tcfg *tls.Config, addr string) (net.Conn, error) {
+	if dl, ok := ctx.Deadline(); ok {
+		_ = raw.SetDeadline(dl)
+		defer func() { _ = raw.SetDeadline(time.Time{}) }()
+	}
+	br := bufio.NewReaderSize(raw, 4096)
+	readLine := func() (string, error) {
+		b, err := limits.ReadLine(br, nil, limits.IMAPLineBytes, "IMAP response line", "IMAPLineBytes")
+		return string(b), err
+	}
+	greet, err := readLine()
+	if err != nil {
+		return nil, connError{fmt.Errorf("greeting from %s: %w", addr, err)}
+	}
+	if !strings.HasPrefix(strings.ToUpper(greet), "* OK") {
+		return nil, connError{fmt.Errorf("greeting from %s: want * OK, got %s", addr, clip.Quote(greet))}
+	}
+	if _, err := io.WriteString(raw, "P1 STARTTLS\r\n"); err != nil {
+		return nil, connError{fmt.Errorf("STARTTLS with %s: %w", addr, err)}
+	}
+	for {
+		line, err := readLine()
+		if err != nil {
 			return nil, connError{fmt.Errorf("STARTTLS with %s: %w", addr, err)}
 		}
+		if strings.HasPrefix(line, "* ") {
+			continue
+		}
+		if !strings.HasPrefix(strings.ToUpper(line), "P1 OK") {
+			return nil, connError{fmt.Errorf("%s does not offer STARTTLS; refusing to send credentials in clear", addr)}
+		}
+		break
 	}
-	return cl, nil
+	if br.Buffered() > 0 {
+		return nil, connError{fmt.Errorf("STARTTLS with %s: the server sent data before the TLS handshake", addr)}
+	}
+	tc := tls.Client(raw, tcfg)
+	if err := tc.HandshakeContext(ctx); err != nil {
+		return nil, connError{fmt.Errorf("STARTTLS with %s: %w", addr, err)}
+	}
+	return &greetedConn{Conn: tc, greeting: []byte("* OK [preflight] TLS started\r\n")}, nil
+}
+
+// greetedConn reads greeting before the connection's own bytes.
+type greetedConn struct {
+	net.Conn
+	greeting []byte
+}
+
+func (g *greetedConn) Read(p []byte) (int, error) {
+	if len(g.greeting) > 0 {
+		n := copy(p, g.greeting)
+		g.greeting = g.greeting[n:]
+		return n, nil
+	}
+	return g.Conn.Read(p)
 }
 
 func (c *Collector) opCtx(ctx context.Context) (context.Context, context.CancelFunc) {
@@ -259,13 +338,30 @@ func (c *Collector) login(cl *client.Client, acc Account) error {
 // account reads one account and emits its Mailbox record, then its
 // folders. It returns the number of records emitted.
 func (c *Collector) account(ctx context.Context, addr, host string, implicit bool, acc Account, sink snapshot.Sink) (int64, error) {
-	cl, err := c.dial(ctx, addr, host, implicit)
+	cl, g, err := c.dial(ctx, addr, host, implicit)
 	if err != nil {
 		return 0, err
 	}
-	stop := context.AfterFunc(ctx, func() { cl.Terminate() })
+	n, err := c.read(ctx, cl, acc, sink)
+	if err != nil {
+		// A limit the server broke is the reason, whatever the library
+		// made of the closed connection.
+		var se sinkError
+		if gerr := g.Err(); gerr != nil && !errors.As(err, &se) {
+			return n, gerr
+		}
+	}
+	return n, err
+}
+
+// read logs in on cl and reads the account.
+func (c *Collector) read(ctx context.Context, cl *client.Client, acc Account, sink snapshot.Sink) (int64, error) {
+	// Terminate drops the connection. The collector only reads, so a
+	// failed teardown loses nothing; the cancellation or the read error
+	// is what the caller gets.
+	stop := context.AfterFunc(ctx, func() { _ = cl.Terminate() })
 	defer stop()
-	defer cl.Terminate()
+	defer func() { _ = cl.Terminate() }()
 	if err := c.login(cl, acc); err != nil {
 		return 0, err
 	}

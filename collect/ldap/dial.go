@@ -12,6 +12,9 @@ import (
 
 	ber "github.com/go-asn1-ber/asn1-ber"
 	goldap "github.com/go-ldap/ldap/v3"
+
+	netdial "github.com/preflight-scan/preflight/internal/dialer"
+	"github.com/preflight-scan/preflight/internal/limits"
 )
 
 // LoadCAFile reads PEM CA certificates from path. The pool it returns is
@@ -19,7 +22,7 @@ import (
 // the system roots are not consulted, so the scan trusts exactly the CA
 // the operator named. A file without any certificate is an error.
 func LoadCAFile(path string) (*x509.CertPool, error) {
-	b, err := os.ReadFile(path)
+	b, err := limits.ReadFile(path, limits.CAFileBytes, "CA file", "CAFileBytes")
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
@@ -58,26 +61,45 @@ type searcher interface {
 // connection to an endpoint.
 type dialer func(ctx context.Context, e Endpoint) (searcher, error)
 
-// netDialer returns the real dialer: TCP with a timeout, then TLS
-// (LDAPS) or the StartTLS operation, with certificate verification.
-func netDialer(roots *x509.CertPool, timeout time.Duration) dialer {
+// netConn dials e through nd (which enforces the loopback guard; nil
+// dials without it) with a timeout, then sets up TLS (LDAPS) or the
+// StartTLS operation with certificate verification: a connection ready
+// for the bind. The forest's other domain controllers (crossRef and
+// referral hosts) are dialled through it too.
+func netConn(ctx context.Context, nd *netdial.Dialer, roots *x509.CertPool, timeout time.Duration, e Endpoint) (net.Conn, error) {
+	dctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	raw, err := nd.WithTimeout(timeout).DialContext(dctx, "tcp", e.Address())
+	if err != nil {
+		return nil, &connectError{addr: e.Address(), err: err}
+	}
+	c, err := secure(dctx, raw, e, roots)
+	if err != nil {
+		_ = raw.Close() // the handshake error is the one to report
+		return nil, err
+	}
+	return c, nil
+}
+
+// netDialer returns the real dialer of the go-ldap connection (bind,
+// discovery, range retrieval).
+func netDialer(nd *netdial.Dialer, roots *x509.CertPool, timeout time.Duration) dialer {
 	return func(ctx context.Context, e Endpoint) (searcher, error) {
-		dctx, cancel := context.WithTimeout(ctx, timeout)
-		defer cancel()
-		d := net.Dialer{Timeout: timeout}
-		raw, err := d.DialContext(dctx, "tcp", e.Address())
+		c, err := netConn(ctx, nd, roots, timeout, e)
 		if err != nil {
-			return nil, &connectError{addr: e.Address(), err: err}
-		}
-		c, err := secure(dctx, raw, e, roots)
-		if err != nil {
-			raw.Close()
 			return nil, err
 		}
 		conn := goldap.NewConn(c, e.Security != Plaintext)
 		conn.Start()
 		conn.SetTimeout(timeout)
 		return conn, nil
+	}
+}
+
+// netWireDialer returns the real dialer of the bulk search's connection.
+func netWireDialer(nd *netdial.Dialer, roots *x509.CertPool, timeout time.Duration) wireDialer {
+	return func(ctx context.Context, e Endpoint) (net.Conn, error) {
+		return netConn(ctx, nd, roots, timeout, e)
 	}
 }
 
@@ -88,7 +110,7 @@ func netDialer(roots *x509.CertPool, timeout time.Duration) dialer {
 func secure(ctx context.Context, raw net.Conn, e Endpoint, roots *x509.CertPool) (net.Conn, error) {
 	if dl, ok := ctx.Deadline(); ok {
 		_ = raw.SetDeadline(dl)
-		defer raw.SetDeadline(time.Time{})
+		defer func() { _ = raw.SetDeadline(time.Time{}) }()
 	}
 	stop := context.AfterFunc(ctx, func() { _ = raw.SetDeadline(time.Unix(1, 0)) })
 	defer stop()

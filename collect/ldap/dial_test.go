@@ -66,13 +66,13 @@ func newTestPKI(t *testing.T) *testPKI {
 
 // serve accepts one connection on loopback and runs handle on it; the
 // returned function waits for handle and returns what it recorded.
-func serve(t *testing.T, handle func(c net.Conn, rec *bytes.Buffer)) (Endpoint, string, func() []byte) {
+func serve(t *testing.T, handle func(c net.Conn, rec *bytes.Buffer)) (Endpoint, func() []byte) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { ln.Close() })
+	t.Cleanup(func() { _ = ln.Close() })
 	var wg sync.WaitGroup
 	var rec bytes.Buffer
 	wg.Add(1)
@@ -82,12 +82,12 @@ func serve(t *testing.T, handle func(c net.Conn, rec *bytes.Buffer)) (Endpoint, 
 		if err != nil {
 			return
 		}
-		defer c.Close()
+		defer func() { _ = c.Close() }()
 		_ = c.SetDeadline(time.Now().Add(5 * time.Second))
 		handle(c, &rec)
 	}()
 	port := ln.Addr().(*net.TCPAddr).Port
-	return Endpoint{Host: "127.0.0.1", Port: port}, "127.0.0.1:" + strconv.Itoa(port), func() []byte { wg.Wait(); return rec.Bytes() }
+	return Endpoint{Host: "127.0.0.1", Port: port}, func() []byte { wg.Wait(); return rec.Bytes() }
 }
 
 // extendedResponse is an LDAP ExtendedResponse with the given result.
@@ -122,14 +122,14 @@ func TestDialLDAPSVerifiesCertificate(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ep, _, wait := serve(t, tlsServer)
+			ep, wait := serve(t, tlsServer)
 			ep.Scheme, ep.Security, ep.Host = "ldaps", LDAPS, tc.host
-			conn, err := netDialer(tc.roots, 5*time.Second)(context.Background(), ep)
+			conn, err := netDialer(nil, tc.roots, 5*time.Second)(context.Background(), ep)
 			if tc.want == "" {
 				if err != nil {
 					t.Fatalf("dial: %v", err)
 				}
-				conn.Close()
+				_ = conn.Close()
 			} else if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("err = %v, want %q", err, tc.want)
 			}
@@ -140,7 +140,7 @@ func TestDialLDAPSVerifiesCertificate(t *testing.T) {
 
 func TestStartTLSUpgradesBeforeBind(t *testing.T) {
 	pki := newTestPKI(t)
-	ep, _, wait := serve(t, func(c net.Conn, rec *bytes.Buffer) {
+	ep, wait := serve(t, func(c net.Conn, rec *bytes.Buffer) {
 		p, err := ber.ReadPacket(c)
 		if err != nil || len(p.Children) < 2 || len(p.Children[1].Children) == 0 ||
 			p.Children[1].Children[0].Data.String() != startTLSOID {
@@ -156,11 +156,11 @@ func TestStartTLSUpgradesBeforeBind(t *testing.T) {
 		rec.WriteString("tls ok")
 	})
 	ep.Scheme, ep.Security = "ldap", StartTLS
-	conn, err := netDialer(pki.pool, 5*time.Second)(context.Background(), ep)
+	conn, err := netDialer(nil, pki.pool, 5*time.Second)(context.Background(), ep)
 	if err != nil {
 		t.Fatalf("dial: %v", err)
 	}
-	conn.Close()
+	_ = conn.Close()
 	if got := string(wait()); got != "tls ok" {
 		t.Errorf("server saw %q", got)
 	}
@@ -169,7 +169,7 @@ func TestStartTLSUpgradesBeforeBind(t *testing.T) {
 // TestStartTLSRefusedNeverSendsPassword: a server without StartTLS makes
 // the source fail before the bind; the password never crosses the wire.
 func TestStartTLSRefusedNeverSendsPassword(t *testing.T) {
-	ep, _, wait := serve(t, func(c net.Conn, rec *bytes.Buffer) {
+	ep, wait := serve(t, func(c net.Conn, rec *bytes.Buffer) {
 		if _, err := ber.ReadPacket(c); err != nil {
 			return
 		}
@@ -194,13 +194,18 @@ func TestStartTLSRefusedNeverSendsPassword(t *testing.T) {
 }
 
 func TestDialRefused(t *testing.T) {
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
 	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close() // nothing listens there now
+	if err := ln.Close(); err != nil { // nothing listens there now
+		t.Fatal(err)
+	}
 	ep := Endpoint{Scheme: "ldaps", Host: "127.0.0.1", Port: port, Security: LDAPS}
-	c := &Collector{cfg: Config{Endpoint: ep, Timeout: time.Second}, dial: netDialer(nil, time.Second)}
+	c := &Collector{cfg: Config{Endpoint: ep, Timeout: time.Second}, dial: netDialer(nil, nil, time.Second)}
 	s := &scan{c: c, seen: map[string]bool{}}
-	_, err := s.connect(context.Background(), ep)
+	_, err = s.connect(context.Background(), ep)
 	if got := s.explain(context.Background(), err).Error(); got != "connect to 127.0.0.1:"+strconv.Itoa(port)+": connection refused" {
 		t.Errorf("refused: %q", got)
 	}
@@ -208,14 +213,14 @@ func TestDialRefused(t *testing.T) {
 }
 
 func TestHandshakeTimeout(t *testing.T) {
-	ep, _, wait := serve(t, func(c net.Conn, _ *bytes.Buffer) {
+	ep, wait := serve(t, func(c net.Conn, _ *bytes.Buffer) {
 		buf := make([]byte, 1024)
 		_, _ = c.Read(buf) // read the ClientHello, never answer
 		time.Sleep(2 * time.Second)
 	})
 	ep.Scheme, ep.Security = "ldaps", LDAPS
 	start := time.Now()
-	_, err := netDialer(nil, 300*time.Millisecond)(context.Background(), ep)
+	_, err := netDialer(nil, nil, 300*time.Millisecond)(context.Background(), ep)
 	if err == nil || time.Since(start) > 1500*time.Millisecond {
 		t.Errorf("err = %v after %s, want a handshake timeout after ~300ms", err, time.Since(start))
 	}
@@ -226,9 +231,13 @@ func TestLoadCAFile(t *testing.T) {
 	dir := t.TempDir()
 	pki := newTestPKI(t)
 	good := filepath.Join(dir, "ca.pem")
-	os.WriteFile(good, pki.caPEM, 0o600)
 	junk := filepath.Join(dir, "junk.pem")
-	os.WriteFile(junk, []byte("not a certificate\n"), 0o600)
+	if err := os.WriteFile(good, pki.caPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(junk, []byte("not a certificate\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := LoadCAFile(good); err != nil {
 		t.Errorf("good CA: %v", err)
 	}

@@ -170,7 +170,7 @@ func (f *fakeDir) rangeSearch(req *goldap.SearchRequest) (*goldap.SearchResult, 
 // dialer returns a dialer handing out f, reopened if an earlier Collect
 // closed it.
 func (f *fakeDir) dialer() dialer {
-	return func(ctx context.Context, e Endpoint) (searcher, error) {
+	return func(_ context.Context, _ Endpoint) (searcher, error) {
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		select {
@@ -227,5 +227,6 @@ func newTestCollector(f *fakeDir, cfg Config) *Collector {
 		panic(err)
 	}
 	c.dial = f.dialer()
+	c.wire = f.wireDialer()
 	return c
 }

@@ -71,7 +71,7 @@ func TestSambaRangeRetrieval(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 	group := "CN=Big Group,OU=Bulk," + vars["PREFLIGHT_SAMBA_BASE_DN"]
 	// As if the server had cut the first answer at MaxValRange 1,500 (and
 	// then at 1,000 values: "member;range=0-999" asks the rest from 1,000).

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"github.com/preflight-scan/preflight/internal/clip"
+	"github.com/preflight-scan/preflight/internal/limits"
 )
 
 // Secret is a bind password. Its String and GoString methods print a
@@ -42,17 +45,19 @@ func PasswordFrom(getenv func(string) string, envVar, path string) (Secret, erro
 	case envVar != "":
 		v := getenv(envVar)
 		if v == "" {
-			return Secret{}, fmt.Errorf("--bind-password-env: environment variable %s is not set or empty", envVar)
+			return Secret{}, fmt.Errorf("--bind-password-env: environment variable %s is not set or empty", clip.SecretRef(envVar))
 		}
 		return Secret{v: v}, nil
 	case path != "":
-		b, err := os.ReadFile(path)
+		// The file name is not echoed: a password typed in its place
+		// would be.
+		b, err := limits.ReadFile(path, limits.SecretBytes, "password file", "SecretBytes")
 		if err != nil {
 			var pe *os.PathError
 			if errors.As(err, &pe) {
 				err = pe.Err
 			}
-			return Secret{}, fmt.Errorf("--bind-password-file %s: %w", path, err)
+			return Secret{}, fmt.Errorf("--bind-password-file (the file given): %w", err)
 		}
 		v := string(b)
 		if strings.HasSuffix(v, "\r\n") {
@@ -61,7 +66,7 @@ func PasswordFrom(getenv func(string) string, envVar, path string) (Secret, erro
 			v = v[:len(v)-1]
 		}
 		if v == "" {
-			return Secret{}, fmt.Errorf("--bind-password-file %s: file is empty", path)
+			return Secret{}, errors.New("--bind-password-file (the file given): file is empty")
 		}
 		return Secret{v: v}, nil
 	}

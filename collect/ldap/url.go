@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/preflight-scan/preflight/internal/urlhost"
 )
 
 // Security is how a connection is protected.
@@ -76,6 +78,9 @@ func ParseURL(raw string, insecurePlaintext bool) (Endpoint, error) {
 	e.Host = u.Hostname()
 	if e.Host == "" {
 		return Endpoint{}, fmt.Errorf("ldap URL %q: no host", redactURL(u))
+	}
+	if err := urlhost.Check(u); err != nil {
+		return Endpoint{}, fmt.Errorf("ldap URL %q: %w", redactURL(u), err)
 	}
 	if p := u.Port(); p != "" {
 		n, err := strconv.Atoi(p)

@@ -82,7 +82,12 @@ func TestPasswordFrom(t *testing.T) {
 		{"file, no newline", "", write("plain", " s3cret "), " s3cret ", ""},
 		{"unset env", "NOPE", "", "", "environment variable NOPE is not set or empty"},
 		{"empty env", "EMPTY", "", "", "EMPTY is not set or empty"},
-		{"missing file", "", filepath.Join(dir, "missing"), "", "missing: no such file or directory"},
+		{"missing file", "", filepath.Join(dir, "missing"), "", "(the file given): no such file or directory"},
+		// The password typed in place of a variable name or file name is
+		// never echoed.
+		{"password as variable name", "Tr0ub4dor&3 horse", "", "", "not shown"},
+		{"password as file name", "", "Tr0ub4dor&3-horse", "", "(the file given): no such file"},
+		{"password file over the limit", "", write("huge", strings.Repeat("x", 64<<10+1)), "", "password file longer than 64 KiB"},
 		{"empty file", "", write("empty", "\n"), "", "file is empty"},
 		{"both", "PW", write("both", "x"), "", "not both"},
 		{"neither", "", "", "", "no bind password source"},
@@ -93,6 +98,9 @@ func TestPasswordFrom(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.err) {
 				t.Errorf("%s: err %v, want %q", tc.name, err, tc.err)
 			}
+			if err != nil && (strings.Contains(err.Error(), "Tr0ub4dor") || (tc.file != "" && strings.Contains(err.Error(), tc.file))) {
+				t.Errorf("%s: err %q echoes the value given", tc.name, err)
+			}
 			continue
 		}
 		if err != nil || s.Reveal() != tc.want {
@@ -101,8 +109,12 @@ func TestPasswordFrom(t *testing.T) {
 	}
 	// Errors name the source, never the content.
 	p := write("dir-not-file", "")
-	os.Remove(p)
-	os.Mkdir(p, 0o700)
+	if err := os.Remove(p); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(p, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	_, err := PasswordFrom(getenv, "", p)
 	if err == nil || strings.Contains(err.Error(), "from env") {
 		t.Errorf("directory as password file: %v", err)

@@ -14,6 +14,7 @@ import (
 )
 
 func genInput(b testing.TB, n int) []byte {
+	b.Helper()
 	var buf bytes.Buffer
 	if err := ldifgen.Write(&buf, ldifgen.Options{Objects: n, Seed: 1}); err != nil {
 		b.Fatal(err)

@@ -24,6 +24,9 @@ type Collector struct {
 	prog *progress.Reporter
 }
 
+// Name is the source name given to NewCollector.
+func (c *Collector) Name() string { return c.name }
+
 // NewCollector returns a collector of the LDIF text that open returns.
 // name identifies the source in the report and in error messages (a file
 // path). prog may be nil.
@@ -44,7 +47,7 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 		Areas:  []snapshot.Area{snapshot.AreaDirectory},
 		Status: snapshot.StatusOK,
 	}
-	finish := func() (snapshot.Source, error) {
+	finish := func() snapshot.Source {
 		if src.Status == snapshot.StatusError && !slices.Contains(src.Areas, snapshot.AreaClients) {
 			// A failed export might have held computers: their rules
 			// cannot pass either.
@@ -52,12 +55,12 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 		}
 		src.DurationMS = time.Since(start).Milliseconds()
 		c.prog.Done(c.name, src.Objects, 0, src.Status)
-		return src, nil
+		return src
 	}
 	f, err := c.open()
 	if err != nil {
 		src.Status, src.Error = snapshot.StatusError, oneLine(fmt.Sprintf("open: %v", err))
-		return finish()
+		return finish(), nil
 	}
 
 	// A reader goroutine parses and converts entries while this one feeds
@@ -80,7 +83,7 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 		}
 		<-stopped
 	}()
-	interrupted := func() (snapshot.Source, error) {
+	interrupted := func() snapshot.Source {
 		src.Status = snapshot.StatusError
 		src.Error = fmt.Sprintf("interrupted after %d objects", src.Objects)
 		return finish()
@@ -93,14 +96,14 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 		select {
 		case b, more = <-batches:
 		case <-ctx.Done():
-			return interrupted()
+			return interrupted(), nil
 		}
 		if !more {
 			break
 		}
 		for _, o := range b.objs {
 			if src.Objects%checkEvery == 0 && ctx.Err() != nil {
-				return interrupted()
+				return interrupted(), nil
 			}
 			if o.Kind == snapshot.KindComputer {
 				computers++
@@ -118,11 +121,11 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 			return src, err
 		default:
 			src.Status, src.Error = snapshot.StatusError, oneLine(err.Error())
-			return finish()
+			return finish(), nil
 		}
 	}
 	if ctx.Err() != nil {
-		return interrupted()
+		return interrupted(), nil
 	}
 	tr := rd.Trailer()
 	if src.Objects == 0 && tr.Failed == "" {
@@ -149,7 +152,7 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 			"%d object(s) carry a partial multi-valued attribute (%s): the export holds only the first range of values; export with a tool that follows range retrieval, or scan over LDAP, to see them all",
 			conv.ranged, conv.rangedExample))
 	}
-	return finish()
+	return finish(), nil
 }
 
 // batchSize is how many objects the reader goroutine hands over at once.

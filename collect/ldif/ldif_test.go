@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -17,10 +16,9 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"github.com/preflight-scan/preflight/internal/golden"
 	"github.com/preflight-scan/preflight/snapshot"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 // collect runs the collector over text and returns its source and the
 // records it emitted, as JSON.
@@ -62,19 +60,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got = append(got, '\n')
-			golden := filepath.Join("testdata", strings.TrimSuffix(file, filepath.Ext(file))+".golden.json")
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("records differ from %s (run go test -update and review the diff):\n%s", golden, got)
-			}
+			golden.Check(t, filepath.Join("testdata", strings.TrimSuffix(file, filepath.Ext(file))+".golden.json"), got)
 		})
 	}
 }
@@ -234,7 +220,7 @@ func TestLongFoldedLine(t *testing.T) {
 	if len(e.Attrs) != 2 || string(e.Attrs[1].Value) != val {
 		t.Errorf("long folded value not read back intact")
 	}
-	if _, err := r.Next(); err != io.EOF {
+	if _, err := r.Next(); !errors.Is(err, io.EOF) {
 		t.Errorf("Next after last = %v, want io.EOF", err)
 	}
 }
@@ -250,14 +236,11 @@ func TestEncodingsGiveSameRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var gz bytes.Buffer
-	zw := gzip.NewWriter(&gz)
-	zw.Write(plain)
-	zw.Close()
+	gz := gzipped(t, plain)
 	for name, text := range map[string][]byte{
 		"bom":             append([]byte("\xef\xbb\xbf"), plain...),
 		"crlf":            bytes.ReplaceAll(plain, []byte("\n"), []byte("\r\n")),
-		"gzip":            gz.Bytes(),
+		"gzip":            gz,
 		"utf16-be":        utf16BE(string(plain)),
 		"utf16-le-no-bom": utf16LE(string(plain)),
 	} {
@@ -294,13 +277,27 @@ func utf16LE(s string) []byte {
 	return out
 }
 
-func TestTruncatedGzipIsBadInput(t *testing.T) {
-	plain, _ := os.ReadFile("testdata/ldapsearch.ldif")
+// gzipped returns data compressed with gzip.
+func gzipped(t *testing.T, data []byte) []byte {
+	t.Helper()
 	var gz bytes.Buffer
 	zw := gzip.NewWriter(&gz)
-	zw.Write(plain)
-	zw.Close()
-	_, _, err := collect(t, "x.ldif.gz", gz.Bytes()[:gz.Len()/2])
+	if _, err := zw.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return gz.Bytes()
+}
+
+func TestTruncatedGzipIsBadInput(t *testing.T) {
+	plain, err := os.ReadFile("testdata/ldapsearch.ldif")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gz := gzipped(t, plain)
+	_, _, err = collect(t, "x.ldif.gz", gz[:len(gz)/2])
 	if !errors.Is(err, snapshot.ErrBadInput) || !strings.Contains(err.Error(), "gzip") {
 		t.Errorf("error = %v, want a bad-input error about gzip", err)
 	}
@@ -321,10 +318,12 @@ func TestCancelWhileReadingAPipe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer pw.Close()
+	defer func() { _ = pw.Close() }()
 	go func() {
 		for i := 0; i < 3000; i++ {
-			fmt.Fprintf(pw, "dn: CN=u%d,DC=x\nobjectClass: user\n\n", i)
+			if _, err := fmt.Fprintf(pw, "dn: CN=u%d,DC=x\nobjectClass: user\n\n", i); err != nil {
+				return // the reader side is gone
+			}
 		}
 		// ... and then nothing more, without closing the pipe.
 	}()

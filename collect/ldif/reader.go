@@ -19,16 +19,18 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/preflight-scan/preflight/internal/clip"
+	"github.com/preflight-scan/preflight/internal/limits"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
 // MaxLineBytes bounds one line, folded lines joined: one value. A value may
 // be long (a certificate, a photo), but not this long.
-const MaxLineBytes = 64 << 20
+const MaxLineBytes = limits.LDIFValueBytes
 
 // MaxEntryBytes bounds one entry, which is held in memory whole. A group
 // with a million members takes about 70 MB.
-const MaxEntryBytes = 512 << 20
+const MaxEntryBytes = limits.LDIFEntryBytes
 
 // maxNames bounds the attribute-name intern table.
 const maxNames = 4096
@@ -132,11 +134,11 @@ func (r *Reader) readLine() ([]byte, error) {
 		return nil, io.EOF
 	}
 	b, err := r.br.ReadSlice('\n')
-	if err == bufio.ErrBufferFull {
+	if errors.Is(err, bufio.ErrBufferFull) {
 		r.long = append(r.long[:0], b...)
-		for err == bufio.ErrBufferFull {
+		for errors.Is(err, bufio.ErrBufferFull) {
 			if len(r.long) > MaxLineBytes {
-				return nil, r.errorf(r.line+1, "line longer than %d MiB", MaxLineBytes>>20)
+				return nil, r.errorf(r.line+1, "line longer than %d MiB (limits.LDIFValueBytes, see docs/limits.md)", MaxLineBytes>>20)
 			}
 			b, err = r.br.ReadSlice('\n')
 			r.long = append(r.long, b...)
@@ -202,10 +204,10 @@ func (r *Reader) readEntry() error {
 				return r.errorf(r.line, "continuation line (starting with a space) with no line to continue")
 			}
 			if last := &r.spans[len(r.spans)-1]; last.end-last.start+len(b) > MaxLineBytes {
-				return r.errorf(last.line, "value longer than %d MiB", MaxLineBytes>>20)
+				return r.errorf(last.line, "value longer than %d MiB (limits.LDIFValueBytes, see docs/limits.md)", MaxLineBytes>>20)
 			}
 			if len(r.buf)+len(b) > MaxEntryBytes {
-				return r.errorf(r.line, "entry longer than %d MiB", MaxEntryBytes>>20)
+				return r.errorf(r.line, "entry longer than %d MiB (limits.LDIFEntryBytes, see docs/limits.md)", MaxEntryBytes>>20)
 			}
 			r.buf = append(r.buf, b[1:]...)
 			r.spans[len(r.spans)-1].end = len(r.buf)
@@ -216,7 +218,7 @@ func (r *Reader) readEntry() error {
 		}
 		inComment = false
 		if len(r.buf)+len(b) > MaxEntryBytes {
-			return r.errorf(r.line, "entry longer than %d MiB", MaxEntryBytes>>20)
+			return r.errorf(r.line, "entry longer than %d MiB (limits.LDIFEntryBytes, see docs/limits.md)", MaxEntryBytes>>20)
 		}
 		start := len(r.buf)
 		r.buf = append(r.buf, b...)
@@ -296,7 +298,7 @@ func (r *Reader) searchResult(spans []span) error {
 		code, text, _ := strings.Cut(string(val), " ")
 		n, err := strconv.Atoi(code)
 		if err != nil {
-			return r.errorf(s.line, "result: %q: want a result code", clip(val))
+			return r.errorf(s.line, "result: %s: want a result code", quote(val))
 		}
 		r.results++
 		if n != 0 && r.failed == "" {
@@ -331,7 +333,7 @@ func (r *Reader) split(s span) (name, val []byte, b64 bool, err error) {
 	l := r.buf[s.start:s.end]
 	colon := bytes.IndexByte(l, ':')
 	if colon < 0 {
-		return nil, nil, false, r.errorf(s.line, "attribute line without a colon: %q", clip(l))
+		return nil, nil, false, r.errorf(s.line, "attribute line without a colon: %s", quote(l))
 	}
 	name = l[:colon]
 	if len(name) == 0 {
@@ -339,7 +341,7 @@ func (r *Reader) split(s span) (name, val []byte, b64 bool, err error) {
 	}
 	for _, c := range name {
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == ';' || c == '.' || c == '=' || c == '_') {
-			return nil, nil, false, r.errorf(s.line, "bad character %q in attribute name %q", c, clip(name))
+			return nil, nil, false, r.errorf(s.line, "bad character %q in attribute name %s", c, quote(name))
 		}
 	}
 	off := colon + 1
@@ -354,7 +356,7 @@ func (r *Reader) split(s span) (name, val []byte, b64 bool, err error) {
 	rest := l[off:]
 	switch kind {
 	case '<':
-		return nil, nil, false, r.errorf(s.line, "%s:< %s: values read from a URL are not supported; export the value inline", name, clip(rest))
+		return nil, nil, false, r.errorf(s.line, "%s:< %s: values read from a URL are not supported; export the value inline", text(name), text(rest))
 	case ':':
 		// Trailing spaces are not part of base64 text.
 		for len(rest) > 0 && rest[len(rest)-1] == ' ' {
@@ -399,7 +401,7 @@ func (r *Reader) parse(spans []span) (*Entry, error) {
 		return nil, err
 	}
 	if !equalFold(name, "dn") {
-		return nil, r.errorf(spans[0].line, "entry does not start with dn: (found %q)", clip(name))
+		return nil, r.errorf(spans[0].line, "entry does not start with dn: (found %s)", quote(name))
 	}
 	if b64 && !utf8.Valid(val) {
 		return nil, r.errorf(spans[0].line, "dn:: decodes to text that is not UTF-8")
@@ -413,7 +415,7 @@ func (r *Reader) parse(spans []span) (*Entry, error) {
 		}
 		if i == 0 && equalFold(name, "changetype") {
 			if string(val) != "add" {
-				return nil, r.errorf(s.line, "changetype: %s: this is a change file, not an export (only changetype: add is accepted)", clip(val))
+				return nil, r.errorf(s.line, "changetype: %s: this is a change file, not an export (only changetype: add is accepted)", text(val))
 			}
 			continue
 		}
@@ -457,11 +459,15 @@ func equalFold(b []byte, s string) bool {
 	return true
 }
 
-// clip shortens text quoted in an error message.
-func clip(b []byte) string {
-	const max = 60
-	if len(b) > max {
-		return string(b[:max]) + "…"
+// quote quotes input in an error message, clipped and neutralised.
+func quote(b []byte) string {
+	return clip.Bytes(b)
+}
+
+// text is quote without the quotes.
+func text(b []byte) string {
+	if len(b) > 4*clip.Limit {
+		return clip.Text(string(b[:4*clip.Limit])) + "..."
 	}
-	return string(b)
+	return clip.Text(string(b))
 }

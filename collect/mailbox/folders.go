@@ -1,6 +1,7 @@
 package mailbox
 
 import (
+	"context"
 	"strings"
 
 	"github.com/preflight-scan/preflight/collect/csvin"
@@ -93,9 +94,9 @@ func parentPath(path string) string {
 	return p[:i]
 }
 
-// MailboxOfFolder derives the mailbox identity from a folder's Identity
+// IdentityOfFolder derives the mailbox identity from a folder's Identity
 // ("mailboxIdentity\folder\path", as Exchange writes it) and FolderPath.
-func MailboxOfFolder(identity, path string) string {
+func IdentityOfFolder(identity, path string) string {
 	p := strings.Trim(path, "/")
 	if p != "" {
 		suffix := `\` + strings.ReplaceAll(p, "/", `\`)
@@ -114,7 +115,7 @@ func MailboxOfFolder(identity, path string) string {
 // folderStats streams Get-MailboxFolderStatistics rows. Folders of one
 // mailbox are held until the mailbox changes, to count each folder's
 // direct subfolders; then they are emitted.
-func (r *run) folderStats() error {
+func (r *run) folderStats(ctx context.Context) error {
 	t := r.t
 	idCol, err := t.Require("Identity")
 	if err != nil {
@@ -148,7 +149,7 @@ func (r *run) folderStats() error {
 		clear(children)
 		return nil
 	}
-	err = r.rows(func(row csvin.Row) error {
+	err = r.rows(ctx, func(row csvin.Row) error {
 		id := row.Get(idCol)
 		path := row.Get(pathCol)
 		if path == "" && id != "" {
@@ -159,7 +160,7 @@ func (r *run) folderStats() error {
 		}
 		mbx := row.Get(mbxCol)
 		if mbx == "" {
-			mbx = MailboxOfFolder(id, path)
+			mbx = IdentityOfFolder(id, path)
 		}
 		if mbx == "" {
 			return row.Bad(idCol, "folder has no mailbox identity")

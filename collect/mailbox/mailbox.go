@@ -73,19 +73,19 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 		src.Status, src.Error = snapshot.StatusError, fmt.Sprintf("open %s: %v", c.Export, err)
 		return src, nil
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read-only
 	t, err := csvin.Open(c.Path, f, c.Lenient)
 	if err != nil {
 		return src, err
 	}
-	r := &run{c: c, t: t, sink: sink, ctx: ctx, src: &src}
+	r := &run{c: c, t: t, sink: sink, src: &src}
 	switch c.Export {
 	case MailboxStats:
-		err = r.mailboxStats()
+		err = r.mailboxStats(ctx)
 	case FolderStats:
-		err = r.folderStats()
+		err = r.folderStats(ctx)
 	case MailboxUsage:
-		err = r.usage()
+		err = r.usage(ctx)
 	default:
 		err = fmt.Errorf("mailbox: unknown export %d", c.Export)
 	}
@@ -108,13 +108,12 @@ type run struct {
 	c    *Collector
 	t    *csvin.Table
 	sink snapshot.Sink
-	ctx  context.Context
 	src  *snapshot.Source
 	n    int64
 }
 
 // rows calls fn for every row, checking for cancellation.
-func (r *run) rows(fn func(row csvin.Row) error) error {
+func (r *run) rows(ctx context.Context, fn func(row csvin.Row) error) error {
 	for {
 		row, err := r.t.Next()
 		if errors.Is(err, io.EOF) {
@@ -125,7 +124,7 @@ func (r *run) rows(fn func(row csvin.Row) error) error {
 		}
 		r.n++
 		if r.n%4096 == 0 {
-			if r.ctx.Err() != nil {
+			if ctx.Err() != nil {
 				return errInterrupted
 			}
 			r.c.Progress.Update(r.c.Path, r.src.Objects, 0)
@@ -165,7 +164,7 @@ func count(row csvin.Row, col int) (n int64, ok bool, err error) {
 	return n, true, nil
 }
 
-func (r *run) mailboxStats() error {
+func (r *run) mailboxStats(ctx context.Context) error {
 	t := r.t
 	idCol := t.Col("Identity")
 	nameCol := t.Col("DisplayName", "Display Name")
@@ -185,7 +184,7 @@ func (r *run) mailboxStats() error {
 		return err
 	}
 	delCol := t.Col("TotalDeletedItemSize")
-	return r.rows(func(row csvin.Row) error {
+	return r.rows(ctx, func(row csvin.Row) error {
 		m := &snapshot.Mailbox{
 			DisplayName: row.Get(nameCol),
 			PrimarySMTP: row.Get(smtpCol),
@@ -215,7 +214,7 @@ func (r *run) mailboxStats() error {
 	})
 }
 
-func (r *run) usage() error {
+func (r *run) usage(ctx context.Context) error {
 	t := r.t
 	upnCol, err := t.Require("User Principal Name", "UserPrincipalName")
 	if err != nil {
@@ -232,7 +231,7 @@ func (r *run) usage() error {
 	}
 	delCol := t.Col("Is Deleted", "IsDeleted")
 	deleted := 0
-	err = r.rows(func(row csvin.Row) error {
+	err = r.rows(ctx, func(row csvin.Row) error {
 		if strings.EqualFold(row.Get(delCol), "true") {
 			deleted++
 			return nil

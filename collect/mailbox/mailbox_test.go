@@ -5,16 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/preflight-scan/preflight/internal/golden"
 	"github.com/preflight-scan/preflight/snapshot"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 // collect runs a collector over a fixture and returns the records and the
 // source as JSON lines (durations zeroed).
@@ -27,23 +24,6 @@ func collect(t *testing.T, file string, kind Export, lenient bool) (string, snap
 	src.DurationMS = 0
 	_ = enc.Encode(snapshot.Record{Source: &src})
 	return buf.String(), src, err
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
 }
 
 func TestGolden(t *testing.T) {
@@ -62,7 +42,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, strings.TrimSuffix(tc.file, ".csv"), got)
+			golden.Check(t, filepath.Join("testdata", strings.TrimSuffix(tc.file, ".csv")+".golden"), []byte(got))
 		})
 	}
 }
@@ -136,8 +116,8 @@ func TestFolderTypeFallback(t *testing.T) {
 			t.Errorf("TypeFromPath(%q) = %q, want %q", path, got, want)
 		}
 	}
-	if got := MailboxOfFolder(`contoso.com/Users/A\B\Inbox\Sub`, "/Inbox/Sub"); got != `contoso.com/Users/A\B` {
-		t.Errorf("MailboxOfFolder with a backslash in the mailbox identity: %q", got)
+	if got := IdentityOfFolder(`contoso.com/Users/A\B\Inbox\Sub`, "/Inbox/Sub"); got != `contoso.com/Users/A\B` {
+		t.Errorf("IdentityOfFolder with a backslash in the mailbox identity: %q", got)
 	}
 }
 

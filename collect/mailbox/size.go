@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/preflight-scan/preflight/internal/clip"
 )
 
 // ErrUnlimited is returned by ParseSize for "Unlimited", the value Exchange
@@ -36,17 +38,17 @@ func ParseSize(s string) (int64, error) {
 	if open := strings.LastIndexByte(s, '('); open >= 0 {
 		closing := strings.LastIndexByte(s, ')')
 		if closing < open {
-			return 0, fmt.Errorf("size %q: unbalanced parentheses", s)
+			return 0, fmt.Errorf("size %s: unbalanced parentheses", clip.Quote(s))
 		}
 		inner := strings.TrimSpace(s[open+1 : closing])
 		// "1,325,421,312 bytes": digits, then a unit word in any language.
 		num := strings.TrimRightFunc(inner, func(r rune) bool { return unicode.IsLetter(r) })
 		if num == inner {
-			return 0, fmt.Errorf("size %q: no unit after the byte count", s)
+			return 0, fmt.Errorf("size %s: no unit after the byte count", clip.Quote(s))
 		}
 		n, err := parseGrouped(num)
 		if err != nil {
-			return 0, fmt.Errorf("size %q: %w", s, err)
+			return 0, fmt.Errorf("size %s: %w", clip.Quote(s), err)
 		}
 		return n, nil
 	}
@@ -54,7 +56,7 @@ func ParseSize(s string) (int64, error) {
 	plain := strings.TrimSpace(strings.TrimSuffix(s, "B"))
 	n, err := parseGrouped(plain)
 	if err != nil {
-		return 0, fmt.Errorf("size %q: want a byte count or Exchange size text such as \"1.2 GB (1,288,490,189 bytes)\": %w", s, err)
+		return 0, fmt.Errorf("size %s: want a byte count or Exchange size text such as \"1.2 GB (1,288,490,189 bytes)\": %w", clip.Quote(s), err)
 	}
 	return n, nil
 }
@@ -92,25 +94,25 @@ func parseGrouped(s string) (int64, error) {
 			if sep == 0 {
 				sep = r
 				if lead == 0 || lead > 3 {
-					return 0, fmt.Errorf("bad digit grouping in %q", s)
+					return 0, fmt.Errorf("bad digit grouping in %s", clip.Quote(s))
 				}
 			} else if r != sep || group != 3 {
-				return 0, fmt.Errorf("bad digit grouping in %q", s)
+				return 0, fmt.Errorf("bad digit grouping in %s", clip.Quote(s))
 			}
 			group = 0
 		default:
-			return 0, fmt.Errorf("unexpected %q in %q", r, s)
+			return 0, fmt.Errorf("unexpected %q in %s", r, clip.Quote(s))
 		}
 	}
 	if digits.Len() == 0 {
 		return 0, errors.New("no digits")
 	}
 	if group >= 0 && group != 3 {
-		return 0, fmt.Errorf("bad digit grouping in %q", s)
+		return 0, fmt.Errorf("bad digit grouping in %s", clip.Quote(s))
 	}
 	n, err := strconv.ParseInt(digits.String(), 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("%q out of range", s)
+		return 0, fmt.Errorf("%s out of range", clip.Quote(s))
 	}
 	return n, nil
 }
@@ -120,7 +122,7 @@ func parseGrouped(s string) (int64, error) {
 func ParseCount(s string) (int64, error) {
 	n, err := parseGrouped(s)
 	if err != nil {
-		return 0, fmt.Errorf("count %q: %w", strings.TrimSpace(s), err)
+		return 0, fmt.Errorf("count %s: %w", clip.Quote(strings.TrimSpace(s)), err)
 	}
 	return n, nil
 }

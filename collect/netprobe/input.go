@@ -3,12 +3,15 @@ package netprobe
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/netip"
 	"strconv"
 	"strings"
 
+	"github.com/preflight-scan/preflight/internal/clip"
+	"github.com/preflight-scan/preflight/internal/limits"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -32,9 +35,12 @@ type Endpoint struct {
 // sets). Bad JSON, a bad port list or a bad prefix is an InputError
 // naming the set.
 func ParseEndpoints(name string, r io.Reader) ([]Endpoint, error) {
-	dec := json.NewDecoder(r)
+	dec := json.NewDecoder(limits.NewReader(r, limits.EndpointsBytes, "endpoints file", "EndpointsBytes"))
 	var eps []Endpoint
 	if err := dec.Decode(&eps); err != nil {
+		if errors.Is(err, limits.ErrTooLarge) {
+			return nil, &snapshot.InputError{File: name, Msg: err.Error()}
+		}
 		return nil, &snapshot.InputError{File: name, Msg: "not Microsoft 365 endpoint JSON (an array of endpoint sets): " + err.Error()}
 	}
 	for i, e := range eps {
@@ -53,7 +59,7 @@ func ParseEndpoints(name string, r io.Reader) ([]Endpoint, error) {
 		switch e.Category {
 		case "Optimize", "Allow", "Default", "":
 		default:
-			return nil, &snapshot.InputError{File: name, Column: "category", Msg: fmt.Sprintf("%s: unknown category %q (want Optimize, Allow or Default)", where, e.Category)}
+			return nil, &snapshot.InputError{File: name, Column: "category", Msg: fmt.Sprintf("%s: unknown category %s (want Optimize, Allow or Default)", where, clip.Quote(e.Category))}
 		}
 	}
 	return eps, nil
@@ -71,18 +77,18 @@ func ParsePorts(s string) ([]int, error) {
 		lo, hi, isRange := strings.Cut(part, "-")
 		a, err := port(lo)
 		if err != nil {
-			return nil, fmt.Errorf("port list %q: %w", s, err)
+			return nil, fmt.Errorf("port list %s: %w", clip.Quote(s), err)
 		}
 		b := a
 		if isRange {
 			if b, err = port(hi); err != nil {
-				return nil, fmt.Errorf("port list %q: %w", s, err)
+				return nil, fmt.Errorf("port list %s: %w", clip.Quote(s), err)
 			}
 			if b < a {
-				return nil, fmt.Errorf("port list %q: range %s runs backwards", s, part)
+				return nil, fmt.Errorf("port list %s: range %s runs backwards", clip.Quote(s), part)
 			}
 			if b-a > 65535 {
-				return nil, fmt.Errorf("port list %q: range too wide", s)
+				return nil, fmt.Errorf("port list %s: range too wide", clip.Quote(s))
 			}
 		}
 		for p := a; p <= b; p++ {
@@ -95,7 +101,7 @@ func ParsePorts(s string) ([]int, error) {
 func port(s string) (int, error) {
 	n, err := strconv.Atoi(strings.TrimSpace(s))
 	if err != nil || n < 1 || n > 65535 {
-		return 0, fmt.Errorf("%q is not a port (1-65535)", s)
+		return 0, fmt.Errorf("%s is not a port (1-65535)", clip.Quote(s))
 	}
 	return n, nil
 }
@@ -107,17 +113,17 @@ func ParsePrefix(s string) (netip.Prefix, error) {
 	if !strings.Contains(s, "/") {
 		a, err := netip.ParseAddr(s)
 		if err != nil || a.Zone() != "" {
-			return netip.Prefix{}, fmt.Errorf("%q is not an address or CIDR", s)
+			return netip.Prefix{}, fmt.Errorf("%s is not an address or CIDR", clip.Quote(s))
 		}
 		a = a.Unmap()
 		return netip.PrefixFrom(a, a.BitLen()), nil
 	}
 	p, err := netip.ParsePrefix(s)
 	if err != nil {
-		return netip.Prefix{}, fmt.Errorf("%q is not a CIDR", s)
+		return netip.Prefix{}, fmt.Errorf("%s is not a CIDR", clip.Quote(s))
 	}
 	if p.Masked() != p {
-		return netip.Prefix{}, fmt.Errorf("%q has host bits set (did you mean %s?)", s, p.Masked())
+		return netip.Prefix{}, fmt.Errorf("%s has host bits set (did you mean %s?)", clip.Quote(s), p.Masked())
 	}
 	return p, nil
 }
@@ -127,7 +133,7 @@ func ParsePrefix(s string) (netip.Prefix, error) {
 // InputError naming it.
 func ParseAllowlist(name string, r io.Reader) ([]netip.Prefix, error) {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	sc.Buffer(make([]byte, 64*1024), limits.AllowlistLineBytes)
 	var out []netip.Prefix
 	line := 0
 	for sc.Scan() {
@@ -147,6 +153,9 @@ func ParseAllowlist(name string, r io.Reader) ([]netip.Prefix, error) {
 		out = append(out, p)
 	}
 	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			err = &limits.Error{What: "line", Limit: limits.AllowlistLineBytes, Name: "AllowlistLineBytes"}
+		}
 		return nil, &snapshot.InputError{File: name, Line: line + 1, Msg: err.Error()}
 	}
 	return out, nil

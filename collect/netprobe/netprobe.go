@@ -23,6 +23,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/preflight-scan/preflight/internal/clip"
+	"github.com/preflight-scan/preflight/internal/dialer"
+	"github.com/preflight-scan/preflight/internal/limits"
 	"github.com/preflight-scan/preflight/progress"
 	"github.com/preflight-scan/preflight/snapshot"
 )
@@ -100,15 +103,14 @@ type Collector struct {
 	Ranges []snapshot.RangeRequirement
 	// EgressIPs are the organisation's public egress addresses.
 	EgressIPs []netip.Addr
-	// Resolver resolves probe host names (nil: the system resolver).
-	Resolver *net.Resolver
+	// Dialer resolves the probe host names and opens the connections; it
+	// enforces the loopback guard before any resolution. Nil dials with
+	// the system resolver and no guard.
+	Dialer *dialer.Dialer
 	// Progress, when set, receives progress lines.
 	Progress *progress.Reporter
 	// HeloName is sent in EHLO (default "preflight.invalid").
 	HeloName string
-	// Allow, when set, is asked before each connection; an error stops the
-	// probe with outcome error (used to keep tests on loopback).
-	Allow func(addr netip.Addr) error
 }
 
 // Collect emits facts, ranges and one ProbeResult per target.
@@ -139,7 +141,6 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 		}
 	}
 	for _, rr := range c.Ranges {
-		rr := rr
 		if c.Allowlist != nil {
 			if p, err := netip.ParsePrefix(rr.Prefix); err == nil {
 				for _, u := range Uncovered(p, c.Allowlist) {
@@ -209,13 +210,13 @@ func (c *Collector) Probe(ctx context.Context, t Target) *snapshot.ProbeResult {
 	// Resolve first, so that a name that does not resolve is told apart
 	// from an unreachable address.
 	addr := t.Host
+	if err := c.Dialer.CheckHost(t.Host); err != nil {
+		r.Outcome, r.Error = snapshot.ProbeError, err.Error()
+		return r
+	}
 	if _, err := netip.ParseAddr(t.Host); err != nil {
-		res := c.Resolver
-		if res == nil {
-			res = net.DefaultResolver
-		}
 		lctx, cancel := context.WithTimeout(ctx, to)
-		addrs, err := res.LookupHost(lctx, t.Host)
+		addrs, err := c.Dialer.LookupHost(lctx, t.Host)
 		cancel()
 		if err != nil || len(addrs) == 0 {
 			r.Outcome, r.Error = snapshot.ProbeDNSError, fmt.Sprintf("resolve %s: %v", t.Host, err)
@@ -224,24 +225,17 @@ func (c *Collector) Probe(ctx context.Context, t Target) *snapshot.ProbeResult {
 		addr = addrs[0]
 	}
 	r.Address = net.JoinHostPort(addr, strconv.Itoa(t.Port))
-	if c.Allow != nil {
-		ip, perr := netip.ParseAddr(addr)
-		if perr == nil {
-			perr = c.Allow(ip.Unmap())
-		}
-		if perr != nil {
-			r.Outcome, r.Error = snapshot.ProbeError, perr.Error()
+	began := time.Now()
+	conn, err := c.Dialer.WithTimeout(to).DialContext(ctx, "tcp", r.Address)
+	if err != nil {
+		if errors.Is(err, dialer.ErrNotLoopback) {
+			r.Outcome, r.Error = snapshot.ProbeError, err.Error()
 			return r
 		}
-	}
-	d := net.Dialer{Timeout: to}
-	began := time.Now()
-	conn, err := d.DialContext(ctx, "tcp", r.Address)
-	if err != nil {
 		r.Outcome, r.Error = classify(err, "connect")
 		return r
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }() // a probe: nothing was written that a close could lose
 	r.RTTMS = time.Since(began).Milliseconds()
 	switch mode {
 	case "":
@@ -299,7 +293,11 @@ func (c *Collector) startTLS(conn net.Conn, to time.Duration) error {
 		}
 		var all strings.Builder
 		for {
-			line, err := br.ReadString('\n')
+			lb, err := limits.ReadLine(br, nil, limits.ProbeLineBytes, "SMTP reply line", "ProbeLineBytes")
+			line := string(lb)
+			if err == nil {
+				line += "\n"
+			}
 			if err != nil {
 				if all.Len() == 0 && line == "" {
 					return "", err
@@ -307,13 +305,16 @@ func (c *Collector) startTLS(conn net.Conn, to time.Duration) error {
 				return all.String(), err
 			}
 			all.WriteString(line)
+			if all.Len() > 16*limits.ProbeLineBytes {
+				return "", &limits.Error{What: "SMTP reply", Limit: 16 * limits.ProbeLineBytes, Name: "ProbeLineBytes (x16)"}
+			}
 			if len(line) < 4 || line[3] != '-' {
 				break
 			}
 		}
 		resp := all.String()
 		if !strings.HasPrefix(resp, want) {
-			return resp, fmt.Errorf("SMTP: want %s, got %q", want, strings.TrimSpace(firstLine(resp)))
+			return resp, fmt.Errorf("SMTP: want %s, got %s", want, clip.Quote(strings.TrimSpace(firstLine(resp))))
 		}
 		return resp, nil
 	}

@@ -22,17 +22,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/preflight-scan/preflight/internal/dialer"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
 // Every listener here binds 127.0.0.1 only.
 
 func listen(t *testing.T) net.Listener {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { l.Close() })
+	t.Cleanup(func() { _ = l.Close() })
 	return l
 }
 
@@ -54,6 +56,7 @@ func serveEach(l net.Listener, h func(net.Conn)) {
 // testCA returns a CA and a certificate it issued for 127.0.0.1 and
 // "localhost".
 func testCA(t *testing.T, cn string) (*x509.CertPool, tls.Certificate) {
+	t.Helper()
 	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	caT := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: cn},
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
@@ -78,13 +81,14 @@ func testCA(t *testing.T, cn string) (*x509.CertPool, tls.Certificate) {
 }
 
 func tlsServer(t *testing.T, cert tls.Certificate) int {
+	t.Helper()
 	l := listen(t)
 	cfg := &tls.Config{Certificates: []tls.Certificate{cert}}
 	serveEach(l, func(c net.Conn) {
 		tc := tls.Server(c, cfg)
 		_ = tc.Handshake()
 		time.Sleep(100 * time.Millisecond)
-		tc.Close()
+		_ = tc.Close()
 	})
 	return portOf(l)
 }
@@ -92,9 +96,10 @@ func tlsServer(t *testing.T, cert tls.Certificate) int {
 // smtpServer speaks SMTP up to STARTTLS, then TLS with cert; offer=false
 // leaves STARTTLS out of the EHLO answer.
 func smtpServer(t *testing.T, cert tls.Certificate, offer bool) int {
+	t.Helper()
 	l := listen(t)
 	serveEach(l, func(c net.Conn) {
-		defer c.Close()
+		defer func() { _ = c.Close() }()
 		br := bufio.NewReader(c)
 		_, _ = c.Write([]byte("220 test ESMTP\r\n"))
 		for {
@@ -124,9 +129,10 @@ func smtpServer(t *testing.T, cert tls.Certificate, offer bool) int {
 }
 
 func closedPort(t *testing.T) int {
+	t.Helper()
 	l := listen(t)
 	p := portOf(l)
-	l.Close()
+	_ = l.Close()
 	return p
 }
 
@@ -141,7 +147,7 @@ func TestProbeOutcomes(t *testing.T) {
 	c := &Collector{Timeout: 500 * time.Millisecond, Roots: roots}
 
 	open := listen(t)
-	serveEach(open, func(c net.Conn) { time.Sleep(200 * time.Millisecond); c.Close() })
+	serveEach(open, func(c net.Conn) { time.Sleep(200 * time.Millisecond); _ = c.Close() })
 	if r := probe(t, c, portOf(open), ""); r.Outcome != snapshot.ProbeOpen {
 		t.Errorf("open: %+v", r)
 	}
@@ -150,7 +156,7 @@ func TestProbeOutcomes(t *testing.T) {
 	}
 
 	silent := listen(t)
-	serveEach(silent, func(c net.Conn) { time.Sleep(2 * time.Second); c.Close() })
+	serveEach(silent, func(c net.Conn) { time.Sleep(2 * time.Second); _ = c.Close() })
 	if r := probe(t, c, portOf(silent), "starttls"); r.Outcome != snapshot.ProbeTimeout || !strings.Contains(r.Error, "STARTTLS") {
 		t.Errorf("silent SMTP: %+v", r)
 	}
@@ -161,7 +167,7 @@ func TestProbeOutcomes(t *testing.T) {
 	reset := listen(t)
 	serveEach(reset, func(c net.Conn) {
 		_ = c.(*net.TCPConn).SetLinger(0)
-		c.Close()
+		_ = c.Close()
 	})
 	if r := probe(t, c, portOf(reset), "implicit"); r.Outcome != snapshot.ProbeReset {
 		t.Errorf("reset: %+v", r)
@@ -188,17 +194,17 @@ func TestProbeOutcomes(t *testing.T) {
 		t.Errorf("no STARTTLS offered: %+v", r)
 	}
 	plain := listen(t)
-	serveEach(plain, func(c net.Conn) { _, _ = c.Write([]byte("HTTP/1.0 400 no\r\n\r\n")); c.Close() })
+	serveEach(plain, func(c net.Conn) { _, _ = c.Write([]byte("HTTP/1.0 400 no\r\n\r\n")); _ = c.Close() })
 	if r := probe(t, c, portOf(plain), "implicit"); r.Outcome != snapshot.ProbeTLSError {
 		t.Errorf("not TLS: %+v", r)
 	}
 	// Names resolve through a loopback port where nothing listens: no
 	// query leaves the host.
 	dead := closedPort(t)
-	c.Resolver = &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+	c.Dialer = &dialer.Dialer{Resolver: &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, _, _ string) (net.Conn, error) {
 		var d net.Dialer
 		return d.DialContext(ctx, "tcp", "127.0.0.1:"+strconv.Itoa(dead))
-	}}
+	}}}
 	if r := c.Probe(context.Background(), Target{Host: "name.invalid", Port: 443}); r.Outcome != snapshot.ProbeDNSError {
 		t.Errorf("unresolvable: %+v", r)
 	}
@@ -216,7 +222,7 @@ func TestProbeFiltered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer syscall.Close(fd)
+	defer func() { _ = syscall.Close(fd) }()
 	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +239,7 @@ func TestProbeFiltered(t *testing.T) {
 	var fill []net.Conn
 	defer func() {
 		for _, c := range fill {
-			c.Close()
+			_ = c.Close()
 		}
 	}()
 	full := false

@@ -8,10 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/spf13/pflag"
 
+	"github.com/preflight-scan/preflight/engine"
+	"github.com/preflight-scan/preflight/internal/clip"
 	"github.com/preflight-scan/preflight/progress"
 	"github.com/preflight-scan/preflight/rules"
 	"github.com/preflight-scan/preflight/snapshot"
@@ -37,6 +40,11 @@ type IO struct {
 	Stderr io.Writer
 	Getenv func(string) string
 	Now    func() time.Time
+	// Signals, when set, receives SIGINT and SIGTERM: the first stops
+	// the collection (the report says interrupted), a second one, or a
+	// SIGTERM during evaluation and rendering, aborts the run with
+	// nothing written.
+	Signals <-chan os.Signal
 }
 
 // runEnv is what collectors get from the command line.
@@ -46,11 +54,10 @@ type runEnv struct {
 	lenient  bool
 	timeout  time.Duration
 	now      time.Time
-	// profile and overrides are the scan's rule profile and the
-	// configuration's parameter overrides, for collectors that take
-	// their tables from rules.
-	profile   string
-	overrides map[string]map[string]any
+	// params resolves rule parameters under the scan's profile and
+	// overrides, for the engine and the collectors that take their tables
+	// from rules (see resolver).
+	params *engine.Resolver
 	// rules is the rule catalogue, loaded once per run.
 	rules []*rules.Rule
 }
@@ -74,6 +81,8 @@ func (e *exitError) Error() string { return e.msg }
 
 // Main runs the command line and returns the exit code.
 func Main(ctx context.Context, args []string, sys IO) int {
+	ctx, stop := watchSignals(ctx, sys.Signals)
+	defer stop()
 	err := execute(ctx, args, sys)
 	return exitCode(err, sys.Stderr)
 }
@@ -88,14 +97,30 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.Is(err, pflag.ErrHelp):
 		return ExitOK
 	case errors.As(err, &ue), errors.Is(err, snapshot.ErrBadInput):
-		fmt.Fprintf(stderr, "preflight: %v\n", err)
+		printError(stderr, err.Error())
 		return ExitUsage
 	case errors.As(err, &ee):
 		if ee.msg != "" {
-			fmt.Fprintf(stderr, "preflight: %s\n", ee.msg)
+			printError(stderr, ee.msg)
 		}
 		return ee.code
 	}
-	fmt.Fprintf(stderr, "preflight: internal error: %v\n", err)
+	printError(stderr, "internal error: "+err.Error())
 	return ExitInternal
+}
+
+// printError prints one error as one line: whatever input the message
+// echoes, its control characters and escape sequences are shown escaped
+// and its length is bounded (see package clip).
+// A failed write to stderr has nowhere left to be reported, and the exit
+// code says what happened anyway.
+func printError(stderr io.Writer, msg string) {
+	_, _ = fmt.Fprintf(stderr, "preflight: %s\n", clip.Line(msg))
+}
+
+// notef prints a diagnostic line ("preflight: " and the message) on
+// stderr. Like printError it discards a failed write: a warning must not
+// turn into a failed scan.
+func notef(stderr io.Writer, format string, args ...any) {
+	_, _ = fmt.Fprintf(stderr, "preflight: "+format+"\n", args...)
 }

@@ -1,8 +1,8 @@
 package cli
 
-// The rule parameters the command line reads itself: the collectors'
-// tables (blocklist zones, core endpoints) and the --plan override.
-// Issue 14 replaces these with one resolver shared with the engine.
+// The rule parameters the collectors need (blocklist zones and how to read
+// their answers, the core endpoints) and the --plan override. Every value
+// comes from the one resolver the engine uses too (engine.Resolver).
 
 import (
 	"fmt"
@@ -11,12 +11,13 @@ import (
 	"github.com/preflight-scan/preflight/checks"
 	"github.com/preflight-scan/preflight/collect/dnsbl"
 	"github.com/preflight-scan/preflight/collect/netprobe"
+	"github.com/preflight-scan/preflight/engine"
 	"github.com/preflight-scan/preflight/rules"
 )
 
-// planOverrides sets --plan as the plan parameter of MBX-002 in the
-// configuration's overrides (in place; creating them when the
-// configuration has none) and returns them.
+// planOverrides returns the configuration's overrides with --plan as the
+// plan parameter of MBX-002. The configuration's maps are not modified:
+// the result is a copy when --plan is given.
 func planOverrides(profile, plan string, overrides map[string]map[string]any) (map[string]map[string]any, error) {
 	if plan == "" {
 		return overrides, nil
@@ -24,28 +25,26 @@ func planOverrides(profile, plan string, overrides map[string]map[string]any) (m
 	if profile != "exchange-online" {
 		return nil, usagef("--plan applies to the exchange-online profile only (the %s quota does not depend on a plan)", profile)
 	}
-	if overrides == nil {
-		overrides = map[string]map[string]any{}
+	out := make(map[string]map[string]any, len(overrides)+1)
+	for id, m := range overrides {
+		out[id] = m
 	}
-	if overrides["MBX-002"] == nil {
-		overrides["MBX-002"] = map[string]any{}
+	mbx := map[string]any{}
+	for k, v := range overrides["MBX-002"] {
+		mbx[k] = v
 	}
-	overrides["MBX-002"]["plan"] = strings.ToLower(plan)
-	return overrides, nil
+	mbx["plan"] = strings.ToLower(plan)
+	out["MBX-002"] = mbx
+	return out, nil
 }
 
-// defaultParams returns the parameters of rules under the default profile
-// (the zone tables and core endpoint list are the same in every profile).
-func defaultParams(ids ...string) (map[string]checks.Params, error) {
-	return collectorParams(&runEnv{}, ids...)
-}
-
-// collectorParams returns the parameters the collectors take from rules
-// (zone tables, the core endpoint list): those of the scan's profile, or
-// of the default profile where the scan's does not define the rule, with
-// the configuration file's overrides applied. It uses the run's rules,
-// loading them only when the run has none.
-func collectorParams(env *runEnv, ids ...string) (map[string]checks.Params, error) {
+// resolver returns the run's parameter resolver: the one prepareScan made
+// for the scan's profile and overrides, or (for a run without one) one for
+// the default profile without overrides.
+func (env *runEnv) resolver() (*engine.Resolver, error) {
+	if env.params != nil {
+		return env.params, nil
+	}
 	rs := env.rules
 	if rs == nil {
 		var err error
@@ -53,48 +52,45 @@ func collectorParams(env *runEnv, ids ...string) (map[string]checks.Params, erro
 			return nil, fmt.Errorf("load rules: %w", err)
 		}
 	}
-	out := map[string]checks.Params{}
-	for _, r := range rs {
-		for _, id := range ids {
-			if r.ID != id {
-				continue
-			}
-			prof := r.Profiles[env.profile]
-			if prof == nil {
-				prof = r.Profiles[rules.DefaultProfile]
-			}
-			if prof == nil {
-				continue
-			}
-			p := checks.Params{}
-			for k, v := range prof.Params {
-				p[k] = v
-			}
-			for k, v := range env.overrides[id] {
-				p[k] = v
-			}
-			out[id] = p
-		}
+	res, err := engine.NewResolver(rs, checks.Default(), rules.DefaultProfile, nil)
+	if err != nil {
+		return nil, err
 	}
-	for _, id := range ids {
-		if out[id] == nil {
-			return nil, fmt.Errorf("rule %s has no %s parameters", id, rules.DefaultProfile)
-		}
+	env.params = res
+	return res, nil
+}
+
+// collectorTables are the rule parameters the network collectors take.
+type collectorTables struct {
+	bl001, bl002 checks.BlocklistParams
+	net001       checks.ReachabilityParams
+}
+
+// readCollectorTables resolves BL-001, BL-002 and NET-001 for the
+// collectors.
+func readCollectorTables(env *runEnv) (*collectorTables, error) {
+	res, err := env.resolver()
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	t := &collectorTables{}
+	if t.bl001, err = engine.CollectorParams[checks.BlocklistParams](res, "BL-001"); err != nil {
+		return nil, err
+	}
+	if t.bl002, err = engine.CollectorParams[checks.BlocklistParams](res, "BL-002"); err != nil {
+		return nil, err
+	}
+	if t.net001, err = engine.CollectorParams[checks.ReachabilityParams](res, "NET-001"); err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
 // zones returns the zones of a flag, or the rule's default_zones.
-func zones(flagv listFlag, p checks.Params, kind string) ([]dnsbl.Zone, error) {
+func zones(flagv listFlag, p checks.BlocklistParams, kind string) ([]dnsbl.Zone, error) {
 	names := split(flagv)
 	if len(names) == 0 {
-		var prm struct {
-			Default []string `json:"default_zones"`
-		}
-		if err := p.Decode(&prm); err != nil {
-			return nil, err
-		}
-		names = prm.Default
+		names = p.DefaultZones
 	}
 	var out []dnsbl.Zone
 	for _, n := range names {
@@ -112,38 +108,22 @@ func zones(flagv listFlag, p checks.Params, kind string) ([]dnsbl.Zone, error) {
 
 // blocklistTable returns the zone tables of BL-001 and BL-002: how to
 // read each zone's answers.
-func blocklistTable(params map[string]checks.Params) (map[string]dnsbl.ZoneInfo, error) {
+func (t *collectorTables) blocklistTable() map[string]dnsbl.ZoneInfo {
 	table := map[string]dnsbl.ZoneInfo{}
-	for _, id := range []string{"BL-001", "BL-002"} {
-		var bp struct {
-			Zones map[string]dnsbl.ZoneInfo `json:"zones"`
-		}
-		if err := params[id].Decode(&bp); err != nil {
-			return nil, fmt.Errorf("rule %s: %w", id, err)
-		}
-		for k, v := range bp.Zones {
+	for _, p := range []checks.BlocklistParams{t.bl001, t.bl002} {
+		for k, v := range p.Zones {
 			table[k] = v
 		}
 	}
-	return table, nil
+	return table
 }
 
 // coreEndpoints returns the core endpoints of NET-001 that
 // --probe-defaults probes.
-func coreEndpoints(net001 checks.Params) ([]netprobe.Target, error) {
-	var prm struct {
-		Core []struct {
-			Host    string `json:"host"`
-			Port    int    `json:"port"`
-			Purpose string `json:"purpose"`
-		} `json:"core_endpoints"`
-	}
-	if err := net001.Decode(&prm); err != nil {
-		return nil, fmt.Errorf("rule NET-001: %w", err)
-	}
+func coreEndpoints(net001 checks.ReachabilityParams) []netprobe.Target {
 	var targets []netprobe.Target
-	for _, e := range prm.Core {
+	for _, e := range net001.CoreEndpoints {
 		targets = append(targets, netprobe.Target{Host: e.Host, Port: e.Port, Required: true, Purpose: e.Purpose})
 	}
-	return targets, nil
+	return targets
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 
 	"github.com/olekukonko/tablewriter"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/preflight-scan/preflight/baseline"
 	"github.com/preflight-scan/preflight/internal/atomicfile"
+	"github.com/preflight-scan/preflight/internal/clip"
 	"github.com/preflight-scan/preflight/report"
 )
 
@@ -53,6 +55,11 @@ func runDiff(pos []string, o diffOptions, sys IO) error {
 	if o.failOnNew != "" && report.SeverityRank(o.failOnNew) == 0 {
 		return usagef("--fail-on-new %q: want critical, high, medium, low or info", o.failOnNew)
 	}
+	if o.out != "" {
+		if fi, err := os.Stat(o.out); err != nil || !fi.IsDir() {
+			return usagef("--out %s: no such directory", clip.Quote(o.out))
+		}
+	}
 	old, err := readReportArg(pos[0])
 	if err != nil {
 		return err
@@ -92,9 +99,12 @@ func writeDiffJSON(d *baseline.Diff, w io.Writer) error {
 }
 
 func writeDiffTable(d *baseline.Diff, w io.Writer) error {
-	fmt.Fprintf(w, "Old: %s  %s  %s %d/100\n", d.Baseline.ScanID, d.Baseline.StartedAt.UTC().Format("2006-01-02 15:04 MST"), d.Baseline.Verdict, d.Baseline.Score)
-	fmt.Fprintf(w, "New: %s  %s  %s %d/100\n", d.Current.ScanID, d.Current.StartedAt.UTC().Format("2006-01-02 15:04 MST"), d.Current.Verdict, d.Current.Score)
-	fmt.Fprintf(w, "%d new, %d existing, %d resolved\n", d.Counts.New, d.Counts.Existing, d.Counts.Resolved)
+	if _, err := fmt.Fprintf(w, "Old: %s  %s  %s %d/100\nNew: %s  %s  %s %d/100\n%d new, %d existing, %d resolved\n",
+		d.Baseline.ScanID, d.Baseline.StartedAt.UTC().Format("2006-01-02 15:04 MST"), d.Baseline.Verdict, d.Baseline.Score,
+		d.Current.ScanID, d.Current.StartedAt.UTC().Format("2006-01-02 15:04 MST"), d.Current.Verdict, d.Current.Score,
+		d.Counts.New, d.Counts.Existing, d.Counts.Resolved); err != nil {
+		return err
+	}
 	if len(d.NewFindings)+len(d.Resolved) == 0 {
 		return nil
 	}

@@ -51,7 +51,9 @@ func writeSnapshot(t *testing.T, dir string, recs ...*snapshot.Record) string {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	f.Close()
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
 	return path
 }
 
@@ -241,12 +243,24 @@ func TestFailOnExitCodes(t *testing.T) {
 func TestFailedSourceExit3(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "snap.gz")
-	f, _ := os.Create(path)
-	w, _ := snapshot.NewWriter(f, snapshot.Header{Tool: "preflight"})
-	_ = w.Put(&snapshot.Record{Source: &snapshot.Source{Name: "ldaps://127.0.0.1:636", Kind: "ldap",
-		Areas: []snapshot.Area{snapshot.AreaDirectory}, Status: snapshot.StatusError, Error: "invalid credentials"}})
-	_ = w.Close()
-	f.Close()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := snapshot.NewWriter(f, snapshot.Header{Tool: "preflight"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Put(&snapshot.Record{Source: &snapshot.Source{Name: "ldaps://127.0.0.1:636", Kind: "ldap",
+		Areas: []snapshot.Area{snapshot.AreaDirectory}, Status: snapshot.StatusError, Error: "invalid credentials"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
 	out := filepath.Join(dir, "out")
 	code, _, stderr := runCLI(t, nil, "evaluate", path, "--out", out, "--quiet", "--fail-on", "none")
 	if code != ExitIncomplete {
@@ -347,5 +361,24 @@ func TestPlanSetsTheQuota(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, nil, "scan", "--sample", "--profile", "bpos-2010", "--plan", "plan2", "--out", t.TempDir()); code != ExitUsage {
 		t.Errorf("--plan under bpos-2010: exit %d, want 2", code)
+	}
+}
+
+// TestPlanLeavesOverridesAlone: --plan is applied to a copy of the
+// configuration's overrides, which stay as the file gave them.
+func TestPlanLeavesOverridesAlone(t *testing.T) {
+	cfg := map[string]map[string]any{"MBX-002": {"quota_gb_by_plan": map[string]any{"plan1": 50.0}}, "DNS-003": {"max_lookups": 10.0}}
+	got, err := planOverrides("exchange-online", "Plan2", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["MBX-002"]["plan"] != "plan2" || got["DNS-003"]["max_lookups"] != 10.0 || got["MBX-002"]["quota_gb_by_plan"] == nil {
+		t.Errorf("overrides with --plan: %v", got)
+	}
+	if _, ok := cfg["MBX-002"]["plan"]; ok || len(cfg) != 2 {
+		t.Errorf("--plan modified the configuration's overrides: %v", cfg)
+	}
+	if got, _ := planOverrides("exchange-online", "plan2", nil); got["MBX-002"]["plan"] != "plan2" {
+		t.Errorf("--plan without a configuration: %v", got)
 	}
 }

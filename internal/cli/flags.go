@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -17,6 +19,7 @@ const (
 	groupDirectory = "Directory"
 	groupMailboxes = "Mailboxes"
 	groupClients   = "Clients"
+	groupTenant    = "Tenant to tenant"
 	groupDNS       = "DNS and blocklists"
 	groupNetwork   = "Network"
 	groupOutputs   = "Rules and outputs"
@@ -25,7 +28,7 @@ const (
 
 // flagGroups returns the help sections in display order.
 func flagGroups() []string {
-	return []string{groupGeneral, groupDirectory, groupMailboxes, groupClients, groupDNS, groupNetwork, groupOutputs, groupNightly}
+	return []string{groupGeneral, groupDirectory, groupMailboxes, groupTenant, groupClients, groupDNS, groupNetwork, groupOutputs, groupNightly}
 }
 
 // groupAnnotation is the pflag annotation holding a flag's help section.
@@ -64,37 +67,81 @@ func (d flagDef) configKey() string {
 type flagValue struct {
 	kind   config.Kind
 	define func(fs *pflag.FlagSet, name, usage string)
+	// check, when set, validates the value once the command line and the
+	// configuration file are applied (validateFlags), before any work:
+	// every number and duration of the table is checked by construction.
+	check func() error
 }
 
 func stringFlag(p *string, def string) flagValue {
-	return flagValue{config.String, func(fs *pflag.FlagSet, name, usage string) { fs.StringVar(p, name, def, usage) }}
+	return flagValue{kind: config.String, define: func(fs *pflag.FlagSet, name, usage string) { fs.StringVar(p, name, def, usage) }}
 }
 
 func boolFlag(p *bool, def bool) flagValue {
-	return flagValue{config.Bool, func(fs *pflag.FlagSet, name, usage string) { fs.BoolVar(p, name, def, usage) }}
+	return flagValue{kind: config.Bool, define: func(fs *pflag.FlagSet, name, usage string) { fs.BoolVar(p, name, def, usage) }}
 }
 
-func intFlag(p *int, def int) flagValue {
-	return flagValue{config.Number, func(fs *pflag.FlagSet, name, usage string) { fs.IntVar(p, name, def, usage) }}
+// intFlag is a whole number from least to most.
+func intFlag(p *int, def, least, most int) flagValue {
+	return flagValue{kind: config.Number,
+		define: func(fs *pflag.FlagSet, name, usage string) { fs.IntVar(p, name, def, usage) },
+		check: func() error {
+			if *p < least || *p > most {
+				return fmt.Errorf("%d: want a whole number from %d to %d", *p, least, most)
+			}
+			return nil
+		}}
 }
 
+// floatFlag is a finite number, 0 or more (NaN, Inf and negative numbers
+// are refused: "NaN Mbit/s" in a report is a bug).
 func floatFlag(p *float64, def float64) flagValue {
-	return flagValue{config.Number, func(fs *pflag.FlagSet, name, usage string) { fs.Float64Var(p, name, def, usage) }}
+	return flagValue{kind: config.Number,
+		define: func(fs *pflag.FlagSet, name, usage string) { fs.Float64Var(p, name, def, usage) },
+		check: func() error {
+			if math.IsNaN(*p) || math.IsInf(*p, 0) || *p < 0 {
+				return fmt.Errorf("%v: want a finite number, 0 or more", *p)
+			}
+			return nil
+		}}
 }
 
-// durationFlag is a string in the configuration file ("30s", "2m").
+// durationFlag is a positive duration; a string in the configuration
+// file ("30s", "2m").
 func durationFlag(p *time.Duration, def time.Duration) flagValue {
-	return flagValue{config.String, func(fs *pflag.FlagSet, name, usage string) { fs.DurationVar(p, name, def, usage) }}
+	return flagValue{kind: config.String,
+		define: func(fs *pflag.FlagSet, name, usage string) { fs.DurationVar(p, name, def, usage) },
+		check: func() error {
+			if *p <= 0 {
+				return fmt.Errorf("%v: want a positive duration such as 30s or 2m", *p)
+			}
+			return nil
+		}}
 }
 
 func listFlagOf(p *listFlag) flagValue {
-	return flagValue{config.List, func(fs *pflag.FlagSet, name, usage string) { fs.Var(p, name, usage) }}
+	return flagValue{kind: config.List, define: func(fs *pflag.FlagSet, name, usage string) { fs.Var(p, name, usage) }}
+}
+
+// validateFlags checks every value of defs that has a check, whether the
+// command line or the configuration file set it: a bad one is a usage
+// error (exit 2) before any source is read.
+func validateFlags(defs []flagDef) error {
+	for _, d := range defs {
+		if d.value.check == nil {
+			continue
+		}
+		if err := d.value.check(); err != nil {
+			return usagef("--%s %v", d.name, err)
+		}
+	}
+	return nil
 }
 
 // scanFlagDefs is the table of the scan and evaluate flags, bound to the
 // fields of o. Evaluate has the rows that are not scanOnly.
 func scanFlagDefs(o *scanOptions) []flagDef {
-	d, m, n, out, x := &o.directoryOptions, &o.mailboxOptions, &o.networkOptions, &o.outputOptions, &o.nightlyOptions
+	d, m, t, n, out, x := &o.directoryOptions, &o.mailboxOptions, &o.tenantOptions, &o.networkOptions, &o.outputOptions, &o.nightlyOptions
 	return []flagDef{
 		{group: groupGeneral, name: "sample", value: boolFlag(&out.Sample, false), scanOnly: true,
 			usage: "scan the bundled sample organisation (no server, no files)"},
@@ -147,6 +194,19 @@ func scanFlagDefs(o *scanOptions) []flagDef {
 		{group: groupMailboxes, name: "imap-ca-file", value: stringFlag(&m.IMAPCAFile, ""), scanOnly: true,
 			usage: "PEM `FILE` of CA certificates to verify the IMAP server with"},
 
+		{group: groupTenant, name: "recipients", value: stringFlag(&t.Recipients, ""), scanOnly: true,
+			usage: "source tenant's Get-EXORecipient (or Get-Recipient) CSV export `FILE`, EmailAddresses joined with ';' (docs/tenant-exports.md)"},
+		{group: groupTenant, name: "mailboxes", value: stringFlag(&t.Mailboxes, ""), scanOnly: true,
+			usage: "source tenant's Get-EXOMailbox CSV export `FILE` (forwarding, holds, archive)"},
+		{group: groupTenant, name: "users", value: stringFlag(&t.Users, ""), scanOnly: true,
+			usage: "source tenant's Get-MgUser CSV export `FILE` (UPN, proxy addresses, licences)"},
+		{group: groupTenant, name: "archive-stats", value: stringFlag(&t.ArchiveStats, ""), scanOnly: true,
+			usage: "Get-EXOMailboxStatistics -Archive CSV export `FILE` (rule MBX-009)"},
+		{group: groupTenant, name: "target-recipients", value: stringFlag(&t.TargetRecipients, ""), scanOnly: true,
+			usage: "target tenant's Get-EXORecipient CSV export `FILE` (collisions, contacts to delete)"},
+		{group: groupTenant, name: "migrating-domain", value: listFlagOf(&out.Migrating),
+			usage: "`DOMAIN` that moves from the source to the target tenant (repeatable)"},
+
 		{group: groupClients, name: "clients", value: stringFlag(&m.Clients, ""), scanOnly: true,
 			usage: "client software inventory CSV `FILE` (MAP Toolkit or host,product,version)"},
 
@@ -160,9 +220,9 @@ func scanFlagDefs(o *scanOptions) []flagDef {
 			usage: "domain blocklist `ZONE` (repeatable; default: the zones of rule BL-002; \"none\" asks none)"},
 		{group: groupDNS, name: "dns-timeout", value: durationFlag(&n.DNSTimeout, 2*time.Second), scanOnly: true,
 			usage: "timeout of one DNS try against one resolver"},
-		{group: groupDNS, name: "dns-retries", value: intFlag(&n.DNSRetries, 1), scanOnly: true,
+		{group: groupDNS, name: "dns-retries", value: intFlag(&n.DNSRetries, 1, 0, 10), scanOnly: true,
 			usage: "times the resolver list is tried again after a failed lookup"},
-		{group: groupDNS, name: "dns-concurrency", value: intFlag(&n.DNSConcurrency, 16), scanOnly: true,
+		{group: groupDNS, name: "dns-concurrency", value: intFlag(&n.DNSConcurrency, 16, 1, 1024), scanOnly: true,
 			usage: "DNS lookups in flight at once"},
 		{group: groupDNS, name: "dns-deadline", value: durationFlag(&n.DNSDeadline, 10*time.Minute), scanOnly: true,
 			usage: "overall deadline of the DNS and blocklist collection"},
@@ -190,12 +250,14 @@ func scanFlagDefs(o *scanOptions) []flagDef {
 			usage: "planned cutover `YYYY-MM-DD` (default: the scan date)"},
 		{group: groupOutputs, name: "phase", value: stringFlag(&out.Phase, "pre-cutover"),
 			usage: "migration `PHASE`: pre-cutover or post-cutover"},
+		{group: groupOutputs, name: "tenant", value: stringFlag(&out.Tenant, ""),
+			usage: "Microsoft 365 tenant `NAME`, the prefix of its initial domain (fabrikam for fabrikam.onmicrosoft.com), for the DKIM CNAMEs of DNS-008 and the onmicrosoft.com addresses of T2T-001 (default: from the directory's or the tenant exports' onmicrosoft.com addresses)"},
 		{group: groupOutputs, name: "bandwidth-mbps", value: floatFlag(&out.BandwidthMbps, 0),
 			usage: "migration bandwidth in Mbit/s, for the migration estimate"},
 		{group: groupOutputs, name: "out", value: stringFlag(&out.Out, "."),
-			usage: "`DIR` receiving report.json, report.pdf, findings.csv (\"-\": a single file format to stdout)"},
+			usage: "`DIR` receiving report.json, report.pdf, report.html, findings.csv (\"-\": a single file format to stdout)"},
 		{group: groupOutputs, name: "format", value: listFlagOf(&out.Formats),
-			usage: "output `FORMATS`, comma-separated or repeated: json, table, pdf, csv, jsonl (default json,table)"},
+			usage: "output `FORMATS`, comma-separated or repeated: json, table, pdf, html, csv, jsonl (default json,table)"},
 		{group: groupOutputs, name: "fail-on", value: stringFlag(&out.FailOn, "none"),
 			usage: "exit 1 when a finding is at or above this `SEVERITY`: critical, high, medium, low, info, none"},
 		{group: groupOutputs, name: "save-snapshot", value: stringFlag(&out.SaveSnapshot, ""), scanOnly: true,

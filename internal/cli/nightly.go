@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/preflight-scan/preflight/baseline"
+	"github.com/preflight-scan/preflight/checks"
 	"github.com/preflight-scan/preflight/config"
 	"github.com/preflight-scan/preflight/engine"
 	"github.com/preflight-scan/preflight/history"
@@ -98,7 +100,7 @@ func applyConfig(fs *pflag.FlagSet, defs []flagDef, o *scanOptions, env *runEnv)
 			return nil, usagef("--history: %v", err)
 		}
 		for _, s := range skipped {
-			fmt.Fprintf(env.io.Stderr, "preflight: warning: history: skipping %v\n", s.Err)
+			notef(env.io.Stderr, "warning: history: skipping %v", s.Err)
 		}
 		cd.entries = entries
 		if cd.baseline == nil {
@@ -110,8 +112,9 @@ func applyConfig(fs *pflag.FlagSet, defs []flagDef, o *scanOptions, env *runEnv)
 	return cd, nil
 }
 
-// checkRuleRefs reports overrides and suppressions naming unknown rules
-// or parameters, with their line in the file.
+// checkRuleRefs reports overrides naming unknown rules or parameters, or
+// giving a value the rule's check does not take, and suppressions naming
+// unknown rules, with their line in the file.
 func checkRuleRefs(cfg *config.Config, profile string, rs []*rules.Rule) error {
 	byID := map[string]*rules.Rule{}
 	for _, r := range rs {
@@ -123,29 +126,24 @@ func checkRuleRefs(cfg *config.Config, profile string, rs []*rules.Rule) error {
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		r := byID[id]
-		if r == nil {
+		if byID[id] == nil {
 			return cfg.Problem("no such rule (see preflight rules)", "rules", id)
 		}
-		p := r.Profiles[profile]
-		if p == nil {
-			continue // not applicable under this profile: the override is unused
+	}
+	if _, err := engine.NewResolver(rs, checks.Default(), profile, cfg.Rules); err != nil {
+		var pe *engine.ParamError
+		if !errors.As(err, &pe) || !pe.Override {
+			return err
 		}
-		names := make([]string, 0, len(cfg.Rules[id]))
-		for k := range cfg.Rules[id] {
-			names = append(names, k)
+		key := pe.Key
+		if i := strings.IndexAny(key, ".["); i >= 0 {
+			key = key[:i]
 		}
-		sort.Strings(names)
-		for _, k := range names {
-			if _, ok := p.Params[k]; !ok {
-				var have []string
-				for h := range p.Params {
-					have = append(have, h)
-				}
-				sort.Strings(have)
-				return cfg.Problem(fmt.Sprintf("rule %s has no parameter %q under profile %s (it has: %s)", id, k, profile, strings.Join(have, ", ")), "rules", id, k)
-			}
+		msg := pe.Problem
+		if pe.Key != key {
+			msg = pe.Key + ": " + msg
 		}
+		return cfg.Problem(msg, "rules", pe.Rule, key)
 	}
 	for i, s := range cfg.Suppressions {
 		if byID[s.Rule] == nil {
@@ -211,7 +209,7 @@ func matchesObject(f *report.Finding, obj string) bool {
 func postProcess(o *scanOptions, cfg *configData, env *runEnv, rep *report.Report) error {
 	if cfg.file != nil && len(cfg.file.Suppressions) > 0 {
 		for _, w := range applySuppressions(cfg.file, env.now.UTC().Format("2006-01-02"), rep) {
-			fmt.Fprintf(env.io.Stderr, "preflight: warning: %s\n", w)
+			notef(env.io.Stderr, "warning: %s", w)
 		}
 		engine.Summarize(rep)
 	}
@@ -222,7 +220,7 @@ func postProcess(o *scanOptions, cfg *configData, env *runEnv, rep *report.Repor
 			for _, f := range rep.Findings {
 				n[f.Status]++
 			}
-			fmt.Fprintf(env.io.Stderr, "preflight: compared with %s: %d new, %d existing, %d resolved\n",
+			notef(env.io.Stderr, "compared with %s: %d new, %d existing, %d resolved",
 				cfg.baselinePath, n[baseline.StatusNew], n[baseline.StatusExisting], len(rep.Resolved))
 		}
 	}
@@ -232,16 +230,6 @@ func postProcess(o *scanOptions, cfg *configData, env *runEnv, rep *report.Repor
 	return nil
 }
 
-// saveHistory keeps the report in --history once its outputs are written,
-// so that the history never holds a run whose outputs failed.
-func saveHistory(cfg *configData, rep *report.Report) error {
-	if cfg.store == nil {
-		return nil
-	}
-	_, err := cfg.store.Save(rep)
-	return err
-}
-
 // failOnNewExit returns the exit code --fail-on-new asks for, or ExitOK.
 // Without a baseline (a first run) every finding counts as new.
 func failOnNewExit(o *scanOptions, rep *report.Report) int {
@@ -249,9 +237,9 @@ func failOnNewExit(o *scanOptions, rep *report.Report) int {
 		return ExitOK
 	}
 	if rep.Baseline == nil {
-		min := report.SeverityRank(o.FailOnNew)
+		floor := report.SeverityRank(o.FailOnNew)
 		for _, f := range rep.Findings {
-			if f.Suppressed == nil && report.SeverityRank(f.Severity) >= min {
+			if f.Suppressed == nil && report.SeverityRank(f.Severity) >= floor {
 				return ExitFindings
 			}
 		}

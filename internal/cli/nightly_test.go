@@ -38,7 +38,6 @@ func mailboxSnapshot(t *testing.T, path string, sizes map[string]float64) string
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
 	w, err := snapshot.NewWriter(f, snapshot.Header{Tool: "preflight"})
 	if err != nil {
 		t.Fatal(err)
@@ -64,6 +63,9 @@ func mailboxSnapshot(t *testing.T, path string, sizes map[string]float64) string
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -219,18 +221,19 @@ func TestNightlyRuns(t *testing.T) {
 	if err := json.Unmarshal(b, &d); err != nil {
 		t.Fatal(err)
 	}
-	if d.Baseline.ScanID != r1.Scan.ID || d.Current.ScanID != r2.Scan.ID || d.Counts.New != len(r2.Findings)-countStatus(r2, "existing") || d.Counts.Resolved != len(r2.Resolved) {
-		t.Errorf("diff.json %+v %s %s / %s %s disagrees with the scan's baseline (%d findings, %d existing, %d resolved)", d.Counts, d.Baseline.ScanID, r1.Scan.ID, d.Current.ScanID, r2.Scan.ID, len(r2.Findings), countStatus(r2, "existing"), len(r2.Resolved))
+	if d.Baseline.ScanID != r1.Scan.ID || d.Current.ScanID != r2.Scan.ID || d.Counts.New != len(r2.Findings)-countExisting(r2) || d.Counts.Resolved != len(r2.Resolved) {
+		t.Errorf("diff.json %+v %s %s / %s %s disagrees with the scan's baseline (%d findings, %d existing, %d resolved)", d.Counts, d.Baseline.ScanID, r1.Scan.ID, d.Current.ScanID, r2.Scan.ID, len(r2.Findings), countExisting(r2), len(r2.Resolved))
 		for _, f := range r2.Findings {
 			t.Logf("%s %s %s %q", f.Fingerprint, f.RuleID, f.Status, f.Object.ID)
 		}
 	}
 }
 
-func countStatus(rep *report.Report, s string) int {
+// countExisting counts the findings the baseline already had.
+func countExisting(rep *report.Report) int {
 	n := 0
 	for _, f := range rep.Findings {
-		if f.Status == s {
+		if f.Status == baseline.StatusExisting {
 			n++
 		}
 	}
@@ -252,8 +255,8 @@ func TestBaselineFlagAndOldSchema(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
 	r := readReport(t, filepath.Join(out2, "report.json"))
-	if countStatus(r, "existing") != len(r.Findings) || len(r.Resolved) != 0 || r.Baseline == nil {
-		t.Errorf("same data against itself: %d of %d existing, %d resolved", countStatus(r, "existing"), len(r.Findings), len(r.Resolved))
+	if countExisting(r) != len(r.Findings) || len(r.Resolved) != 0 || r.Baseline == nil {
+		t.Errorf("same data against itself: %d of %d existing, %d resolved", countExisting(r), len(r.Findings), len(r.Resolved))
 	}
 
 	// A baseline of another schema version is refused clearly, exit 2.
@@ -359,6 +362,8 @@ func TestConfigFlagsAndOverrides(t *testing.T) {
 	for doc, want := range map[string]string{
 		"rules:\n  XYZ-999:\n    a: 1\n":                                   "c2.yaml:2: key \"rules.XYZ-999\": no such rule",
 		"rules:\n  MBX-002:\n    quota_gbb: 1\n":                           "c2.yaml:3: key \"rules.MBX-002.quota_gbb\"",
+		"rules:\n  DIR-010:\n    not_mail_domain_severity: urgent\n":       "c2.yaml:3: key \"rules.DIR-010.not_mail_domain_severity\": \"urgent\" is not a severity (info, low, medium, high, critical)",
+		"rules:\n  DNS-003:\n    max_lookups: ten\n":                       "c2.yaml:3: key \"rules.DNS-003.max_lookups\": want integer, got string",
 		"suppressions:\n  - rule: XYZ-999\n    object: a\n    reason: b\n": "c2.yaml:2",
 		"timeout: soon\n": "c2.yaml:1: key \"timeout\": invalid value",
 	} {
@@ -450,7 +455,7 @@ func TestSnapshotHoldsNoSecret(t *testing.T) {
 			t.Fatal(err)
 		}
 		data, err := io.ReadAll(zr)
-		f.Close()
+		_ = f.Close()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -10,14 +11,16 @@ import (
 	"github.com/preflight-scan/preflight/report"
 )
 
-// writeOutputs renders the report in every format: files atomically into
-// dir ("-" writes a single file format to stdout), tables to stdout.
-func writeOutputs(rep *report.Report, formats []string, dir string, sys IO) error {
+// writeOutputs renders the report in every format: files into set (to
+// be replaced together with the run's other outputs when set is
+// committed; "-" writes a single file format to stdout), tables to
+// stdout. Rendering stops with ctx's error when ctx is done.
+func writeOutputs(ctx context.Context, set *atomicfile.Set, rep *report.Report, formats []string, dir string, sys IO) error {
 	rs := renderers()
 	if dir != "-" {
 		for _, f := range formats {
 			if rs[f].file != "" {
-				if err := os.MkdirAll(dir, 0o755); err != nil {
+				if err := os.MkdirAll(dir, 0o700); err != nil {
 					return usagef("--out: %v", err)
 				}
 				break
@@ -27,15 +30,29 @@ func writeOutputs(rep *report.Report, formats []string, dir string, sys IO) erro
 	for _, f := range formats {
 		r := rs[f]
 		if r.file == "" || dir == "-" {
-			if err := r.render(rep, sys.Stdout); err != nil {
+			if err := r.render(rep, ctxWriter{ctx, sys.Stdout}); err != nil {
 				return fmt.Errorf("render %s: %w", f, err)
 			}
 			continue
 		}
 		path := filepath.Join(dir, r.file)
-		if err := atomicfile.Write(path, func(w io.Writer) error { return r.render(rep, w) }); err != nil {
+		if err := set.Write(path, func(w io.Writer) error { return r.render(rep, ctxWriter{ctx, w}) }); err != nil {
 			return fmt.Errorf("render %s: %w", f, err)
 		}
 	}
-	return nil
+	return ctx.Err()
+}
+
+// ctxWriter fails writes once ctx is done, so a renderer stops at its
+// next write when the run is aborted.
+type ctxWriter struct {
+	ctx context.Context //nolint:containedctx // a writer has no other way to see the run's cancellation
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
 }

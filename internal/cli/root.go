@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -73,7 +74,9 @@ reports: JSON for machines, PDF for the customer, CSV and tables.
 			case version:
 				return printVersion(sys)
 			case len(args) == 0:
-				fmt.Fprint(sys.Stderr, cmd.UsageString())
+				// The usage is a courtesy before the error; the error
+				// and its exit code are what count.
+				_, _ = io.WriteString(sys.Stderr, cmd.UsageString())
 				return usagef("no command given")
 			}
 			return usagef("unknown command %q%s (see preflight --help)", args[0], suggestion(cmd, args[0]))
@@ -126,7 +129,7 @@ func tuneHelpers(root *cobra.Command) {
 			sh.Short = "print the completion script for " + sh.Name()
 		}
 		c.Args = cobra.ArbitraryArgs
-		c.RunE = func(cmd *cobra.Command, args []string) error {
+		c.RunE = func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usagef("completion needs a shell: bash, zsh, fish or powershell")
 			}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -13,7 +14,17 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/preflight-scan/preflight/checks"
+	"github.com/preflight-scan/preflight/collect/clients"
+	"github.com/preflight-scan/preflight/collect/dnsbl"
+	"github.com/preflight-scan/preflight/collect/dnscheck"
+	"github.com/preflight-scan/preflight/collect/imap"
+	"github.com/preflight-scan/preflight/collect/ldap"
+	"github.com/preflight-scan/preflight/collect/ldif"
+	"github.com/preflight-scan/preflight/collect/mailbox"
+	"github.com/preflight-scan/preflight/collect/netprobe"
 	"github.com/preflight-scan/preflight/engine"
+	"github.com/preflight-scan/preflight/internal/atomicfile"
+	"github.com/preflight-scan/preflight/internal/clip"
 	"github.com/preflight-scan/preflight/progress"
 	"github.com/preflight-scan/preflight/report"
 	"github.com/preflight-scan/preflight/rules"
@@ -26,6 +37,8 @@ type outputOptions struct {
 	CutoverDate   string
 	Phase         string
 	BandwidthMbps float64
+	Tenant        string
+	Migrating     listFlag
 	Out           string
 	Formats       listFlag
 	FailOn        string
@@ -41,6 +54,7 @@ type outputOptions struct {
 type scanOptions struct {
 	directoryOptions
 	mailboxOptions
+	tenantOptions
 	networkOptions
 	outputOptions
 	nightlyOptions
@@ -99,7 +113,7 @@ func registerScanCompletions(cmd *cobra.Command) {
 		"profile": rules.Profiles(),
 		"phase":   {"pre-cutover", "post-cutover"},
 		"fail-on": {"critical", "high", "medium", "low", "info", "none"},
-		"format":  {"json", "table", "pdf", "csv", "jsonl"},
+		"format":  {"json", "table", "pdf", "html", "csv", "jsonl"},
 
 		"fail-on-new":     {"critical", "high", "medium", "low", "info"},
 		"imap-admin-mode": {"master", "authzid"},
@@ -167,10 +181,13 @@ func prepareScan(c scanCommand, pos []string, sys IO) (*scanRun, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := validateFlags(c.defs); err != nil {
+		return nil, err
+	}
 	if err := o.validate(c.evaluate, pos); err != nil {
 		return nil, err
 	}
-	o.networkOptions.sampleScan = o.Sample
+	o.sampleScan = o.Sample
 	env.lenient, env.timeout = o.Lenient, o.Timeout
 	if !o.Quiet {
 		env.progress = progress.New(sys.Stderr)
@@ -183,8 +200,11 @@ func prepareScan(c scanCommand, pos []string, sys IO) (*scanRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	env.profile, env.overrides = o.Profile, overrides
-	run, err := engine.New(engine.Options{Rules: rs, Registry: checks.Default(), Env: o.checksEnv(now, c.evaluate), Overrides: overrides})
+	reg := checks.Default()
+	if env.params, err = engine.NewResolver(rs, reg, o.Profile, overrides); err != nil {
+		return nil, &usageError{msg: err.Error()}
+	}
+	run, err := engine.New(engine.Options{Rules: rs, Registry: reg, Env: o.checksEnv(now, c.evaluate), Overrides: overrides, Resolver: env.params})
 	if err != nil {
 		return nil, &usageError{msg: err.Error()}
 	}
@@ -200,7 +220,7 @@ func prepareScan(c scanCommand, pos []string, sys IO) (*scanRun, error) {
 
 // checksEnv returns what the checks know of the run besides the records.
 func (o *scanOptions) checksEnv(now time.Time, evaluate bool) checks.Env {
-	cenv := checks.Env{Profile: o.Profile, Now: now, Phase: o.Phase, BandwidthMbps: o.BandwidthMbps}
+	cenv := checks.Env{Profile: o.Profile, Now: now, Phase: o.Phase, BandwidthMbps: o.BandwidthMbps, Tenant: o.Tenant, MigratingDomains: migratingDomains(o.Migrating)}
 	// A live scan knows its sources up front; a snapshot may hold anything.
 	m := &o.mailboxOptions
 	cenv.NoMailboxSource = !evaluate && !o.Sample && m.MailboxStats == "" && m.FolderStats == "" && m.MailboxUsage == "" && m.IMAPURL == ""
@@ -215,23 +235,23 @@ func (o *scanOptions) checksEnv(now time.Time, evaluate bool) checks.Env {
 // run last, so that they can take domains and counts from the directory.
 func (s *scanRun) collect(ctx context.Context, pos []string) error {
 	if s.evaluate {
-		return readSnapshot(pos[0], s.sink)
+		return readSnapshot(ctx, pos[0], s.sink)
 	}
 	first, err := s.sourceCollectors()
 	if err != nil {
 		return err
 	}
-	if len(first) == 0 && !s.opts.networkOptions.any() {
-		return usagef("no source given: use --sample, --ldap-url, --ldif, --mailbox-stats, --folder-stats, --mailbox-usage, --clients, --imap-url or --domain (see preflight scan -h)")
+	if len(first) == 0 && !s.opts.any() {
+		return usagef("no source given: use --sample, --ldap-url, --ldif, --mailbox-stats, --folder-stats, --mailbox-usage, --clients, --imap-url, --recipients, --mailboxes, --users or --domain (see preflight scan -h)")
 	}
 	if err := collectAll(ctx, first, s.sink); err != nil {
 		return err
 	}
-	if ctx.Err() != nil {
-		return nil
-	}
 	last, err := networkCollectors(&s.opts.networkOptions, s.env, s.engine.Tally())
 	if err != nil {
+		if interrupted(ctx) {
+			return nil // the sources that ran say the scan was cut short
+		}
 		return err
 	}
 	return collectAll(ctx, last, s.sink)
@@ -257,12 +277,21 @@ func (s *scanRun) sourceCollectors() ([]snapshot.Collector, error) {
 	if err != nil {
 		return nil, err
 	}
+	cs = append(cs, more...)
+	more, err = tenantCollectors(&s.opts.tenantOptions, s.env)
+	if err != nil {
+		return nil, err
+	}
 	return append(cs, more...), nil
 }
 
 // report finishes the evaluation, writes the outputs, the snapshot and
-// the history, and returns the run's exit as an error.
+// the history as one set, and returns the run's exit as an error. From
+// here on an abort (a second signal, or SIGTERM) stops the run with
+// nothing written.
 func (s *scanRun) report(ctx context.Context) error {
+	finishing(ctx)
+	abort := abortOf(ctx)
 	o := s.opts
 	scan := report.Scan{
 		ID:           newScanID(),
@@ -274,22 +303,48 @@ func (s *scanRun) report(ctx context.Context) error {
 		Organisation: s.cfg.Organisation,
 		Interrupted:  ctx.Err() != nil,
 	}
-	rep := s.engine.Finish(engine.Meta{Tool: report.Tool{Name: "preflight", Version: Version}, Scan: scan})
+	rep, err := s.engine.FinishContext(abort, engine.Meta{Tool: report.Tool{Name: "preflight", Version: Version}, Scan: scan})
+	if err != nil {
+		return aborted()
+	}
 	if err := postProcess(o, s.cfg, s.env, rep); err != nil {
 		return err
 	}
+	var set atomicfile.Set
+	defer set.Abort()
 	if s.snap != nil {
-		if err := s.snap.commit(); err != nil {
+		if err := s.snap.stage(&set); err != nil {
 			return err
 		}
 	}
-	if err := writeOutputs(rep, s.formats, o.Out, s.sys); err != nil {
+	if err := writeOutputs(abort, &set, rep, s.formats, o.Out, s.sys); err != nil {
+		if abort.Err() != nil {
+			return aborted()
+		}
 		return err
 	}
-	if err := saveHistory(s.cfg, rep); err != nil {
+	if s.cfg.store != nil {
+		if _, err := s.cfg.store.Stage(&set, rep); err != nil {
+			return err
+		}
+	}
+	if abort.Err() != nil {
+		return aborted()
+	}
+	if err := set.Commit(); err != nil {
 		return err
+	}
+	if s.cfg.store != nil {
+		if err := s.cfg.store.Prune(); err != nil {
+			return err
+		}
 	}
 	return verdictExit(o, rep)
+}
+
+// aborted is the exit of a run aborted by a signal while finishing.
+func aborted() error {
+	return &exitError{code: ExitIncomplete, msg: "aborted by a signal: no output written (earlier outputs are untouched)"}
 }
 
 func (o *scanOptions) validate(evaluate bool, pos []string) error {
@@ -304,11 +359,18 @@ func (o *scanOptions) validate(evaluate bool, pos []string) error {
 			return usagef("--cutover-date %q: want YYYY-MM-DD", o.CutoverDate)
 		}
 	}
-	if o.BandwidthMbps < 0 {
-		return usagef("--bandwidth-mbps must not be negative")
+	if o.Tenant != "" {
+		t, err := checks.NormalizeTenant(o.Tenant)
+		if err != nil {
+			return usagef("--tenant %q: %v", o.Tenant, err)
+		}
+		o.Tenant = t
 	}
 	if o.FailOn != "none" && report.SeverityRank(o.FailOn) == 0 {
 		return usagef("--fail-on %q: want critical, high, medium, low, info or none", o.FailOn)
+	}
+	if err := checkOutputPaths(o.Out, o.SaveSnapshot); err != nil {
+		return err
 	}
 	if evaluate {
 		if len(pos) != 1 {
@@ -323,13 +385,38 @@ func (o *scanOptions) validate(evaluate bool, pos []string) error {
 	return nil
 }
 
+// checkOutputPaths refuses, before any work, outputs that could only fail
+// at the end of the run: --out naming something that is not a
+// directory, --save-snapshot naming a directory or inside a missing one.
+func checkOutputPaths(out, saveSnapshot string) error {
+	if out != "-" && out != "" {
+		if fi, err := os.Stat(out); err == nil && !fi.IsDir() {
+			return usagef("--out %s is not a directory", clip.Quote(out))
+		}
+	}
+	if saveSnapshot == "" {
+		return nil
+	}
+	if fi, err := os.Stat(saveSnapshot); err == nil && fi.IsDir() {
+		return usagef("--save-snapshot %s is a directory; give a file name such as %s", clip.Quote(saveSnapshot), clip.Quote(filepath.Join(saveSnapshot, "snapshot.jsonl.gz")))
+	}
+	if fi, err := os.Stat(filepath.Dir(saveSnapshot)); err != nil || !fi.IsDir() {
+		return usagef("--save-snapshot %s: directory %s does not exist", clip.Quote(saveSnapshot), clip.Quote(filepath.Dir(saveSnapshot)))
+	}
+	return nil
+}
+
 // collectAll runs collectors in order, emitting each one's Source record.
 // A bad-input error aborts; a cancelled context stops after the current
 // collector (which reports itself as failed).
 func collectAll(ctx context.Context, cs []snapshot.Collector, sink snapshot.Sink) error {
 	for _, c := range cs {
-		if ctx.Err() != nil {
-			return nil
+		if interrupted(ctx) {
+			src := notRun(c)
+			if err := sink.Put(&snapshot.Record{Source: &src}); err != nil {
+				return err
+			}
+			continue
 		}
 		src, err := c.Collect(ctx, sink)
 		if err != nil {
@@ -342,6 +429,41 @@ func collectAll(ctx context.Context, cs []snapshot.Collector, sink snapshot.Sink
 	return nil
 }
 
+// notRun is the source of a collector the interruption kept from
+// running: failed, "not run: interrupted", in the areas it would have
+// covered (not "no source given").
+func notRun(c snapshot.Collector) snapshot.Source {
+	src := snapshot.Source{Status: snapshot.StatusError, Error: "not run: interrupted", Notes: []string{}}
+	area := func(as ...snapshot.Area) []snapshot.Area { return as }
+	switch c := c.(type) {
+	case *ldap.Collector:
+		src.Name, src.Kind, src.Areas = c.Name(), "ldap", area(snapshot.AreaDirectory, snapshot.AreaClients)
+	case *ldif.Collector:
+		src.Name, src.Kind, src.Areas = c.Name(), "ldif", area(snapshot.AreaDirectory)
+	case *mailbox.Collector:
+		src.Name, src.Kind, src.Areas = c.Path, "csv", area(snapshot.AreaMailbox)
+	case *imap.Collector:
+		src.Name, src.Kind, src.Areas = c.URL, "imap", area(snapshot.AreaMailbox)
+	case *clients.Collector:
+		src.Name, src.Kind, src.Areas = c.Path, "csv", area(snapshot.AreaClients)
+	case *dnscheck.Collector:
+		src.Name, src.Kind, src.Areas = c.Name, "dns", area(snapshot.AreaDNS)
+	case *dnsbl.Collector:
+		src.Name, src.Kind, src.Areas = c.Name, "dns", area(snapshot.AreaBlacklist)
+	case *netprobe.Collector:
+		src.Name, src.Kind, src.Areas = c.Name, "tcp", area(snapshot.AreaNetwork)
+	default:
+		src.Name, src.Kind = fmt.Sprintf("%T", c), "unknown"
+	}
+	return src
+}
+
+// interrupted reports whether the scan was cancelled (Ctrl-C, SIGTERM).
+// An interrupt is not an error of the collection stage: the collector that
+// was running records it in its source, the report says incomplete, and
+// the collectors after it are not started.
+func interrupted(ctx context.Context) bool { return ctx.Err() != nil }
+
 func verdictExit(o *scanOptions, rep *report.Report) error {
 	if rep.Summary.Verdict == report.VerdictIncomplete {
 		return &exitError{code: ExitIncomplete, msg: "scan incomplete: " + strings.Join(rep.Summary.VerdictReasons, "; ")}
@@ -350,9 +472,9 @@ func verdictExit(o *scanOptions, rep *report.Report) error {
 		return &exitError{code: code}
 	}
 	if o.FailOn != "none" {
-		min := report.SeverityRank(o.FailOn)
+		floor := report.SeverityRank(o.FailOn)
 		for _, f := range rep.Findings {
-			if f.Suppressed == nil && report.SeverityRank(f.Severity) >= min {
+			if f.Suppressed == nil && report.SeverityRank(f.Severity) >= floor {
 				return &exitError{code: ExitFindings}
 			}
 		}

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -31,23 +33,32 @@ func newPendingSnapshot(path string, now time.Time) (*pendingSnapshot, error) {
 
 func (p *pendingSnapshot) Put(r *snapshot.Record) error { return p.w.Put(r) }
 
-func (p *pendingSnapshot) commit() error {
+// stage completes the snapshot and makes it a file of set, replaced with
+// the run's other outputs.
+func (p *pendingSnapshot) stage(set *atomicfile.Set) error {
 	if err := p.w.Close(); err != nil {
 		p.f.Abort()
 		return err
 	}
-	return p.f.Commit()
+	set.Add(p.f)
+	return nil
 }
 
 func (p *pendingSnapshot) abort() { p.f.Abort() }
 
-func readSnapshot(path string, sink snapshot.Sink) error {
+// readSnapshot feeds the records of the snapshot at path to sink. When
+// ctx is done (Ctrl-C), reading stops and the run goes on to report what
+// was read, marked interrupted.
+func readSnapshot(ctx context.Context, path string, sink snapshot.Sink) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return usagef("snapshot: %v", err)
 	}
-	defer f.Close()
-	if _, err := snapshot.Read(f, path, sink); err != nil {
+	defer func() { _ = f.Close() }() // read-only
+	if _, err := snapshot.Read(ctx, f, path, sink); err != nil {
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			return nil
+		}
 		return fmt.Errorf("evaluate: %w", err)
 	}
 	return nil

@@ -68,6 +68,7 @@ func ldapCollectors(o *directoryOptions, env *runEnv) ([]snapshot.Collector, err
 		Roots:    roots,
 		BaseDN:   o.BaseDN,
 		Timeout:  env.timeout,
+		Dialer:   env.netDialer(),
 	}
 	if env.progress != nil {
 		cfg.Progress = env.progress

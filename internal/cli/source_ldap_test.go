@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,9 +12,9 @@ import (
 func TestLDAPFlags(t *testing.T) {
 	dir := t.TempDir()
 	pw := filepath.Join(dir, "pw")
-	os.WriteFile(pw, []byte("s3cret-pw\n"), 0o600)
 	junk := filepath.Join(dir, "junk.pem")
-	os.WriteFile(junk, []byte("junk"), 0o600)
+	writeFile(t, pw, "s3cret-pw\n")
+	writeFile(t, junk, "junk")
 	env := &runEnv{io: IO{Getenv: func(k string) string {
 		if k == "PF_PW" {
 			return "s3cret-pw"

@@ -194,8 +194,8 @@ func TestLDIFScaleByRule(t *testing.T) {
 func TestLDIFCommaList(t *testing.T) {
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "a.ldif"), filepath.Join(dir, "b.ldif")
-	os.WriteFile(a, []byte("dn: CN=a,DC=x\nobjectClass: user\n"), 0o644)
-	os.WriteFile(b, []byte("dn: CN=b,DC=x\nobjectClass: user\n"), 0o644)
+	writeFile(t, a, "dn: CN=a,DC=x\nobjectClass: user\n")
+	writeFile(t, b, "dn: CN=b,DC=x\nobjectClass: user\n")
 	var o directoryOptions
 	o.LDIF = listFlag{a + "," + b}
 	cs, err := ldifCollectors(&o, &runEnv{})

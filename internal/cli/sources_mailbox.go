@@ -11,6 +11,8 @@ import (
 	"github.com/preflight-scan/preflight/collect/clients"
 	"github.com/preflight-scan/preflight/collect/imap"
 	"github.com/preflight-scan/preflight/collect/mailbox"
+	"github.com/preflight-scan/preflight/internal/clip"
+	"github.com/preflight-scan/preflight/internal/limits"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -81,7 +83,7 @@ func (o *mailboxOptions) imapCollector(env *runEnv) (snapshot.Collector, error) 
 	if o.IMAPAccounts == "" {
 		return nil, usagef("--imap-url needs --imap-accounts FILE (the accounts to read; see docs/mailbox-exports.md)")
 	}
-	c := &imap.Collector{URL: o.IMAPURL, Timeout: env.timeout, Progress: env.progress, MasterSeparator: o.IMAPMasterSeparator}
+	c := &imap.Collector{URL: o.IMAPURL, Timeout: env.timeout, Dialer: env.netDialer(), Progress: env.progress, MasterSeparator: o.IMAPMasterSeparator}
 	if o.IMAPAdminUser != "" {
 		switch o.IMAPAdminMode {
 		case "master":
@@ -105,7 +107,7 @@ func (o *mailboxOptions) imapCollector(env *runEnv) (snapshot.Collector, error) 
 	}
 	c.Accounts, c.Notes = accs, notes
 	if o.IMAPCAFile != "" {
-		pem, err := os.ReadFile(o.IMAPCAFile)
+		pem, err := limits.ReadFile(o.IMAPCAFile, limits.CAFileBytes, "CA file", "CAFileBytes")
 		if err != nil {
 			return nil, usagef("--imap-ca-file: %v", err)
 		}
@@ -127,13 +129,19 @@ func secretFrom(env *runEnv, what, envName, file string) (string, error) {
 	case envName != "":
 		v := env.io.Getenv(envName)
 		if v == "" {
-			return "", usagef("%s: environment variable %s is empty or not set", what, envName)
+			return "", usagef("%s: environment variable %s is empty or not set", what, clip.SecretRef(envName))
 		}
 		return v, nil
 	case file != "":
-		b, err := os.ReadFile(file)
+		// The file name is not echoed: a password typed in its place
+		// would be.
+		b, err := limits.ReadFile(file, limits.SecretBytes, "password file", "SecretBytes")
 		if err != nil {
-			return "", usagef("%s: %v", what, err)
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return "", usagef("%s: the file given: %v", what, err)
 		}
 		return strings.TrimRight(string(b), "\r\n"), nil
 	}

@@ -92,7 +92,7 @@ func TestIMAPUnreachable(t *testing.T) {
 		t.Fatal(err)
 	}
 	addr := l.Addr().String()
-	l.Close()
+	_ = l.Close()
 	dir := t.TempDir()
 	acc := filepath.Join(dir, "accounts.csv")
 	if err := os.WriteFile(acc, []byte("user,password_env\nalice,ALICE_PW\n"), 0o600); err != nil {

@@ -12,6 +12,8 @@ import (
 	"github.com/preflight-scan/preflight/collect/dnsbl"
 	"github.com/preflight-scan/preflight/collect/dnscheck"
 	"github.com/preflight-scan/preflight/collect/netprobe"
+	"github.com/preflight-scan/preflight/internal/dialer"
+	"github.com/preflight-scan/preflight/internal/dnsname"
 	"github.com/preflight-scan/preflight/resolver"
 	"github.com/preflight-scan/preflight/snapshot"
 )
@@ -72,9 +74,6 @@ func networkCollectors(o *networkOptions, env *runEnv, tally *snapshot.Tally) ([
 		}
 		return nil, nil
 	}
-	if err := o.checkLimits(); err != nil {
-		return nil, err
-	}
 	domains, err := o.mailDomains(tally)
 	if err != nil {
 		return nil, err
@@ -83,7 +82,7 @@ func networkCollectors(o *networkOptions, env *runEnv, tally *snapshot.Tally) ([
 	if err != nil {
 		return nil, err
 	}
-	params, err := collectorParams(env, "BL-001", "BL-002", "NET-001")
+	params, err := readCollectorTables(env)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +92,7 @@ func networkCollectors(o *networkOptions, env *runEnv, tally *snapshot.Tally) ([
 	}
 
 	var out []snapshot.Collector
-	dns, err := o.dnsResolver(len(domains) > 0 || (len(egress) > 0 && len(ipZones) > 0))
+	dns, err := o.dnsResolver(env, len(domains) > 0 || (len(egress) > 0 && len(ipZones) > 0))
 	if err != nil {
 		return nil, err
 	}
@@ -103,13 +102,9 @@ func networkCollectors(o *networkOptions, env *runEnv, tally *snapshot.Tally) ([
 		out = append(out, dc)
 	}
 	if zs := zonesToAsk(domains, egress, ipZones, domZones); len(zs) > 0 {
-		bc, err := o.blocklistCollector(env, dns, params, zs, blocklistSubjects(dc, egress, domains))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, bc)
+		out = append(out, o.blocklistCollector(env, dns, params, zs, blocklistSubjects(dc, egress, domains)))
 	}
-	np, err := o.netprobe(env, params["NET-001"], domains, egress, dns.servers)
+	np, err := o.netprobe(env, params.net001, domains, egress, dns.servers)
 	if err != nil {
 		return nil, err
 	}
@@ -133,23 +128,15 @@ func zonesToAsk(domains []dnscheck.Domain, egress []netip.Addr, ipZones, domZone
 	return zs
 }
 
-// checkLimits checks the DNS and probe timeouts and counts.
-func (o *networkOptions) checkLimits() error {
-	if o.DNSTimeout <= 0 || o.DNSConcurrency <= 0 || o.DNSRetries < 0 || o.DNSDeadline <= 0 || o.ProbeTimeout <= 0 {
-		return usagef("--dns-timeout, --dns-concurrency, --dns-deadline and --probe-timeout must be positive, --dns-retries not negative")
-	}
-	return nil
-}
-
 // mailDomains returns the --domain names, or the mail domains found in
 // the directory (not for the sample organisation).
 func (o *networkOptions) mailDomains(tally *snapshot.Tally) ([]dnscheck.Domain, error) {
 	var domains []dnscheck.Domain
 	seen := map[string]bool{}
 	for _, d := range split(o.Domains) {
-		d = strings.ToLower(strings.TrimSuffix(d, "."))
-		if !strings.Contains(d, ".") || strings.ContainsAny(d, " /:@") {
-			return nil, usagef("--domain %q: not a domain name", d)
+		d = dnsname.Normalize(d)
+		if err := dnsname.Check(d); err != nil {
+			return nil, usagef("--domain %q: not a domain name: %v", d, err)
 		}
 		if !seen[d] {
 			seen[d] = true
@@ -179,11 +166,11 @@ func (o *networkOptions) egressIPs() ([]netip.Addr, error) {
 
 // blocklistZones returns the IP and domain blocklist zones to ask: those
 // of the flags, or the rules' defaults.
-func (o *networkOptions) blocklistZones(params map[string]checks.Params) (ip, domain []dnsbl.Zone, err error) {
-	if ip, err = zones(o.DNSBLZones, params["BL-001"], "ip"); err != nil {
+func (o *networkOptions) blocklistZones(params *collectorTables) (ip, domain []dnsbl.Zone, err error) {
+	if ip, err = zones(o.DNSBLZones, params.bl001, "ip"); err != nil {
 		return nil, nil, err
 	}
-	if domain, err = zones(o.RHSBLZones, params["BL-002"], "domain"); err != nil {
+	if domain, err = zones(o.RHSBLZones, params.bl002, "domain"); err != nil {
 		return nil, nil, err
 	}
 	return ip, domain, nil
@@ -201,7 +188,7 @@ func (d dnsSetup) via() string { return "via " + strings.Join(d.servers, ", ") }
 
 // dnsResolver returns the resolver of --resolver or the system's, when a
 // collector needs DNS or --resolver was given.
-func (o *networkOptions) dnsResolver(needDNS bool) (dnsSetup, error) {
+func (o *networkOptions) dnsResolver(env *runEnv, needDNS bool) (dnsSetup, error) {
 	if !needDNS && len(o.Resolvers) == 0 {
 		return dnsSetup{}, nil
 	}
@@ -216,16 +203,11 @@ func (o *networkOptions) dnsResolver(needDNS bool) (dnsSetup, error) {
 			return dnsSetup{}, usagef("no DNS resolver: %v (give --resolver HOST:PORT)", err)
 		}
 	}
-	c, err := resolver.New(resolver.Config{Servers: servers, Timeout: o.DNSTimeout, Retries: o.DNSRetries})
+	c, err := resolver.New(resolver.Config{Servers: servers, Timeout: o.DNSTimeout, Retries: o.DNSRetries, Dialer: env.netDialer()})
 	if err != nil {
 		return dnsSetup{}, usagef("--resolver: %v", err)
 	}
 	servers = c.Servers()
-	for _, srv := range servers {
-		if err := requireLoopbackServer(srv); err != nil {
-			return dnsSetup{}, usagef("resolver: %v", err)
-		}
-	}
 	return dnsSetup{res: resolver.NewCache(c), servers: servers}, nil
 }
 
@@ -236,22 +218,21 @@ func (o *networkOptions) dnsCollector(env *runEnv, dns dnsSetup, domains []dnsch
 		Concurrency: o.DNSConcurrency, Deadline: o.DNSDeadline, Progress: env.progress,
 	}
 	if o.DNSAuthoritative {
-		dc.Direct = directResolvers(o.DNSTimeout)
+		dc.Direct = directResolvers(env.netDialer(), o.DNSTimeout)
 	}
+	// DNS-009: the MTA-STS policy over HTTPS (system roots), through the
+	// same dialer and loopback guard as every probe.
+	dc.MTASTS = &dnscheck.PolicyFetcher{Dialer: env.netDialer(), Timeout: o.ProbeTimeout}
 	return dc
 }
 
 // blocklistCollector returns the collector asking zones about subjects.
-func (o *networkOptions) blocklistCollector(env *runEnv, dns dnsSetup, params map[string]checks.Params, zs []dnsbl.Zone, subjects func() []dnsbl.Subject) (*dnsbl.Collector, error) {
-	table, err := blocklistTable(params)
-	if err != nil {
-		return nil, err
-	}
+func (o *networkOptions) blocklistCollector(env *runEnv, dns dnsSetup, params *collectorTables, zs []dnsbl.Zone, subjects func() []dnsbl.Subject) *dnsbl.Collector {
 	return &dnsbl.Collector{
-		Resolver: dns.res, Name: "blocklists " + dns.via(), Zones: zs, Table: table,
+		Resolver: dns.res, Name: "blocklists " + dns.via(), Zones: zs, Table: params.blocklistTable(),
 		Concurrency: o.DNSConcurrency, Deadline: o.DNSDeadline, Progress: env.progress,
 		Subjects: subjects,
-	}, nil
+	}
 }
 
 // blocklistSubjects returns what the blocklists are asked about, once the
@@ -277,11 +258,12 @@ func blocklistSubjects(dc *dnscheck.Collector, egress []netip.Addr, domains []dn
 
 // netprobe builds the network collector, or nil when no network input was
 // given.
-func (o *networkOptions) netprobe(env *runEnv, net001 checks.Params, domains []dnscheck.Domain, egress []netip.Addr, servers []string) (*netprobe.Collector, error) {
+func (o *networkOptions) netprobe(env *runEnv, net001 checks.ReachabilityParams, domains []dnscheck.Domain, egress []netip.Addr, servers []string) (*netprobe.Collector, error) {
 	if o.Endpoints == "" && o.FirewallAllowlist == "" && len(o.Probes) == 0 && !o.ProbeDefaults && len(egress) == 0 {
 		return nil, nil
 	}
-	c := &netprobe.Collector{Name: "network probes from this host", Timeout: o.ProbeTimeout, Progress: env.progress, Allow: requireLoopback}
+	d := env.netDialer()
+	c := &netprobe.Collector{Name: "network probes from this host", Timeout: o.ProbeTimeout, Progress: env.progress, Dialer: d}
 	if len(egress) > 0 {
 		c.EgressIPs = egress
 	}
@@ -299,21 +281,16 @@ func (o *networkOptions) netprobe(env *runEnv, net001 checks.Params, domains []d
 		c.Targets = append(c.Targets, t)
 	}
 	if o.ProbeDefaults {
-		core, err := coreEndpoints(net001)
-		if err != nil {
-			return nil, err
-		}
-		c.Targets = append(c.Targets, core...)
+		c.Targets = append(c.Targets, coreEndpoints(net001)...)
 		for _, d := range domains {
 			c.Targets = append(c.Targets, netprobe.Target{Host: strings.ReplaceAll(d.Name, ".", "-") + ".mail.protection.outlook.com", Port: 25, Required: true, Purpose: "inbound SMTP to the Exchange Online MX of " + d.Name})
 		}
 	}
 	if len(o.Resolvers) > 0 && len(servers) > 0 {
 		srv := servers[0]
-		c.Resolver = &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
-			var d net.Dialer
+		c.Dialer = &dialer.Dialer{LoopbackOnly: d.LoopbackOnly, Resolver: &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
 			return d.DialContext(ctx, network, srv)
-		}}
+		}}}
 	}
 	return c, nil
 }
@@ -328,7 +305,7 @@ func (o *networkOptions) readEndpoints(c *netprobe.Collector) error {
 		return err
 	}
 	eps, err := netprobe.ParseEndpoints(o.Endpoints, f)
-	f.Close()
+	_ = f.Close() // read-only
 	if err != nil {
 		return err
 	}
@@ -347,7 +324,7 @@ func (o *networkOptions) readAllowlist(c *netprobe.Collector) error {
 		return err
 	}
 	allow, err := netprobe.ParseAllowlist(o.FirewallAllowlist, f)
-	f.Close()
+	_ = f.Close() // read-only
 	if err != nil {
 		return err
 	}
@@ -358,7 +335,7 @@ func (o *networkOptions) readAllowlist(c *netprobe.Collector) error {
 
 // directResolvers returns a factory of non-recursive resolvers, one per
 // name server, shared by the domains it serves.
-func directResolvers(timeout time.Duration) func(string) resolver.Resolver {
+func directResolvers(d *dialer.Dialer, timeout time.Duration) func(string) resolver.Resolver {
 	var mu sync.Mutex
 	m := map[string]resolver.Resolver{}
 	return func(srv string) resolver.Resolver {
@@ -367,10 +344,7 @@ func directResolvers(timeout time.Duration) func(string) resolver.Resolver {
 		if r, ok := m[srv]; ok {
 			return r
 		}
-		if err := requireLoopbackServer(srv); err != nil {
-			return failing{err}
-		}
-		c, err := resolver.New(resolver.Config{Servers: []string{srv}, Timeout: timeout, NoRecursion: true})
+		c, err := resolver.New(resolver.Config{Servers: []string{srv}, Timeout: timeout, NoRecursion: true, Dialer: d})
 		if err != nil {
 			return failing{err}
 		}
@@ -382,6 +356,6 @@ func directResolvers(timeout time.Duration) func(string) resolver.Resolver {
 // failing answers every question with an error.
 type failing struct{ err error }
 
-func (f failing) Lookup(ctx context.Context, name, qtype string) resolver.Answer {
+func (f failing) Lookup(_ context.Context, _, _ string) resolver.Answer {
 	return resolver.Answer{Outcome: snapshot.LookupError, Err: f.err.Error()}
 }

@@ -24,6 +24,7 @@ import (
 // selfSignedTLS listens on loopback with a self-signed certificate, as a
 // TLS-inspecting proxy would present one.
 func selfSignedTLS(t *testing.T) int {
+	t.Helper()
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "Corp Inspection CA"},
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}}
@@ -35,14 +36,14 @@ func selfSignedTLS(t *testing.T) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { l.Close() })
+	t.Cleanup(func() { _ = l.Close() })
 	go func() {
 		for {
 			c, err := l.Accept()
 			if err != nil {
 				return
 			}
-			go func() { _ = c.(*tls.Conn).Handshake(); time.Sleep(50 * time.Millisecond); c.Close() }()
+			go func() { _ = c.(*tls.Conn).Handshake(); time.Sleep(50 * time.Millisecond); _ = c.Close() }()
 		}
 	}()
 	return l.Addr().(*net.TCPAddr).Port
@@ -52,9 +53,9 @@ func TestNetworkScanLoopback(t *testing.T) {
 	dir := t.TempDir()
 	closed, _ := net.Listen("tcp", "127.0.0.1:0")
 	closedPort := closed.Addr().(*net.TCPAddr).Port
-	closed.Close()
+	_ = closed.Close()
 	open, _ := net.Listen("tcp", "127.0.0.1:0")
-	defer open.Close()
+	defer func() { _ = open.Close() }()
 	openPort := open.Addr().(*net.TCPAddr).Port
 	tlsPort := selfSignedTLS(t)
 
@@ -116,6 +117,14 @@ func TestNetworkBadInputExit2(t *testing.T) {
 		{[]string{"--probe", "nope"}, "HOST:PORT"},
 		{[]string{"--probe", "ftp://127.0.0.1:21"}, "unknown scheme"},
 		{[]string{"--domain", "bad domain"}, "not a domain"},
+		{[]string{"--domain", "a" + strings.Repeat("b", 63) + ".com"}, "above the limit of 63"},
+		{[]string{"--domain", "example.-com"}, "hyphen"},
+		{[]string{"--domain", "mail.example.123"}, "all digits"},
+		{[]string{"--domain", "contoso"}, "no top-level domain"},
+		{[]string{"--domain", "contoso..com"}, "empty label"},
+		{[]string{"--domain", "example.com", "--tenant", "fab_rikam"}, "--tenant"},
+		{[]string{"--domain", "example.com", "--tenant", "-fabrikam"}, "prefix of the tenant's initial domain"},
+		{[]string{"--domain", strings.Repeat("abcdefghi.", 26) + "com"}, "above the limit of 253"},
 		{[]string{"--domain", "example.com", "--resolver", "127.0.0.1:0"}, "bad port"},
 		{[]string{"--domain", "example.com", "--dnsbl-zone", "x y"}, "not a DNS zone"},
 	} {
@@ -135,6 +144,8 @@ func TestDomainsFromDirectory(t *testing.T) {
 	for _, r := range []*snapshot.Record{
 		dirUser("ann", "ann@contoso.com", map[string][]string{"proxyaddresses": {"SMTP:ann@contoso.com", "smtp:ann@fabrikam.com", "smtp:ann@contoso.onmicrosoft.com"}}),
 		dirUser("bob", "bob@contoso.com", nil),
+		// Malformed domains are DIR-002 findings, never looked up.
+		dirUser("eve", "eve@contoso.com", map[string][]string{"proxyaddresses": {"smtp:eve@bad_domain.com", "smtp:eve@mail.example.-com", "smtp:eve@host.123"}}),
 	} {
 		_ = tally.Put(r)
 	}
@@ -170,12 +181,12 @@ func TestDomainsFromDirectory(t *testing.T) {
 // TestProbeDefaultsTargets checks which endpoints --probe-defaults would
 // probe, without probing them.
 func TestProbeDefaultsTargets(t *testing.T) {
-	params, err := defaultParams("NET-001")
+	params, err := readCollectorTables(&runEnv{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	o := &networkOptions{ProbeDefaults: true, ProbeTimeout: time.Second}
-	c, err := o.netprobe(&runEnv{}, params["NET-001"], []dnscheck.Domain{{Name: "contoso.com"}}, nil, nil)
+	c, err := o.netprobe(&runEnv{}, params.net001, []dnscheck.Domain{{Name: "contoso.com"}}, nil, nil)
 	if err != nil || c == nil {
 		t.Fatal(c, err)
 	}
@@ -188,7 +199,7 @@ func TestProbeDefaultsTargets(t *testing.T) {
 		t.Errorf("targets %v, want %s", got, want)
 	}
 	// Nothing asked: no network collector at all.
-	if c, _ := (&networkOptions{}).netprobe(&runEnv{}, params["NET-001"], nil, nil, nil); c != nil {
+	if c, _ := (&networkOptions{}).netprobe(&runEnv{}, params.net001, nil, nil, nil); c != nil {
 		t.Errorf("collector without any network input: %+v", c)
 	}
 }

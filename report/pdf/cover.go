@@ -6,10 +6,9 @@ package pdf
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/preflight-scan/preflight/report"
-	"github.com/preflight-scan/preflight/snapshot"
+	"github.com/preflight-scan/preflight/report/content"
 )
 
 func (w *writer) firstPage() {
@@ -33,11 +32,8 @@ func (w *writer) firstPage() {
 	p.Ln(1)
 	w.font("", 10)
 	w.text(colMuted)
-	meta := []string{"Scan of " + scanDate(rep.Scan.StartedAt)}
-	prof := profileWords[rep.Scan.Profile]
-	if prof == "" {
-		prof = rep.Scan.Profile
-	}
+	meta := []string{"Scan of " + content.ScanDate(rep.Scan.StartedAt)}
+	prof := content.ProfileName(rep.Scan.Profile)
 	meta = append(meta, "Profile: "+prof)
 	phase := "Phase: " + rep.Scan.Phase
 	if rep.Scan.CutoverDate != "" {
@@ -59,10 +55,7 @@ func (w *writer) firstPage() {
 	if !ok {
 		vc = colUnknown
 	}
-	words := verdictWords[s.Verdict]
-	if words[0] == "" {
-		words = [2]string{strings.ToUpper(s.Verdict), ""}
-	}
+	headline, explanation := content.Verdict(s.Verdict)
 	y := p.GetY()
 	boxH := 34.0
 	w.fill(vc)
@@ -73,10 +66,10 @@ func (w *writer) firstPage() {
 	p.CellFormat(80, 5, "VERDICT", "", 0, "L", false, 0, "")
 	p.SetXY(margin+6, y+9)
 	w.font("B", 26)
-	p.CellFormat(110, 12, words[0], "", 0, "L", false, 0, "")
+	p.CellFormat(110, 12, headline, "", 0, "L", false, 0, "")
 	p.SetXY(margin+6, y+22)
 	w.font("", 9)
-	p.MultiCell(120, 4.5, w.clean(words[1]), "", "L", false)
+	p.MultiCell(120, 4.5, w.clean(explanation), "", "L", false)
 	// Score on the right.
 	p.SetXY(margin+contentW-48, y+4)
 	w.font("", 9)
@@ -131,7 +124,7 @@ func (w *writer) firstPage() {
 		p.CellFormat(tw-5, 5, sev, "", 0, "C", false, 0, "")
 	}
 	p.SetY(y + 23)
-	if sup := w.suppressedCount(); sup > 0 {
+	if sup := content.Suppressed(w.rep); sup > 0 {
 		w.para(fmt.Sprintf("%d finding(s) are suppressed by the configuration and not counted (see \"Suppressions\").", sup), 8.5, colMuted)
 	}
 	p.Ln(2)
@@ -140,58 +133,17 @@ func (w *writer) firstPage() {
 	w.notAssessed()
 }
 
-func (w *writer) suppressedCount() int {
-	n := 0
-	for _, f := range w.rep.Findings {
-		if f.Suppressed != nil {
-			n++
-		}
-	}
-	return n
-}
-
 // categoryChart draws a horizontal bar per area, stacked by severity.
 func (w *writer) categoryChart() {
 	p := w.p
-	rep := w.rep
 	w.font("B", 10)
 	p.CellFormat(contentW, 6, "Findings by area", "", 1, "L", false, 0, "")
-	counts := map[string]map[string]int{}
-	most := 0
-	for _, f := range rep.Findings {
-		if f.Suppressed != nil {
-			continue
-		}
-		if counts[f.Category] == nil {
-			counts[f.Category] = map[string]int{}
-		}
-		counts[f.Category][f.Severity]++
-	}
-	for _, m := range counts {
-		t := 0
-		for _, n := range m {
-			t += n
-		}
-		if t > most {
-			most = t
-		}
-	}
-	state := map[string]string{}
-	for _, a := range rep.Summary.Coverage.NotAssessed {
-		state[a] = "not assessed"
-	}
-	for _, a := range rep.Summary.Coverage.Failed {
-		state[a] = "failed"
-	}
+	rows, most := content.ByArea(w.rep)
 	labelW, countW := 32.0, 16.0
 	barW := contentW - labelW - countW
 	y := p.GetY() + 1
-	for _, a := range snapshot.Areas() {
-		area := string(a)
-		name := areaWords[area]
-		if name == "" {
-			name = area
-		}
+	for _, r := range rows {
+		name := r.Name
 		p.SetXY(margin, y)
 		w.font("", 9.5)
 		w.text(colText)
@@ -199,21 +151,21 @@ func (w *writer) categoryChart() {
 		w.fill(colZebra)
 		p.Rect(margin+labelW, y+0.5, barW, 5, "F")
 		total := 0
-		switch state[area] {
-		case "not assessed":
+		switch r.State {
+		case content.AreaNotAssessed:
 			p.SetXY(margin+labelW+2, y)
 			w.font("", 8.5)
 			w.text(colMuted)
 			p.CellFormat(barW, 6, "not assessed: no data source given", "", 0, "L", false, 0, "")
-		case "failed":
+		case content.AreaFailed:
 			p.SetXY(margin+labelW+2, y)
 			w.font("B", 8.5)
 			w.text(colBad)
 			p.CellFormat(barW, 6, "could not be assessed: a data source failed", "", 0, "L", false, 0, "")
 		default:
 			x := margin + labelW
-			for _, sev := range report.Severities() {
-				n := counts[area][sev]
+			for i, sev := range report.Severities() {
+				n := r.BySeverity[i]
 				if n == 0 || most == 0 {
 					continue
 				}
@@ -264,10 +216,10 @@ func (w *writer) notAssessed() {
 	w.p.CellFormat(contentW, 6, "What was not assessed", "", 1, "L", false, 0, "")
 	for _, a := range cov.Failed {
 		w.text(colBad)
-		w.bullet(areaName(a)+": a data source failed, so its checks could not be evaluated (see \"Data sources\").", 9.5)
+		w.bullet(content.AreaName(a)+": a data source failed, so its checks could not be evaluated (see \"Data sources\").", 9.5)
 	}
 	w.text(colText)
 	for _, a := range cov.NotAssessed {
-		w.bullet(areaName(a)+": no data source was given; nothing in this report speaks for it.", 9.5)
+		w.bullet(content.AreaName(a)+": no data source was given; nothing in this report speaks for it.", 9.5)
 	}
 }

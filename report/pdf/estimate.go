@@ -5,6 +5,8 @@ package pdf
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/preflight-scan/preflight/report/content"
 )
 
 func (w *writer) estimate() {
@@ -18,7 +20,7 @@ func (w *writer) estimate() {
 	}
 	rows := [][]string{
 		{"Mailboxes to move", strconv.FormatInt(e.Mailboxes, 10)},
-		{"Data to move", bytesText(e.DataBytes)},
+		{"Data to move", content.BytesText(e.DataBytes)},
 		{"Licences needed", strconv.FormatInt(e.Licences, 10)},
 	}
 	if e.BandwidthMbps > 0 {

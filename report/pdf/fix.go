@@ -4,61 +4,22 @@ package pdf
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/content"
 )
-
-// failing returns the failing and erroring checks, errors first, then
-// by severity and rule ID. A failing rule whose every finding is
-// suppressed is left out: it is listed under Suppressions.
-func (w *writer) failing() []report.Check {
-	open := map[string]bool{}
-	for _, f := range w.rep.Findings {
-		if f.Suppressed == nil {
-			open[f.RuleID] = true
-		}
-	}
-	var out []report.Check
-	for _, c := range w.rep.Checks {
-		if c.Status == report.CheckError || (c.Status == report.CheckFail && (open[c.RuleID] || c.Findings == 0)) {
-			out = append(out, c)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if (a.Status == report.CheckError) != (b.Status == report.CheckError) {
-			return a.Status == report.CheckError
-		}
-		if ra, rb := report.SeverityRank(a.Severity), report.SeverityRank(b.Severity); ra != rb {
-			return ra > rb
-		}
-		return a.RuleID < b.RuleID
-	})
-	return out
-}
 
 func (w *writer) rules() {
 	p := w.p
-	checks := w.failing()
+	checks := content.Failing(w.rep)
 	w.heading("What to fix")
 	if len(checks) == 0 {
 		w.para("No rule failed in the areas assessed.", 10, colText)
 		return
 	}
-	pass, na, skipped := 0, 0, 0
-	for _, c := range w.rep.Checks {
-		switch c.Status {
-		case report.CheckPass:
-			pass++
-		case report.CheckNotApplicable:
-			na++
-		case report.CheckSkipped:
-			skipped++
-		}
-	}
-	w.para(fmt.Sprintf("%d rule(s) need attention, most severe first. %d passed, %d do not apply to this profile, %d were skipped because their area was not assessed. Each rule shows at most %d examples; findings.csv lists every finding.", len(checks), pass, na, skipped, MaxExamples), 9.5, colMuted)
+	t := content.Tally(w.rep)
+	w.para(fmt.Sprintf("%d rule(s) need attention, most severe first. %d passed, %d do not apply to this profile, %d were skipped because their area was not assessed. Each rule shows at most %d examples; findings.csv lists every finding.", len(checks), t.Passed, t.NotApplicable, t.Skipped, MaxExamples), 9.5, colMuted)
 	p.Ln(2)
 
 	byRule := map[string][]report.Finding{}
@@ -96,53 +57,21 @@ func (w *writer) ruleBlock(c report.Check, fs []report.Finding) {
 	p.MultiCell(contentW-cw-2, 7, w.clean(c.RuleID+"  "+c.Title), "", "L", false)
 	p.Ln(1)
 
-	suppressed := 0
 	var shown []report.Finding
 	for _, f := range fs {
-		if f.Suppressed != nil {
-			suppressed++
-			continue
+		if f.Suppressed == nil {
+			shown = append(shown, f)
 		}
-		shown = append(shown, f)
 	}
 	if c.Status == report.CheckError {
 		w.labelled("Could not check", c.Error)
 	} else {
-		n := fmt.Sprintf("%d", len(shown))
-		if len(shown) == 1 {
-			n += " finding"
-		} else {
-			n += " findings"
-		}
-		if w.rep.Baseline != nil {
-			fresh := 0
-			for _, f := range shown {
-				if f.Status == "new" {
-					fresh++
-				}
-			}
-			n += fmt.Sprintf(", %d new since the last report", fresh)
-		}
-		if suppressed > 0 {
-			n += fmt.Sprintf(" (and %d suppressed)", suppressed)
-		}
-		w.labelled("Affected", n)
+		w.labelled("Affected", content.Affected(w.rep, fs))
 	}
 	if c.Description != "" {
 		w.labelled("What it means", c.Description)
 	}
-	if th := thresholdText(c.Threshold); th != "" || c.SourceReference != "" {
-		v := th
-		if c.SourceReference != "" {
-			if v != "" {
-				v += " — "
-			}
-			v += "source: " + c.SourceReference
-		}
-		label := "Threshold"
-		if th == "" {
-			label = "Source"
-		}
+	if label, v := content.ThresholdLine(c); label != "" {
 		w.labelled(label, v)
 	}
 	if c.Remediation != "" {
@@ -175,51 +104,4 @@ func (w *writer) ruleBlock(c report.Check, fs []report.Finding) {
 	yy := p.GetY()
 	p.Line(margin, yy, margin+contentW, yy)
 	p.Ln(2)
-}
-
-// thresholdText shows a rule's parameters compactly: scalars and short
-// lists in full, tables (lists of records, nested settings) by their size
-// with a pointer to report.json, which has them whole.
-func thresholdText(m map[string]any) string {
-	if len(m) == 0 {
-		return ""
-	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var parts []string
-	for _, k := range keys {
-		parts = append(parts, k+" = "+valueText(m[k]))
-	}
-	return report.Clip(strings.Join(parts, "; "), 500)
-}
-
-func valueText(v any) string {
-	switch x := v.(type) {
-	case []any:
-		for _, e := range x {
-			switch e.(type) {
-			case map[string]any, []any:
-				return fmt.Sprintf("(a table of %d entries, in report.json)", len(x))
-			}
-		}
-		var s []string
-		for i, e := range x {
-			if i == 8 {
-				s = append(s, fmt.Sprintf("… %d in all", len(x)))
-				break
-			}
-			s = append(s, valueText(e))
-		}
-		return "[" + strings.Join(s, ", ") + "]"
-	case map[string]any:
-		return fmt.Sprintf("(%d settings, in report.json)", len(x))
-	case string:
-		return report.Clip(x, 80)
-	case nil:
-		return "none"
-	}
-	return fmt.Sprint(v)
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/content"
 )
 
 // changes summarises the comparison with the baseline.
@@ -29,7 +30,7 @@ func (w *writer) changes() {
 			nOld++
 		}
 	}
-	w.para(fmt.Sprintf("Compared with the scan of %s: %d new finding(s), %d still open, %d resolved.", scanDate(rep.Baseline.StartedAt), nNew, nOld, len(rep.Resolved)), 9.5, colText)
+	w.para(fmt.Sprintf("Compared with the scan of %s: %d new finding(s), %d still open, %d resolved.", content.ScanDate(rep.Baseline.StartedAt), nNew, nOld, len(rep.Resolved)), 9.5, colText)
 	w.p.Ln(2)
 	list := func(title string, fs []report.Finding) {
 		if len(fs) == 0 {
@@ -136,7 +137,7 @@ func (w *writer) trend() {
 	rows := make([][]string, 0, len(recent))
 	for i := len(recent) - 1; i >= 0; i-- {
 		h := recent[i]
-		rows = append(rows, []string{h.StartedAt.UTC().Format("2006-01-02 15:04"), verdictWords[h.Verdict][0], strconv.Itoa(h.Score), strconv.Itoa(h.Findings)})
+		rows = append(rows, []string{h.StartedAt.UTC().Format("2006-01-02 15:04"), content.VerdictHeadline(h.Verdict), strconv.Itoa(h.Score), strconv.Itoa(h.Findings)})
 	}
 	w.table([]column{{"Run (UTC)", 50, "", false}, {"Verdict", 50, "", false}, {"Score", 37, "R", false}, {"Findings", 37, "R", false}}, rows, 8.5, func(r, c int) *rgb {
 		if c != 1 {

@@ -7,7 +7,8 @@ package pdf
 import (
 	"fmt"
 	"strings"
-	"time"
+
+	"github.com/preflight-scan/preflight/report/content"
 )
 
 const (
@@ -30,7 +31,7 @@ func (w *writer) header() {
 	}
 	w.p.SetXY(margin, 9)
 	w.p.CellFormat(contentW*0.7, 5, w.clean(left), "", 0, "L", false, 0, "")
-	w.p.CellFormat(contentW*0.3, 5, scanDate(w.rep.Scan.StartedAt), "", 0, "R", false, 0, "")
+	w.p.CellFormat(contentW*0.3, 5, content.ScanDate(w.rep.Scan.StartedAt), "", 0, "R", false, 0, "")
 	w.draw(colRule)
 	w.p.SetLineWidth(0.2)
 	w.p.Line(margin, 15, pageW-margin, 15)
@@ -49,13 +50,6 @@ func (w *writer) footer() {
 	s := fmt.Sprintf("preflight %s — scan %s — page %d of {nb}", w.rep.Tool.Version, id, w.p.PageNo())
 	w.p.CellFormat(contentW, 5, w.clean(s), "", 0, "C", false, 0, "")
 	w.text(colText)
-}
-
-func scanDate(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format("2 January 2006, 15:04 MST")
 }
 
 // need starts a new page unless h millimetres are left on this one.

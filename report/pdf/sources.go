@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/content"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -37,7 +38,7 @@ func (w *writer) sources() {
 			}
 			var areas []string
 			for _, a := range s.Areas {
-				areas = append(areas, areaName(string(a)))
+				areas = append(areas, content.AreaName(string(a)))
 			}
 			status := s.Status
 			if status == "ok" {
@@ -68,7 +69,7 @@ func (w *writer) sources() {
 		{"Users", fmt.Sprintf("%d (%d enabled, %d disabled)", inv.Users, inv.EnabledUsers, inv.DisabledUsers)},
 		{"Mail-enabled objects", strconv.FormatInt(inv.MailEnabled, 10)},
 		{"Contacts / groups / computers", fmt.Sprintf("%d / %d / %d", inv.Contacts, inv.Groups, inv.Computers)},
-		{"Mailboxes", fmt.Sprintf("%d, %s in total (%d folders)", inv.Mailboxes, bytesText(inv.TotalMailboxBytes), inv.Folders)},
+		{"Mailboxes", fmt.Sprintf("%d, %s in total (%d folders)", inv.Mailboxes, content.BytesText(inv.TotalMailboxBytes), inv.Folders)},
 		{"Mail domains", report.ListOr(inv.Domains, "none found")},
 	}
 	w.table([]column{{"", 60, "", false}, {"", contentW - 60, "", false}}, rows, 9, func(_, c int) *rgb {
@@ -77,15 +78,4 @@ func (w *writer) sources() {
 		}
 		return nil
 	})
-}
-
-func bytesText(n int64) string {
-	const gb = 1 << 30
-	switch {
-	case n >= gb:
-		return fmt.Sprintf("%.1f GB", float64(n)/gb)
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	}
-	return fmt.Sprintf("%d bytes", n)
 }

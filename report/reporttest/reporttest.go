@@ -134,3 +134,49 @@ func WithBaseline() *report.Report {
 	}
 	return rep
 }
+
+// Hostile names: each would run script, open a dialog, load a resource
+// or disguise itself if a renderer treated it as markup. A renderer that
+// keeps them text leaves window.__pwned unset and opens no dialog.
+var Hostile = []string{
+	`<img src=x onerror="window.__pwned=1;alert(1)">`,
+	`</script><script>window.__pwned=2;alert(2)</script>`,
+	`"onmouseover="window.__pwned=3" x="`,
+	`javascript:window.__pwned=4;alert(4)`,
+	"invoice\u202Egpj.exe",
+	`<!--<script>window.__pwned=5</script>-->`,
+	"line\u2028separator\u2029paragraph",
+	`<svg onload="window.__pwned=6"><a href="javascript:alert(6)">x</a></svg>`,
+	`{{.Title}} ${alert(7)} '-alert(7)-'`,
+	`=HYPERLINK("http://127.0.0.1/","x")`,
+}
+
+// HostileReport returns the fixture with every name, identity, message,
+// evidence value, source and organisation replaced by hostile strings.
+func HostileReport() *report.Report {
+	rep := WithBaseline()
+	h := func(i int) string { return Hostile[i%len(Hostile)] }
+	rep.Scan.Organisation = h(0) + " " + h(4)
+	for i := range rep.Findings {
+		f := &rep.Findings[i]
+		f.Object.Name = h(i)
+		f.Object.ID = "CN=" + h(i+1) + ",DC=contoso,DC=example"
+		f.Message = "message " + h(i+2)
+		f.Evidence = map[string]any{"value": h(i + 3), h(i+4) + "key": h(i + 5)}
+		f.Remediation = "fix " + h(i+6)
+	}
+	for i := range rep.Resolved {
+		rep.Resolved[i].Object.Name = h(i + 7)
+		rep.Resolved[i].Message = h(i + 8)
+	}
+	rep.Sources[0].Error = h(1)
+	rep.Sources[1].Name = h(3)
+	rep.Sources[1].Notes = []string{h(7)}
+	rep.Summary.VerdictReasons = append(rep.Summary.VerdictReasons, h(2))
+	rep.Summary.Inventory.Domains = []string{h(0), h(5)}
+	for i := range rep.Suppressions {
+		rep.Suppressions[i].Object = h(i)
+		rep.Suppressions[i].Reason = h(i + 1)
+	}
+	return rep
+}

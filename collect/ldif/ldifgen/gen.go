@@ -81,8 +81,8 @@ func Write(w io.Writer, o Options) error {
 		now = time.Date(2026, 11, 16, 7, 30, 0, 0, time.UTC)
 	}
 	g := &gen{w: bufio.NewWriterSize(w, 1<<20), rng: o.Seed, now: (now.Unix() + 11644473600) * 10_000_000}
-	g.w.WriteString("# extended LDIF\n#\n# LDAPv3\n# base <" + baseDN + "> with scope subtree\n# filter: (objectClass=*)\n# requesting: ALL\n#\n\n")
-	g.w.WriteString("# corp.northwind.local\ndn: " + baseDN + "\nobjectClass: top\nobjectClass: domain\nobjectClass: domainDNS\n" +
+	g.str("# extended LDIF\n#\n# LDAPv3\n# base <" + baseDN + "> with scope subtree\n# filter: (objectClass=*)\n# requesting: ALL\n#\n\n")
+	g.str("# corp.northwind.local\ndn: " + baseDN + "\nobjectClass: top\nobjectClass: domain\nobjectClass: domainDNS\n" +
 		"minPwdLength: 7\npwdHistoryLength: 24\nmaxPwdAge: -36288000000000\npwdProperties: 1\n\n")
 	for i := 0; i < o.Objects; i++ {
 		switch r := g.intn(100); {
@@ -96,21 +96,25 @@ func Write(w io.Writer, o Options) error {
 			g.computer(i)
 		}
 	}
-	g.w.WriteString("# search result\nsearch: 2\nresult: 0 Success\n\n# numResponses: " + strconv.Itoa(o.Objects+2) +
+	g.str("# search result\nsearch: 2\nresult: 0 Success\n\n# numResponses: " + strconv.Itoa(o.Objects+2) +
 		"\n# numEntries: " + strconv.Itoa(o.Objects+1) + "\n")
 	return g.w.Flush()
 }
 
+// str writes s. A bufio.Writer keeps its first error and returns it from
+// every later call, so the one check is the Flush at the end of Write.
+func (g *gen) str(s string) { _, _ = g.w.WriteString(s) }
+
 // attr writes one attribute line.
 func (g *gen) attr(name, value string) {
 	g.line = AppendAttr(g.line[:0], name, []byte(value), false)
-	g.w.Write(g.line)
+	_, _ = g.w.Write(g.line) // sticky error: see str
 }
 
 // attrBytes writes one binary attribute, always base64.
 func (g *gen) attrBytes(name string, v []byte) {
 	g.line = AppendAttr(g.line[:0], name, v, true)
-	g.w.Write(g.line)
+	_, _ = g.w.Write(g.line) // sticky error: see str
 }
 
 // AppendAttr appends one attribute line in ldapsearch's layout to dst: the
@@ -171,11 +175,9 @@ func (g *gen) guid(i int, kind byte) {
 	g.attrBytes("objectGUID", b[:])
 }
 
-func (g *gen) dn(cn, ou string) string {
-	d := "CN=" + cn + ",OU=" + ou + "," + baseDN
-	g.w.WriteString("# " + cn + ", " + ou + ", corp.northwind.local\n")
-	g.attr("dn", d)
-	return d
+func (g *gen) dn(cn, ou string) {
+	g.str("# " + cn + ", " + ou + ", corp.northwind.local\n")
+	g.attr("dn", "CN="+cn+",OU="+ou+","+baseDN)
 }
 
 // ascii folds a name to the ASCII letters used in aliases.
@@ -199,7 +201,7 @@ func (g *gen) user(i int) {
 	alias := ascii(given) + "." + ascii(sn) + num
 	problem := g.intn(100) < 2
 	g.dn(display+" "+num, "Users")
-	g.w.WriteString("objectClass: top\nobjectClass: person\nobjectClass: organizationalPerson\nobjectClass: user\n")
+	g.str("objectClass: top\nobjectClass: person\nobjectClass: organizationalPerson\nobjectClass: user\n")
 	g.attr("cn", display+" "+num)
 	if !(problem && g.intn(3) == 0) {
 		g.attr("givenName", given)
@@ -251,7 +253,7 @@ func (g *gen) user(i int) {
 		age = 100 + int64(g.intn(300))
 	}
 	g.attr("pwdLastSet", strconv.FormatInt(g.now-age*864000000000, 10))
-	g.w.WriteByte('\n')
+	g.str("\n")
 }
 
 func (g *gen) contact(i int) {
@@ -259,7 +261,7 @@ func (g *gen) contact(i int) {
 	num := strconv.Itoa(i)
 	addr := ascii(given) + "." + ascii(sn) + num + "@partner" + strconv.Itoa(i%50) + ".com"
 	g.dn(given+" "+sn+" "+num, "Contacts")
-	g.w.WriteString("objectClass: top\nobjectClass: person\nobjectClass: organizationalPerson\nobjectClass: contact\n")
+	g.str("objectClass: top\nobjectClass: person\nobjectClass: organizationalPerson\nobjectClass: contact\n")
 	g.attr("cn", given+" "+sn+" "+num)
 	g.attr("displayName", given+" "+sn+" (extern)")
 	g.guid(i, 2)
@@ -267,14 +269,14 @@ func (g *gen) contact(i int) {
 	g.attr("targetAddress", "SMTP:"+addr)
 	g.attr("proxyAddresses", "SMTP:"+addr)
 	g.attr("mailNickname", "c"+num)
-	g.w.WriteByte('\n')
+	g.str("\n")
 }
 
 func (g *gen) group(i int) {
 	num := strconv.Itoa(i)
 	name := pick(g, departments) + " " + num
 	g.dn(name, "Groups")
-	g.w.WriteString("objectClass: top\nobjectClass: group\n")
+	g.str("objectClass: top\nobjectClass: group\n")
 	g.attr("cn", name)
 	g.guid(i, 3)
 	g.attr("sAMAccountName", "g"+num)
@@ -284,14 +286,14 @@ func (g *gen) group(i int) {
 	for m := 0; m < 5+g.intn(20); m++ {
 		g.attr("member", "CN=Member "+strconv.Itoa(g.intn(i+1))+",OU=Users,"+baseDN)
 	}
-	g.w.WriteByte('\n')
+	g.str("\n")
 }
 
 func (g *gen) computer(i int) {
 	num := strconv.Itoa(i)
 	name := "PC-" + num
 	g.dn(name, "Workstations")
-	g.w.WriteString("objectClass: top\nobjectClass: person\nobjectClass: organizationalPerson\nobjectClass: user\nobjectClass: computer\n")
+	g.str("objectClass: top\nobjectClass: person\nobjectClass: organizationalPerson\nobjectClass: user\nobjectClass: computer\n")
 	g.attr("cn", name)
 	g.guid(i, 4)
 	g.attr("sAMAccountName", name+"$")
@@ -306,5 +308,5 @@ func (g *gen) computer(i int) {
 	}
 	g.attr("dNSHostName", "pc-"+num+".corp.northwind.local")
 	g.attr("userAccountControl", "4096")
-	g.w.WriteByte('\n')
+	g.str("\n")
 }
