@@ -13,6 +13,7 @@ import (
 
 	"github.com/preflight-scan/preflight/internal/atomicfile"
 	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/rules"
 )
 
@@ -159,7 +160,7 @@ func noArgs(cmd *cobra.Command, args []string) error {
 
 // readReportArg reads a report named on the command line as a usage error
 // when it cannot be read.
-func readReportArg(path string) (*report.Report, error) {
+func readReportArg(path string) (*model.Report, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, usagef("%v", err)
 	}

@@ -10,11 +10,11 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/preflight-scan/preflight/internal/browsertest"
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/report/reporttest"
 )
 
-func writePage(t *testing.T, rep *report.Report) string {
+func writePage(t *testing.T, rep *model.Report) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "report.html")
 	if err := os.WriteFile(p, render(t, rep), 0o644); err != nil {
@@ -53,7 +53,7 @@ func TestBrowserFixture(t *testing.T) {
 	}
 	high := 0
 	for _, f := range rep.Findings {
-		if f.Severity == report.SeverityHigh {
+		if f.Severity == model.SeverityHigh {
 			high++
 		}
 	}
