@@ -12,7 +12,7 @@ build:
 
 ## demo: scan the bundled sample organisation (no server, no files needed).
 demo:
-	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/preflight scan --sample --out out/demo --format table,json,pdf,csv
+	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/preflight scan --sample --out out/demo --format table,json,pdf,html,csv
 	@echo "reports written to out/demo/"
 
 ## test: vet, unit tests, and the integration tests against real servers
@@ -41,7 +41,9 @@ lint:
 	$(GO) tool staticcheck ./...
 	$(GO) tool golangci-lint run --allow-serial-runners ./...
 
-## fuzz: run every fuzz target for FUZZTIME each.
+## fuzz: run every fuzz target for FUZZTIME each (.ci/run: 3s each, a
+## smoke test; FUZZTIME=60s for a real run). Crashers are written to the
+## package's testdata/fuzz/<target>, where make test replays them.
 fuzz:
 	@for pkg in $$($(GO) list ./...); do \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \

@@ -52,7 +52,7 @@ func TestGuardLiterals(t *testing.T) {
 	for _, chunk := range []int{1, 3, 1000} {
 		// At the limit: passes, and literal bytes (which may hold braces
 		// and line ends) are not parsed as response text.
-		ok := "* LIST () \"/\" {10}\r\n{99999999}\r\n\r\n* OK done\r\n"
+		ok := "* LIST () \"/\" {10}\r\n{99999999}\r\n* OK done\r\n"
 		if got, err := feed(t, ok, chunk); err != nil || got != ok {
 			t.Errorf("chunk %d: literal at the limit: %q, %v", chunk, got, err)
 		}
@@ -70,7 +70,7 @@ func TestGuardLiterals(t *testing.T) {
 			t.Errorf("chunk %d: {N+} over the limit: %v", chunk, err)
 		}
 		// A brace in a quoted string is not a literal.
-		text := "* OK \"{12345678901234}\" x\r\n"
+		text := "* OK [ALERT] \"{12345678901234}\" x\r\n"
 		if got, err := feed(t, text, chunk); err != nil || got != text {
 			t.Errorf("chunk %d: brace in text: %q, %v", chunk, got, err)
 		}
@@ -111,6 +111,39 @@ func TestHostileLiteralFailsTheSource(t *testing.T) {
 	}
 	if src.Status != snapshot.StatusError || !strings.Contains(src.Error, "IMAPLiteralBytes") {
 		t.Errorf("source %s: %q, want an error naming limits.IMAPLiteralBytes", src.Status, src.Error)
+	}
+}
+
+// TestSilentServerTimesOut: a server that greets without capabilities and
+// then never answers CAPABILITY fails the source after --timeout (before,
+// go-imap cleared the deadline and the scan hung for ever).
+func TestSilentServerTimesOut(t *testing.T) {
+	cert, pool := selfSigned(t)
+	l, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = l.Close() }()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				_, _ = fmt.Fprint(c, "* OK ready\r\n")
+				_, _ = io.Copy(io.Discard, c)
+			}()
+		}
+	}()
+	c := &Collector{URL: "imaps://" + l.Addr().String(), Accounts: []Account{{User: "alice", Identity: "alice", Password: "pw"}},
+		RootCAs: pool, Timeout: 500 * time.Millisecond}
+	src, err := c.Collect(context.Background(), snapshot.SinkFunc(func(*snapshot.Record) error { return nil }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src.Status != snapshot.StatusError {
+		t.Errorf("source %s %q, want error", src.Status, src.Error)
 	}
 }
 

@@ -209,10 +209,14 @@ func (c *Collector) dial(ctx context.Context, addr, host string, implicit bool) 
 		conn = tc
 	}
 	g := newGuardConn(conn)
-	if c.Timeout > 0 {
-		_ = g.SetDeadline(time.Now().Add(c.Timeout))
+	to := c.Timeout
+	if to <= 0 {
+		to = 2 * time.Minute
 	}
+	g.holdDeadline(time.Now().Add(to))
+	stopNew := context.AfterFunc(ctx, func() { _ = g.Close() })
 	cl, err := client.New(g)
+	stopNew()
 	if err != nil {
 		_ = g.Close()
 		if gerr := g.Err(); gerr != nil {
@@ -223,7 +227,7 @@ func (c *Collector) dial(ctx context.Context, addr, host string, implicit bool) 
 	// The library logs read errors to stderr when a connection is closed
 	// under it; the collector reports failures itself.
 	cl.ErrorLog = log.New(io.Discard, "", 0)
-	_ = g.SetDeadline(time.Time{})
+	g.holdDeadline(time.Time{})
 	cl.Timeout = c.Timeout
 	return cl, g, nil
 }

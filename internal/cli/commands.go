@@ -11,6 +11,7 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 	"github.com/spf13/cobra"
 
+	"github.com/preflight-scan/preflight/history"
 	"github.com/preflight-scan/preflight/internal/atomicfile"
 	"github.com/preflight-scan/preflight/report"
 	"github.com/preflight-scan/preflight/report/model"
@@ -19,28 +20,35 @@ import (
 
 func newReportCommand(sys IO) *cobra.Command {
 	var formats listFlag
-	var out string
+	var out, hist string
 	cmd := &cobra.Command{
-		Use:   "report REPORT.json",
+		Use:   "report [REPORT.json]",
 		Short: "render a saved report.json again",
 		Long: `Render a report.json written by scan or evaluate again, in other formats:
-files into --out, tables to stdout.`,
-		Example: "  preflight report report/report.json --format pdf --out report/",
-		Args:    cobra.ArbitraryArgs,
+files into --out, tables to stdout.
+
+With --history DIR (the directory of a nightly run), the report also shows
+the trend over the reports kept there; without REPORT.json it renders the
+latest of them, so the nightly view needs no new scan.`,
+		Example: `  preflight report report/report.json --format pdf --out report/
+  preflight report --history /var/lib/preflight/history --format html --out /var/www/preflight/`,
+		Args: cobra.ArbitraryArgs,
 		RunE: func(_ *cobra.Command, args []string) error {
-			return runReport(args, formats, out, sys)
+			return runReport(args, formats, out, hist, sys)
 		},
 	}
-	cmd.Flags().Var(&formats, "format", "`FORMATS`: pdf, csv, table, jsonl or json (comma-separated or repeated; default table)")
+	cmd.Flags().Var(&formats, "format", "`FORMATS`: pdf, html, csv, table, jsonl or json (comma-separated or repeated; default table)")
 	cmd.Flags().StringVar(&out, "out", ".", "output `DIR`")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"pdf", "csv", "table", "jsonl", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	cmd.Flags().StringVar(&hist, "history", "", "history `DIR` of a nightly run: show the trend over its reports (without REPORT.json: render the latest)")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"pdf", "html", "csv", "table", "jsonl", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.MarkFlagDirname("out")
+	_ = cmd.MarkFlagDirname("history")
 	return cmd
 }
 
-func runReport(pos []string, formats listFlag, out string, sys IO) error {
-	if len(pos) != 1 {
-		return usagef("report takes one REPORT.json")
+func runReport(pos []string, formats listFlag, out, hist string, sys IO) error {
+	if len(pos) > 1 || (len(pos) == 0 && hist == "") {
+		return usagef("report takes one REPORT.json, or --history DIR")
 	}
 	if len(formats) == 0 {
 		formats = listFlag{"table"}
@@ -49,9 +57,16 @@ func runReport(pos []string, formats listFlag, out string, sys IO) error {
 	if err != nil {
 		return err
 	}
-	rep, err := report.ReadFile(pos[0])
-	if err != nil {
-		return err
+	var rep *model.Report
+	if len(pos) == 1 {
+		if rep, err = report.ReadFile(pos[0]); err != nil {
+			return err
+		}
+	}
+	if hist != "" {
+		if rep, err = withHistory(rep, hist, sys); err != nil {
+			return err
+		}
 	}
 	var set atomicfile.Set
 	defer set.Abort()
@@ -59,6 +74,34 @@ func runReport(pos []string, formats listFlag, out string, sys IO) error {
 		return err
 	}
 	return set.Commit()
+}
+
+// withHistory gives rep the trend of the reports kept in dir that ran
+// before it; a nil rep is the latest of them.
+func withHistory(rep *model.Report, dir string, sys IO) (*model.Report, error) {
+	st := &history.Store{Dir: dir}
+	entries, skipped, err := st.Load()
+	if err != nil {
+		return nil, usagef("--history: %v", err)
+	}
+	for _, s := range skipped {
+		notef(sys.Stderr, "warning: history: skipping %v", s.Err)
+	}
+	if rep == nil {
+		if len(entries) == 0 {
+			return nil, usagef("--history %s: no report-*.json in it to render", dir)
+		}
+		rep = entries[len(entries)-1].Report
+		entries = entries[:len(entries)-1]
+	}
+	var earlier []history.Entry
+	for _, e := range entries {
+		if e.Report.Scan.ID != rep.Scan.ID && e.Report.Scan.StartedAt.Before(rep.Scan.StartedAt) {
+			earlier = append(earlier, e)
+		}
+	}
+	rep.History = history.Points(earlier)
+	return rep, nil
 }
 
 func newRulesCommand(sys IO) *cobra.Command {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/preflight-scan/preflight/report"
 	"github.com/preflight-scan/preflight/report/export"
+	"github.com/preflight-scan/preflight/report/html"
 	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/report/pdf"
 )
@@ -25,6 +26,7 @@ func renderers() map[string]renderer {
 		"json":  {file: "report.json", render: report.WriteJSON},
 		"table": {render: report.WriteTable},
 		"pdf":   {file: "report.pdf", render: renderPDF},
+		"html":  {file: "report.html", render: renderHTML},
 		"csv":   {file: "findings.csv", render: renderCSV},
 		"jsonl": {file: "findings.jsonl", render: renderJSONL},
 	}
@@ -46,7 +48,7 @@ func parseFormats(list []string) ([]string, error) {
 				continue
 			}
 			if _, ok := known[f]; !ok {
-				return nil, usagef("unknown format %q (want json, table, pdf, csv, jsonl)", f)
+				return nil, usagef("unknown format %q (want json, table, pdf, html, csv, jsonl)", f)
 			}
 			seen[f] = true
 			out = append(out, f)
@@ -56,6 +58,8 @@ func parseFormats(list []string) ([]string, error) {
 }
 
 func renderPDF(rep *model.Report, w io.Writer) error { return pdf.Write(rep, w) }
+
+func renderHTML(rep *model.Report, w io.Writer) error { return html.Write(rep, w) }
 
 func renderCSV(rep *model.Report, w io.Writer) error { return export.WriteCSV(rep, w) }
 

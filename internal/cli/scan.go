@@ -111,7 +111,7 @@ func registerScanCompletions(cmd *cobra.Command) {
 		"profile": rules.Profiles(),
 		"phase":   {"pre-cutover", "post-cutover"},
 		"fail-on": {"critical", "high", "medium", "low", "info", "none"},
-		"format":  {"json", "table", "pdf", "csv", "jsonl"},
+		"format":  {"json", "table", "pdf", "html", "csv", "jsonl"},
 
 		"fail-on-new":     {"critical", "high", "medium", "low", "info"},
 		"imap-admin-mode": {"master", "authzid"},

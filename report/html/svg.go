@@ -153,10 +153,6 @@ func trendOf(rep *model.Report) *trend {
 		v := most * f / 4
 		tr.CountTicks = append(tr.CountTicks, tick{num(plotTop + plotH - plotH*float64(v)/float64(most)), strconv.Itoa(v)})
 	}
-	step := 0.0
-	if len(pts) > 1 {
-		step = (plotX1 - plotX0 - 20) / float64(len(pts)-1)
-	}
 	slot := (plotX1 - plotX0) / float64(len(pts))
 	bw := slot * 0.6
 	if bw > 28 {
@@ -164,10 +160,7 @@ func trendOf(rep *model.Report) *trend {
 	}
 	var line []string
 	for i, p := range pts {
-		x := plotX0 + 10 + step*float64(i)
-		if len(pts) == 1 {
-			x = (plotX0 + plotX1) / 2
-		}
+		x := plotX0 + slot*(float64(i)+0.5)
 		y := plotTop + plotH - plotH*float64(clamp(p.Score, 0, 100))/100
 		line = append(line, num(x)+","+num(y))
 		r := run{When: when(p.StartedAt), Verdict: string(p.Verdict), VerdictWords: content.VerdictHeadline(p.Verdict), Score: p.Score, Findings: p.Findings,

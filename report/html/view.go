@@ -343,9 +343,9 @@ func findingsJSON(rep *model.Report) ([]byte, error) {
 		if rem == remedy[f.RuleID] {
 			rem = ""
 		}
-		ev := f.Evidence
-		if ev == nil {
-			ev = map[string]any{}
+		ev, err := canonical(f.Evidence)
+		if err != nil {
+			return nil, fmt.Errorf("finding %s: evidence: %w", f.Fingerprint, err)
 		}
 		fs = append(fs, []any{f.Severity, f.RuleID, f.Category, f.Object.Kind, f.Object.ID, f.Object.Name, f.Message, f.Status, supp, f.Fingerprint, ev, rem})
 	}
@@ -356,4 +356,24 @@ func findingsJSON(rep *model.Report) ([]byte, error) {
 		return nil, fmt.Errorf("findings: %w", err)
 	}
 	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// canonical returns evidence as report.json holds it: structs become
+// objects with sorted keys, so a report renders the same bytes whether it
+// comes from a scan or from its report.json.
+func canonical(ev map[string]any) (any, error) {
+	if len(ev) == 0 {
+		return map[string]any{}, nil
+	}
+	b, err := json.Marshal(ev)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	return v, nil
 }
