@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/preflight-scan/preflight/report/model"
 	"io"
 	"io/fs"
 
 	"github.com/preflight-scan/preflight/internal/limits"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 

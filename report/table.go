@@ -2,13 +2,14 @@ package report
 
 import (
 	"fmt"
-	"github.com/preflight-scan/preflight/report/model"
 	"io"
 	"sort"
 	"strings"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/preflight-scan/preflight/report/model"
 )
 
 // WriteTable writes the terminal summary: verdict, coverage, counts by
