@@ -422,6 +422,13 @@ func collectAll(ctx context.Context, cs []snapshot.Collector, sink snapshot.Sink
 		if err != nil {
 			return err
 		}
+		// A source's error and notes may quote what a server said: they
+		// reach the table on a terminal, so they are neutralised here,
+		// whichever collector wrote them.
+		src.Error = clip.Line(src.Error)
+		for i, n := range src.Notes {
+			src.Notes[i] = clip.Line(n)
+		}
 		if err := sink.Put(&snapshot.Record{Source: &src}); err != nil {
 			return err
 		}
