@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/preflight-scan/preflight/checks"
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/rules"
 	"github.com/preflight-scan/preflight/snapshot"
 )
@@ -53,7 +53,7 @@ type Run struct {
 	// record after its objects).
 	needed map[string]string
 	seen   map[string]bool
-	scope  report.Scope
+	scope  model.Scope
 	dirs   int64
 	// recs counts the records since the last source record; yielded
 	// holds that count for each source, in order.
@@ -91,7 +91,7 @@ func New(opts Options) (*Run, error) {
 	if opts.Env.SyncScope != checks.ScopeMailEnabled && opts.Env.SyncScope != checks.ScopeAll {
 		return nil, fmt.Errorf("engine: unknown sync scope %q (want %s)", opts.Env.SyncScope, strings.Join(checks.SyncScopes(), " or "))
 	}
-	run.scope = report.Scope{SyncScope: opts.Env.SyncScope, Excluded: map[string]int64{}}
+	run.scope = model.Scope{SyncScope: opts.Env.SyncScope, Excluded: map[string]int64{}}
 	env := opts.Env
 	env.Shared = checks.NewShared()
 	for _, r := range opts.Rules {
@@ -195,29 +195,29 @@ func (r *Run) Tally() *snapshot.Tally { return r.tally }
 
 // Meta describes the scan for the report.
 type Meta struct {
-	Tool         report.Tool
-	Scan         report.Scan
+	Tool         model.Tool
+	Scan         model.Scan
 	Organisation string
 }
 
 // Finish concludes every check and builds the report.
-func (r *Run) Finish(meta Meta) *report.Report {
+func (r *Run) Finish(meta Meta) *model.Report {
 	rep, _ := r.FinishContext(context.Background(), meta) // never cancelled
 	return rep
 }
 
 // FinishContext is Finish that stops with ctx's error between checks
 // when ctx is done (the run was aborted).
-func (r *Run) FinishContext(ctx context.Context, meta Meta) (*report.Report, error) {
-	rep := &report.Report{
-		SchemaVersion: report.SchemaVersion,
+func (r *Run) FinishContext(ctx context.Context, meta Meta) (*model.Report, error) {
+	rep := &model.Report{
+		SchemaVersion: model.SchemaVersion,
 		Tool:          meta.Tool,
 		Scan:          meta.Scan,
 		Sources:       append([]snapshot.Source{}, r.sources...),
-		Checks:        []report.Check{},
-		Findings:      []report.Finding{},
+		Checks:        []model.Check{},
+		Findings:      []model.Finding{},
 	}
-	rep.Scan.FingerprintVersion = report.FingerprintVersion
+	rep.Scan.FingerprintVersion = model.FingerprintVersion
 	if rep.Scan.ParamsOverridden == nil {
 		rep.Scan.ParamsOverridden = map[string]map[string]any{}
 	}
@@ -242,12 +242,12 @@ func (r *Run) FinishContext(ctx context.Context, meta Meta) (*report.Report, err
 		c, fs := r.conclude(b, areaState)
 		rep.Checks = append(rep.Checks, c)
 		rep.Findings = append(rep.Findings, fs...)
-		if b.out.Estimate != nil && c.Status != report.CheckSkipped {
+		if b.out.Estimate != nil && c.Status != model.StatusSkipped {
 			rep.Summary.Estimate = b.out.Estimate
 		}
 	}
 	sort.Slice(rep.Checks, func(i, j int) bool { return rep.Checks[i].RuleID < rep.Checks[j].RuleID })
-	report.SortFindings(rep.Findings)
+	model.SortFindings(rep.Findings)
 	rep.Summary.Inventory = r.tally.Inventory()
 	if r.dirs > 0 {
 		sc := r.scope
@@ -280,9 +280,9 @@ func (r *Run) areaStates() map[snapshot.Area]string {
 	return st
 }
 
-func (r *Run) conclude(b *bound, areas map[snapshot.Area]string) (report.Check, []report.Finding) {
+func (r *Run) conclude(b *bound, areas map[snapshot.Area]string) (model.Check, []model.Finding) {
 	rule := b.rule
-	c := report.Check{
+	c := model.Check{
 		RuleID:          rule.ID,
 		Title:           rule.Title,
 		Category:        rule.Category,
@@ -292,7 +292,7 @@ func (r *Run) conclude(b *bound, areas map[snapshot.Area]string) (report.Check, 
 		SourceReference: rule.ReferenceText(),
 	}
 	if b.profile == nil {
-		c.Status = report.CheckNotApplicable
+		c.Status = model.StatusNotApplicable
 		return c, nil
 	}
 	c.Threshold = b.params
@@ -310,15 +310,15 @@ func (r *Run) conclude(b *bound, areas map[snapshot.Area]string) (report.Check, 
 		}
 	}
 	if !covered {
-		c.Status = report.CheckSkipped
+		c.Status = model.StatusSkipped
 		c.Error = "not assessed: no source for " + strings.Join(rule.Requires, ", ")
 		return c, nil
 	}
-	var out []report.Finding
+	var out []model.Finding
 	worst := 0
 	for _, f := range b.out.Findings {
 		rf := r.finding(b, f)
-		if n := report.SeverityRank(rf.Severity); n > worst {
+		if n := rf.Severity.Rank(); n > worst {
 			worst = n
 		}
 		out = append(out, rf)
@@ -344,24 +344,24 @@ func (r *Run) conclude(b *bound, areas map[snapshot.Area]string) (report.Check, 
 	c.Findings = len(out)
 	switch {
 	case len(errs) > 0:
-		c.Status = report.CheckError
+		c.Status = model.StatusError
 		c.Error = strings.Join(dedupe(errs), "; ")
 	case len(out) == 0 && b.out.Skipped != "":
-		c.Status = report.CheckSkipped
+		c.Status = model.StatusSkipped
 		c.Error = "not assessed: " + b.out.Skipped
 	case len(out) == 0 && c.Evaluated == 0:
-		c.Status = report.CheckSkipped
+		c.Status = model.StatusSkipped
 		c.Error = "not assessed: " + r.nothingInScope(rule)
-	case worst > report.SeverityRank(report.SeverityInfo):
-		c.Status = report.CheckFail
+	case worst > model.SeverityInfo.Rank():
+		c.Status = model.StatusFail
 	default:
-		c.Status = report.CheckPass
+		c.Status = model.StatusPass
 	}
 	return c, out
 }
 
-func (r *Run) finding(b *bound, f checks.Finding) report.Finding {
-	rf := report.Finding{
+func (r *Run) finding(b *bound, f checks.Finding) model.Finding {
+	rf := model.Finding{
 		RuleID:      b.rule.ID,
 		Severity:    b.rule.Severity,
 		Category:    b.rule.Category,
@@ -386,7 +386,7 @@ func (r *Run) finding(b *bound, f checks.Finding) report.Finding {
 	if id == "" {
 		id = f.Object.ID
 	}
-	rf.Fingerprint = report.Fingerprint(b.rule.ID, f.Object.Kind, strings.ToLower(id), f.Key)
+	rf.Fingerprint = model.Fingerprint(b.rule.ID, f.Object.Kind, strings.ToLower(id), f.Key)
 	return rf
 }
 

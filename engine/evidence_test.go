@@ -5,13 +5,13 @@ import (
 	"testing"
 
 	"github.com/preflight-scan/preflight/checks"
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/rules"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
 // evalCatalogue evaluates the real rule catalogue over records.
-func evalCatalogue(t *testing.T, scope string, recs ...*snapshot.Record) *report.Report {
+func evalCatalogue(t *testing.T, scope string, recs ...*snapshot.Record) *model.Report {
 	t.Helper()
 	rs, err := rules.Load()
 	if err != nil {
@@ -44,7 +44,7 @@ func ldifSource(name string, n int64) *snapshot.Record {
 	return &snapshot.Record{Source: &snapshot.Source{Name: name, Kind: "ldif", Areas: []snapshot.Area{snapshot.AreaDirectory, snapshot.AreaClients}, Status: snapshot.StatusOK, Objects: n}}
 }
 
-func checkOf(t *testing.T, rep *report.Report, id string) report.Check {
+func checkOf(t *testing.T, rep *model.Report, id string) model.Check {
 	t.Helper()
 	for _, c := range rep.Checks {
 		if c.RuleID == id {
@@ -52,7 +52,7 @@ func checkOf(t *testing.T, rep *report.Report, id string) report.Check {
 		}
 	}
 	t.Fatalf("no check %s", id)
-	return report.Check{}
+	return model.Check{}
 }
 
 const userClass = "top|person|organizationalPerson|user"
@@ -70,18 +70,18 @@ func TestNoMailEnabledObjectIsNotReady(t *testing.T) {
 	recs = append(recs, ldifSource("pop-users.ldif", 3))
 	rep := evalCatalogue(t, "", recs...)
 	for _, c := range rep.Checks {
-		if c.Status == report.CheckPass && c.Evaluated == 0 {
+		if c.Status == model.StatusPass && c.Evaluated == 0 {
 			t.Errorf("%s passes having judged nothing", c.RuleID)
 		}
-		if c.Category == "directory" && c.Status == report.CheckPass {
+		if c.Category == "directory" && c.Status == model.StatusPass {
 			t.Errorf("%s passes with no mail-enabled object", c.RuleID)
 		}
 	}
 	c := checkOf(t, rep, "DIR-003")
-	if c.Status != report.CheckSkipped || !strings.Contains(c.Error, "no mail-enabled object in the export") || !strings.Contains(c.Error, "--sync-scope all") {
+	if c.Status != model.StatusSkipped || !strings.Contains(c.Error, "no mail-enabled object in the export") || !strings.Contains(c.Error, "--sync-scope all") {
 		t.Errorf("DIR-003: %s %q", c.Status, c.Error)
 	}
-	if rep.Summary.Verdict != report.VerdictIncomplete {
+	if rep.Summary.Verdict != model.VerdictIncomplete {
 		t.Errorf("verdict %s, want incomplete (%v)", rep.Summary.Verdict, rep.Summary.VerdictReasons)
 	}
 	if got := rep.Summary.Coverage.Reasons["directory"]; !strings.Contains(got, "no mail-enabled object") {
@@ -94,13 +94,13 @@ func TestNoMailEnabledObjectIsNotReady(t *testing.T) {
 	// --sync-scope all judges them.
 	rep = evalCatalogue(t, checks.ScopeAll, recs...)
 	c = checkOf(t, rep, "DIR-003")
-	if c.Status != report.CheckPass || c.Evaluated != 3 {
+	if c.Status != model.StatusPass || c.Evaluated != 3 {
 		t.Errorf("scope all: DIR-003 %s evaluated %d (%s)", c.Status, c.Evaluated, c.Error)
 	}
 	if sc := rep.Summary.Scope; sc.InScope != 3 || sc.OutsideScope != 0 || sc.SyncScope != "all" {
 		t.Errorf("scope all: %+v", sc)
 	}
-	if rep.Summary.Verdict == report.VerdictIncomplete {
+	if rep.Summary.Verdict == model.VerdictIncomplete {
 		t.Errorf("scope all: verdict incomplete (%v)", rep.Summary.VerdictReasons)
 	}
 }
@@ -114,10 +114,10 @@ func TestAbsentAttributeIsNamed(t *testing.T) {
 			"mail": "ann@example.com", "userprincipalname": "ann@example.com", "displayname": "Ann", "useraccountcontrol": "512"}),
 		ldifSource("gc.ldif", 1))
 	c := checkOf(t, rep, "DIR-007")
-	if c.Status != report.CheckError || !strings.Contains(c.Error, "carries pwdLastSet") || c.Findings != 0 {
+	if c.Status != model.StatusError || !strings.Contains(c.Error, "carries pwdLastSet") || c.Findings != 0 {
 		t.Errorf("DIR-007: %s %d %q", c.Status, c.Findings, c.Error)
 	}
-	if c := checkOf(t, rep, "DIR-003"); c.Status != report.CheckPass || c.Evaluated != 1 {
+	if c := checkOf(t, rep, "DIR-003"); c.Status != model.StatusPass || c.Evaluated != 1 {
 		t.Errorf("DIR-003: %s evaluated %d", c.Status, c.Evaluated)
 	}
 	var missing []string
@@ -129,7 +129,7 @@ func TestAbsentAttributeIsNamed(t *testing.T) {
 	if !contains(missing, "pwdLastSet") || contains(missing, "mail") {
 		t.Errorf("missing attributes %v", missing)
 	}
-	if rep.Summary.Verdict != report.VerdictIncomplete {
+	if rep.Summary.Verdict != model.VerdictIncomplete {
 		t.Errorf("verdict %s", rep.Summary.Verdict)
 	}
 }

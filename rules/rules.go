@@ -20,6 +20,7 @@ import (
 	"golang.org/x/text/message"
 
 	"github.com/preflight-scan/preflight/internal/schemas"
+	"github.com/preflight-scan/preflight/report/model"
 )
 
 //go:embed *.json
@@ -83,21 +84,21 @@ type TestCase struct {
 	Params  map[string]any    `json:"params,omitempty"`
 	Records []json.RawMessage `json:"records"`
 	Expect  struct {
-		Findings        int      `json:"findings"`
-		Status          string   `json:"status,omitempty"`
-		Severity        string   `json:"severity,omitempty"`
-		MessageContains []string `json:"message_contains,omitempty"`
+		Findings        int            `json:"findings"`
+		Status          model.Status   `json:"status,omitempty"`
+		Severity        model.Severity `json:"severity,omitempty"`
+		MessageContains []string       `json:"message_contains,omitempty"`
 	} `json:"expect"`
 }
 
 // Rule is one rule record.
 type Rule struct {
-	ID       string   `json:"id"`
-	Title    string   `json:"title"`
-	Category string   `json:"category"`
-	Severity string   `json:"severity"`
-	Check    string   `json:"check"`
-	Requires []string `json:"requires"`
+	ID       string         `json:"id"`
+	Title    string         `json:"title"`
+	Category string         `json:"category"`
+	Severity model.Severity `json:"severity"`
+	Check    string         `json:"check"`
+	Requires []string       `json:"requires"`
 	// Attributes are the directory attributes the rule reads (LDAP
 	// display-name spelling). When none of the objects the rule applies
 	// to carries any of them, the export did not hold them: the rule is

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -36,7 +37,7 @@ func writeRawSnapshot(t *testing.T, dir string, recs ...*snapshot.Record) string
 
 // validReport fails the test unless the report file validates against the
 // published schema.
-func validReport(t *testing.T, path string) *report.Report {
+func validReport(t *testing.T, path string) *model.Report {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -89,7 +90,7 @@ func TestEvaluateNothingJudgedIsIncomplete(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 	rep := validReport(t, filepath.Join(out, "report.json"))
-	if rep.Summary.Verdict != report.VerdictIncomplete || len(rep.Summary.Coverage.Assessed) != 0 {
+	if rep.Summary.Verdict != model.VerdictIncomplete || len(rep.Summary.Coverage.Assessed) != 0 {
 		t.Errorf("verdict %s, assessed %v", rep.Summary.Verdict, rep.Summary.Coverage.Assessed)
 	}
 	if !strings.Contains(rep.Summary.Coverage.Reasons["directory"], "no directory object in empty.ldif") {
