@@ -295,7 +295,7 @@ func TestLiveScanFailures(t *testing.T) {
 			cli.ExitUsage, "PF_TEST_UNSET_VAR is not set", ""},
 		{"password file unreadable", nil,
 			[]string{"--ldap-url", "ldaps://127.0.0.1", "--bind-user", user, "--bind-password-file", "/nonexistent/pw", "--ldap-ca-file", ca},
-			cli.ExitUsage, "/nonexistent/pw: no such file or directory", ""},
+			cli.ExitUsage, "--bind-password-file (the file given): no such file or directory", ""},
 		{"CA file unreadable", nil,
 			[]string{"--ldap-url", "ldaps://127.0.0.1", "--bind-user", user, "--bind-password-file", pwFile, "--ldap-ca-file", "/nonexistent/ca.pem"},
 			cli.ExitUsage, "--ldap-ca-file /nonexistent/ca.pem", ""},

@@ -3,6 +3,7 @@
 # loopback, for preflight's live-LDAP integration tests and benchmark.
 #
 #   scripts/samba-dc.sh start   provision, load fixtures, start; prints the env
+#   scripts/samba-dc.sh prepare provision and load only (offline), do not start
 #   scripts/samba-dc.sh stop    stop the DC and remove its directory
 #   scripts/samba-dc.sh env     print the shell exports of a running DC
 #
@@ -17,6 +18,12 @@
 #   PREFLIGHT_SAMBA_CONTACTS bulk contacts to load (default 1600)
 #   PREFLIGHT_SAMBA_MEMBERS  how many of them join "Big Group" (default 1600)
 #   PREFLIGHT_SAMBA_FIXTURES 0 to skip testdata/ad/fixtures.ldif (default 1)
+#   PREFLIGHT_SAMBA_USERS    benchmark users to load under OU=Bench, with
+#                            contacts, computers and groups (default 0; see
+#                            samba-load.py --bench)
+#   PREFLIGHT_SAMBA_KEEP     1: start reuses a directory that was provisioned
+#                            and loaded with the same settings, and stop
+#                            keeps it (loading 20,000 users takes minutes)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,6 +32,11 @@ dir=${PREFLIGHT_SAMBA_DIR:-/tmp/preflight-samba}
 contacts=${PREFLIGHT_SAMBA_CONTACTS:-1600}
 members=${PREFLIGHT_SAMBA_MEMBERS:-1600}
 fixtures=${PREFLIGHT_SAMBA_FIXTURES:-1}
+users=${PREFLIGHT_SAMBA_USERS:-0}
+keep=${PREFLIGHT_SAMBA_KEEP:-0}
+# What the directory was loaded with: a kept directory is reused only for
+# the same load.
+stamp="contacts=$contacts members=$members fixtures=$fixtures users=$users"
 adminpass='Preflight-Adm1n!'
 # The Samba Python bindings live in the system interpreter, not in a
 # pyenv or virtualenv one that may come first on PATH.
@@ -66,12 +78,13 @@ make_certs() {
 	chmod 600 "$t/key.pem"
 }
 
-start() {
+prepare() {
 	[[ $(id -u) == 0 ]] || die "must run as root (binds 127.0.0.1:389 and :636)"
 	command -v samba >/dev/null || die "samba not installed (apt-get install samba)"
 	[[ -x $py ]] && $py -c 'import samba' 2>/dev/null || die "python3-samba not installed"
-	if running; then
-		print_env
+	running && die "a DC runs from $dir (stop it first)"
+	if [[ $keep == 1 && -f $dir/loaded && $(cat "$dir/loaded") == "$stamp" ]]; then
+		echo "samba-dc: reusing $dir ($stamp)" >&2
 		return
 	fi
 	rm -rf "$dir"
@@ -93,7 +106,18 @@ start() {
 	local args=(--schema "$root/testdata/ad/schema.ldif")
 	[[ $fixtures == 1 ]] && args+=(--ldif "$root/testdata/ad/fixtures.ldif")
 	((contacts > 0)) && args+=(--contacts "$contacts" --group-members "$members")
+	((users > 0)) && args+=(--bench "$users")
 	$py "$here/samba-load.py" "$conf" "${args[@]}" 2>&1 | sed 's/^/samba-dc: /' >&2
+	printf '%s' "$stamp" >"$dir/loaded"
+}
+
+start() {
+	if running; then
+		print_env
+		return
+	fi
+	prepare
+	local t=$dir/tls conf=$dir/etc/smb.conf
 	# -i: stay in the foreground (we background it and keep the pid);
 	# -M single: one process, enough for tests and easy to stop.
 	setsid samba -i -M single -s "$conf" </dev/null >"$dir/samba.out" 2>&1 &
@@ -126,6 +150,8 @@ stop() {
 			kill -KILL "$pid" 2>/dev/null || true
 		fi
 	fi
+	rm -f "$dir/samba.pid"
+	[[ $keep == 1 ]] && return
 	case $dir in
 	/tmp/?*) rm -rf "$dir" ;;
 	*) echo "samba-dc: not removing $dir (not under /tmp)" >&2 ;;
@@ -134,6 +160,7 @@ stop() {
 
 case ${1:-} in
 start) start ;;
+prepare) prepare ;;
 stop) stop ;;
 env) running || die "not running"; print_env ;;
 *) echo "usage: $0 start|stop|env" >&2; exit 2 ;;

@@ -39,6 +39,11 @@ def main():
                    help="add N small contacts under OU=Bulk")
     p.add_argument("--group-members", type=int, default=0,
                    help="make the first M bulk contacts members of CN=Big Group")
+    p.add_argument("--bench", type=int, default=0,
+                   help="add N users of the usual kinds under OU=Bench "
+                   "(mail, UPN, proxy addresses, GAL attributes), N/20 "
+                   "contacts, N/40 computers and N/400 groups (the first "
+                   "with 3,000 members)")
     a = p.parse_args()
 
     lp = LoadParm()
@@ -92,6 +97,125 @@ def main():
             })
         print("bulk: %d contacts, group of %d in %.1fs" % (
             a.contacts, members, time.time() - t0), file=sys.stderr)
+    if a.bench:
+        bench(db, base, a.bench)
+        print("bench: %d users and the rest in %.1fs" % (
+            a.bench, time.time() - t0), file=sys.stderr)
+
+
+def batched(db, msgs, size=2000):
+    """Add msgs in transactions of size adds (large transactions are what
+    makes an offline load take minutes, not hours)."""
+    chunk = []
+    for m in msgs:
+        chunk.append(m)
+        if len(chunk) == size:
+            commit(db, chunk)
+            chunk = []
+    if chunk:
+        commit(db, chunk)
+
+
+def commit(db, chunk):
+    db.transaction_start()
+    try:
+        for m in chunk:
+            db.add(m)
+        db.transaction_commit()
+    except Exception:
+        db.transaction_cancel()
+        raise
+
+
+DEPTS = ["Sales", "Finance", "Engineering", "Support", "Legal", "Marketing",
+         "Operations", "Research"]
+CITIES = [("Berlin", "BE", "10115", "DE", "Germany"),
+          ("Lyon", "ARA", "69001", "FR", "France"),
+          ("Leeds", "WYK", "LS1", "GB", "United Kingdom"),
+          ("Porto", "13", "4000-001", "PT", "Portugal")]
+
+
+def bench(db, base, n):
+    """The benchmark directory: n users as a consultant meets them."""
+    ou = "OU=Bench,%s" % base
+    db.add({"dn": ou, "objectClass": "organizationalUnit"})
+
+    def users():
+        for i in range(n):
+            dept = DEPTS[i % len(DEPTS)]
+            city = CITIES[i % len(CITIES)]
+            sam = "u%06d" % i
+            mail = "user.%06d@preflight.test" % i
+            proxies = ["SMTP:" + mail,
+                       "smtp:%s@preflight.mail.example" % sam,
+                       "smtp:u.%d@old.example" % i,
+                       "X500:/o=Org/ou=Exchange/cn=Recipients/cn=%s" % sam]
+            if i % 2:
+                proxies.append("sip:%s" % mail)
+            yield {
+                "dn": "CN=User %06d,%s" % (i, ou),
+                "objectClass": "user",
+                "sAMAccountName": sam,
+                "userPrincipalName": mail,
+                "givenName": "Given%d" % i,
+                "sn": "Family%d" % i,
+                "displayName": "User %06d" % i,
+                "mail": mail,
+                "mailNickname": sam,
+                "proxyAddresses": proxies,
+                "title": "Specialist",
+                "department": dept,
+                "physicalDeliveryOfficeName": city[0],
+                "telephoneNumber": "+49 30 %07d" % i,
+                "mobile": "+49 170 %07d" % i,
+                "streetAddress": "%d Main Street" % (i % 200 + 1),
+                "l": city[0], "st": city[1], "postalCode": city[2],
+                "c": city[3], "co": city[4],
+                "userAccountControl": "512",
+                "pwdLastSet": "-1",
+            }
+    batched(db, users())
+
+    def contacts():
+        for i in range(n // 20):
+            mail = "partner%06d@partner.example" % i
+            yield {
+                "dn": "CN=Partner %06d,%s" % (i, ou),
+                "objectClass": "contact",
+                "displayName": "Partner %06d" % i,
+                "mail": mail,
+                "targetAddress": "SMTP:" + mail,
+                "proxyAddresses": ["SMTP:" + mail],
+            }
+    batched(db, contacts())
+
+    def computers():
+        for i in range(n // 40):
+            name = "WS%05d" % i
+            yield {
+                "dn": "CN=%s,%s" % (name, ou),
+                "objectClass": "computer",
+                "sAMAccountName": name + "$",
+                "dNSHostName": name.lower() + ".preflight.test",
+                "operatingSystem": "Windows 10 Enterprise",
+                "operatingSystemVersion": "10.0 (19045)",
+                "userAccountControl": "4096",
+            }
+    batched(db, computers())
+
+    def groups():
+        for g in range(max(1, n // 400)):
+            size = 3000 if g == 0 else 100
+            members = ["CN=User %06d,%s" % ((g * 97 + k) % n, ou)
+                       for k in range(min(size, n))]
+            yield {
+                "dn": "CN=Group %04d,%s" % (g, ou),
+                "objectClass": "group",
+                "sAMAccountName": "group%04d" % g,
+                "mail": "group%04d@preflight.test" % g,
+                "member": members,
+            }
+    batched(db, groups(), size=10)
 
 
 if __name__ == "__main__":

@@ -61,29 +61,45 @@ type searcher interface {
 // connection to an endpoint.
 type dialer func(ctx context.Context, e Endpoint) (searcher, error)
 
-// netDialer returns the real dialer: TCP through nd (which enforces the
-// loopback guard; nil dials without it) with a timeout, then TLS (LDAPS)
-// or the StartTLS operation, with certificate verification. The forest's
-// other domain controllers (crossRef and referral hosts) are dialled
-// through it too.
+// netConn dials e through nd (which enforces the loopback guard; nil
+// dials without it) with a timeout, then sets up TLS (LDAPS) or the
+// StartTLS operation with certificate verification: a connection ready
+// for the bind. The forest's other domain controllers (crossRef and
+// referral hosts) are dialled through it too.
+func netConn(ctx context.Context, nd *netdial.Dialer, roots *x509.CertPool, timeout time.Duration, e Endpoint) (net.Conn, error) {
+	dctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	raw, err := nd.WithTimeout(timeout).DialContext(dctx, "tcp", e.Address())
+	if err != nil {
+		return nil, &connectError{addr: e.Address(), err: err}
+	}
+	c, err := secure(dctx, raw, e, roots)
+	if err != nil {
+		_ = raw.Close() // the handshake error is the one to report
+		return nil, err
+	}
+	return c, nil
+}
+
+// netDialer returns the real dialer of the go-ldap connection (bind,
+// discovery, range retrieval).
 func netDialer(nd *netdial.Dialer, roots *x509.CertPool, timeout time.Duration) dialer {
-	nd = nd.WithTimeout(timeout)
 	return func(ctx context.Context, e Endpoint) (searcher, error) {
-		dctx, cancel := context.WithTimeout(ctx, timeout)
-		defer cancel()
-		raw, err := nd.DialContext(dctx, "tcp", e.Address())
+		c, err := netConn(ctx, nd, roots, timeout, e)
 		if err != nil {
-			return nil, &connectError{addr: e.Address(), err: err}
-		}
-		c, err := secure(dctx, raw, e, roots)
-		if err != nil {
-			_ = raw.Close() // the handshake error is the one to report
 			return nil, err
 		}
 		conn := goldap.NewConn(c, e.Security != Plaintext)
 		conn.Start()
 		conn.SetTimeout(timeout)
 		return conn, nil
+	}
+}
+
+// netWireDialer returns the real dialer of the bulk search's connection.
+func netWireDialer(nd *netdial.Dialer, roots *x509.CertPool, timeout time.Duration) wireDialer {
+	return func(ctx context.Context, e Endpoint) (net.Conn, error) {
+		return netConn(ctx, nd, roots, timeout, e)
 	}
 }
 

@@ -227,5 +227,6 @@ func newTestCollector(f *fakeDir, cfg Config) *Collector {
 		panic(err)
 	}
 	c.dial = f.dialer()
+	c.wire = f.wireDialer()
 	return c
 }

@@ -5,26 +5,37 @@
 // policy), streamed paged searches and range retrieval of large
 // multi-valued attributes.
 //
+// Each domain is read over two connections: a go-ldap one for the bind,
+// the RootDSE and partition discovery, the domain object and range
+// retrieval, and one the collector reads itself for the bulk paged search
+// (pager.go): the next page is requested as soon as the previous one's
+// SearchResultDone arrives and decoded in place (package ldapwire) while
+// the server builds it.
+//
 // The collector only binds and searches; it never modifies the directory.
 // Records are built with snapshot.NewDirObject from the raw attribute
 // values, so a live scan and a scan of an LDIF export of the same objects
-// give identical records. At most one page of results (and one object's
-// ranged values) is held in memory.
+// give identical records. At most two pages of results (and one object's
+// ranged values) are held in memory.
 package ldap
 
 import (
+	"bytes"
 	"context"
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	ber "github.com/go-asn1-ber/asn1-ber"
 	goldap "github.com/go-ldap/ldap/v3"
 
+	"github.com/preflight-scan/preflight/collect/ldap/ldapwire"
 	netdial "github.com/preflight-scan/preflight/internal/dialer"
 	"github.com/preflight-scan/preflight/snapshot"
 )
@@ -79,8 +90,10 @@ type Config struct {
 
 // Collector is a live directory source. It implements snapshot.Collector.
 type Collector struct {
-	cfg  Config
-	dial dialer
+	cfg    Config
+	dial   dialer     // the go-ldap connection
+	wire   wireDialer // the bulk search's connection
+	filter []byte     // Filter, BER-encoded
 }
 
 // New checks the configuration and returns a collector. It does not
@@ -101,7 +114,13 @@ func New(cfg Config) (*Collector, error) {
 	if cfg.PageSize == 0 {
 		cfg.PageSize = DefaultPageSize
 	}
-	return &Collector{cfg: cfg, dial: netDialer(cfg.Dialer, cfg.Roots, cfg.Timeout)}, nil
+	f, err := goldap.CompileFilter(Filter)
+	if err != nil {
+		return nil, fmt.Errorf("ldap: compile the search filter: %w", err)
+	}
+	return &Collector{cfg: cfg, filter: f.Bytes(),
+		dial: netDialer(cfg.Dialer, cfg.Roots, cfg.Timeout),
+		wire: netWireDialer(cfg.Dialer, cfg.Roots, cfg.Timeout)}, nil
 }
 
 // Name is the source name: the server URL without credentials.
@@ -167,6 +186,10 @@ type scan struct {
 	dropped  int
 	failures []failure
 	multi    bool // the forest has more than one domain
+
+	raw   map[string][][]byte // the entry being built, reused
+	names map[string]string   // attribute names seen, interned
+	msg   ldapwire.Message    // the message being decoded, reused
 }
 
 // domain is one domain naming context to scan.
@@ -222,7 +245,7 @@ func (s *scan) noteReferrals(refs []string) {
 // domain failures are collected in s.failures.
 func (s *scan) run(ctx context.Context) error {
 	ep := s.c.cfg.Endpoint
-	conn, err := s.connect(ctx, ep)
+	conn, err := s.control(ctx, ep)
 	if err != nil {
 		return s.explain(ctx, err)
 	}
@@ -242,7 +265,7 @@ func (s *scan) run(ctx context.Context) error {
 			return s.interrupted()
 		}
 		if d.local {
-			if err := s.scanDomain(ctx, conn, d); err != nil {
+			if err := s.scanDomain(ctx, conn, ep, d); err != nil {
 				if ctx.Err() != nil {
 					return s.interrupted()
 				}
@@ -269,14 +292,14 @@ func (s *scan) run(ctx context.Context) error {
 // scanRemote scans a domain held by another domain controller, reached
 // through its dnsRoot with the same port and TLS settings.
 func (s *scan) scanRemote(ctx context.Context, ep Endpoint, d domain) error {
-	conn, err := s.connect(ctx, ep)
+	conn, err := s.control(ctx, ep)
 	if err != nil {
 		return s.explain(ctx, err)
 	}
 	defer func() { _ = conn.Close() }() // read-only, as in run
 	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
 	defer stop()
-	if err := s.scanDomain(ctx, conn, d); err != nil {
+	if err := s.scanDomain(ctx, conn, ep, d); err != nil {
 		if isSinkError(err) {
 			return err
 		}
@@ -300,6 +323,85 @@ func (s *scan) connect(ctx context.Context, ep Endpoint) (searcher, error) {
 	return conn, nil
 }
 
+// control dials and binds the go-ldap connection of ep, wrapped so that
+// a connection the server dropped (Active Directory closes connections
+// idle for MaxConnIdleTime, 15 minutes, which the range-retrieval
+// connection can be during a long bulk read) is dialled and bound again
+// on the next request.
+func (s *scan) control(ctx context.Context, ep Endpoint) (*redialer, error) {
+	conn, err := s.connect(ctx, ep)
+	if err != nil {
+		return nil, err
+	}
+	return &redialer{conn: conn, redial: func() (searcher, error) {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return s.connect(ctx, ep)
+	}}, nil
+}
+
+// redialer is a go-ldap connection that reconnects once when a request
+// finds it closed.
+type redialer struct {
+	mu     sync.Mutex
+	conn   searcher
+	closed bool
+	redial func() (searcher, error)
+}
+
+// Bind binds the current connection.
+func (r *redialer) Bind(user, password string) error { return r.current().Bind(user, password) }
+
+// Close closes the connection for good.
+func (r *redialer) Close() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.closed = true
+	return r.conn.Close()
+}
+
+func (r *redialer) current() searcher {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.conn
+}
+
+// Search runs req, and once more on a fresh connection when the first
+// attempt found the connection lost (not timed out: a server that does
+// not answer is not asked again).
+func (r *redialer) Search(req *goldap.SearchRequest) (*goldap.SearchResult, error) {
+	old := r.current()
+	res, err := old.Search(req)
+	if err == nil || !connectionLost(err) {
+		return res, err
+	}
+	fresh, derr := r.redial()
+	if derr != nil {
+		return res, err
+	}
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		_ = fresh.Close()
+		return res, err
+	}
+	r.conn = fresh
+	r.mu.Unlock()
+	_ = old.Close() // already lost
+	return fresh.Search(req)
+}
+
+// connectionLost reports an error of a connection that is gone, as
+// opposed to a server's answer or a timeout.
+func connectionLost(err error) bool {
+	var le *goldap.Error
+	if !errors.As(err, &le) || le.ResultCode != goldap.ErrorNetwork {
+		return false
+	}
+	return !strings.Contains(err.Error(), "timed out") && !errors.Is(err, os.ErrDeadlineExceeded)
+}
+
 // bindError is a refused bind.
 type bindError struct {
 	user string
@@ -321,8 +423,8 @@ func (s *scan) timeLimit() int {
 	return int(s.c.cfg.Timeout / time.Second)
 }
 
-func (s *scan) search(conn searcher, base string, scope int, filter string, attrs []string, controls []goldap.Control) (*goldap.SearchResult, error) {
-	req := goldap.NewSearchRequest(base, scope, goldap.NeverDerefAliases, 0, s.timeLimit(), false, filter, attrs, controls)
+func (s *scan) search(conn searcher, base string, scope int, filter string, attrs []string) (*goldap.SearchResult, error) {
+	req := goldap.NewSearchRequest(base, scope, goldap.NeverDerefAliases, 0, s.timeLimit(), false, filter, attrs, nil)
 	return conn.Search(req)
 }
 
@@ -334,7 +436,7 @@ func (s *scan) domains(ctx context.Context, conn searcher) ([]domain, error) {
 		return []domain{{nc: b, dns: snapshot.DomainOfDN(b), local: true}}, nil
 	}
 	res, err := s.search(conn, "", goldap.ScopeBaseObject, "(objectClass=*)",
-		[]string{"defaultNamingContext", "configurationNamingContext"}, nil)
+		[]string{"defaultNamingContext", "configurationNamingContext"})
 	if err != nil {
 		return nil, fmt.Errorf("read RootDSE: %w", err)
 	}
@@ -346,7 +448,7 @@ func (s *scan) domains(ctx context.Context, conn searcher) ([]domain, error) {
 	var out []domain
 	if config != "" {
 		res, err := s.search(conn, "CN=Partitions,"+config, goldap.ScopeSingleLevel, "(objectClass=crossRef)",
-			[]string{"nCName", "dnsRoot", "systemFlags", "nETBIOSName"}, nil)
+			[]string{"nCName", "dnsRoot", "systemFlags", "nETBIOSName"})
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, err
@@ -392,9 +494,9 @@ func (s *scan) domains(ctx context.Context, conn searcher) ([]domain, error) {
 
 // scanDomain emits the domain object, then every user, contact, group and
 // computer of the naming context, page by page.
-func (s *scan) scanDomain(ctx context.Context, conn searcher, d domain) error {
+func (s *scan) scanDomain(ctx context.Context, conn searcher, ep Endpoint, d domain) error {
 	attrs := snapshot.DirectoryAttributes()
-	res, err := s.search(conn, d.nc, goldap.ScopeBaseObject, "(objectClass=domainDNS)", attrs, nil)
+	res, err := s.search(conn, d.nc, goldap.ScopeBaseObject, "(objectClass=domainDNS)", attrs)
 	if err != nil {
 		if refs := referralsOf(err); len(refs) > 0 {
 			s.noteReferrals(refs)
@@ -404,61 +506,176 @@ func (s *scan) scanDomain(ctx context.Context, conn searcher, d domain) error {
 	}
 	s.noteReferrals(res.Referrals)
 	for _, e := range res.Entries {
-		if err := s.emit(ctx, conn, e); err != nil {
+		as := make([]ldapwire.Attribute, len(e.Attributes))
+		for i, a := range e.Attributes {
+			as[i] = ldapwire.Attribute{Name: []byte(a.Name), Values: a.ByteValues}
+		}
+		if err := s.emit(ctx, conn, e.DN, as); err != nil {
 			return err
 		}
 	}
+	return s.bulk(ctx, conn, ep, d, attrs)
+}
 
-	paging := goldap.NewControlPaging(s.c.cfg.PageSize)
+// bulk runs the paged subtree search of d on a connection of its own
+// (see pager.go) and emits its objects; conn serves range retrieval.
+func (s *scan) bulk(ctx context.Context, conn searcher, ep Endpoint, d domain, attrs []string) error {
+	raw, err := s.c.wire(ctx, ep)
+	if err != nil {
+		return err
+	}
+	stop := context.AfterFunc(ctx, func() { _ = raw.Close() })
+	defer stop()
+	rd := ldapwire.NewReader(raw)
+	if err := wireBind(raw, rd, s.c.cfg.BindUser, []byte(s.c.cfg.Password.Reveal()), s.c.cfg.Timeout); err != nil {
+		_ = raw.Close() // the bind error is the one to report
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return err
+	}
+	p := newPager(raw, rd, ldapwire.SearchRequest{
+		Base: d.nc, Scope: goldap.ScopeWholeSubtree, Deref: goldap.NeverDerefAliases,
+		TimeLimit: int64(s.timeLimit()), Filter: s.c.filter, Attrs: attrs,
+		PageSize: int64(s.c.cfg.PageSize),
+	}, s.c.cfg.Timeout)
+	defer func() {
+		_ = raw.Close() // unblocks the reader; read-only, nothing to flush
+		p.stop()
+	}()
 	for {
-		res, err := s.search(conn, d.nc, goldap.ScopeWholeSubtree, Filter, attrs, []goldap.Control{paging})
-		if res != nil {
-			s.noteReferrals(res.Referrals)
-		}
-		if err != nil {
-			if refs := referralsOf(err); len(refs) > 0 {
-				s.noteReferrals(refs)
-				return fmt.Errorf("%s is not held by this server (referral not followed)", d.nc)
-			}
-			return fmt.Errorf("search %s: %w", d.nc, err)
-		}
-		s.pages++
-		for _, e := range res.Entries {
-			if strings.EqualFold(e.DN, d.nc) {
-				continue // emitted first, above
-			}
-			if err := s.emit(ctx, conn, e); err != nil {
-				return err
-			}
-		}
-		pc, ok := goldap.FindControl(res.Controls, goldap.ControlTypePaging).(*goldap.ControlPaging)
-		if !ok || len(pc.Cookie) == 0 {
+		pg := p.next()
+		if pg == nil {
 			return nil
 		}
-		paging.SetCookie(pc.Cookie)
+		err := s.page(ctx, conn, d, pg)
+		p.release(pg)
+		if err != nil {
+			return err
+		}
 	}
 }
 
+// page decodes one page of the bulk search and emits its objects. A page
+// that ends in an error result emits nothing, as go-ldap's Search did.
+func (s *scan) page(ctx context.Context, conn searcher, d domain, pg *page) error {
+	if pg.err != nil {
+		return fmt.Errorf("search %s: %w", d.nc, pg.err)
+	}
+	m := &s.msg
+	n := len(pg.ends)
+	start := 0
+	if n > 1 {
+		start = pg.ends[n-2]
+	}
+	if err := m.Decode(pg.buf[start:pg.ends[n-1]]); err != nil {
+		return fmt.Errorf("search %s: %w", d.nc, goldap.NewError(goldap.ErrorNetwork, wireReadError(err)))
+	}
+	if code := m.Result.Code; code != 0 {
+		result := m.Result
+		result.Referrals = nil
+		var refs []string
+		for _, u := range m.Result.Referrals {
+			refs = append(refs, string(u))
+		}
+		if err := s.references(pg); err != nil {
+			return err
+		}
+		if code == goldap.LDAPResultReferral {
+			if len(refs) == 0 {
+				refs = []string{"(no URL)"}
+			}
+			s.noteReferrals(refs)
+			return fmt.Errorf("%s is not held by this server (referral not followed)", d.nc)
+		}
+		return fmt.Errorf("search %s: %w", d.nc, resultError(&result))
+	}
+	s.pages++
+	start = 0
+	for _, end := range pg.ends[:n-1] {
+		if err := m.Decode(pg.buf[start:end]); err != nil {
+			return fmt.Errorf("search %s: %w", d.nc, goldap.NewError(goldap.ErrorNetwork, wireReadError(err)))
+		}
+		start = end
+		switch m.Op {
+		case ldapwire.OpSearchResultReference:
+			s.noteURIs(m.URIs)
+		case ldapwire.OpSearchResultEntry:
+			if strings.EqualFold(string(m.DN), d.nc) {
+				continue // emitted first
+			}
+			if err := s.emit(ctx, conn, string(m.DN), m.Attrs); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// references notes the search result references of a page.
+func (s *scan) references(pg *page) error {
+	var m ldapwire.Message
+	start := 0
+	for _, end := range pg.ends {
+		if err := m.Decode(pg.buf[start:end]); err == nil && m.Op == ldapwire.OpSearchResultReference {
+			s.noteURIs(m.URIs)
+		}
+		start = end
+	}
+	return nil
+}
+
+func (s *scan) noteURIs(uris [][]byte) {
+	for _, u := range uris {
+		s.note("referral to " + string(u) + " not followed")
+	}
+}
+
+// intern returns name as a string, the same string for the same bytes.
+func (s *scan) intern(name []byte) string {
+	if v, ok := s.names[string(name)]; ok {
+		return v
+	}
+	v := string(name)
+	if s.names == nil || len(s.names) > 1024 {
+		s.names = map[string]string{} // a server sending endless new names
+	}
+	s.names[v] = v
+	return v
+}
+
 // emit completes ranged attributes of one entry, builds its record and
-// puts it into the sink.
-func (s *scan) emit(ctx context.Context, conn searcher, e *goldap.Entry) error {
-	raw := make(map[string][][]byte, len(e.Attributes))
-	for _, a := range e.Attributes {
-		r, ok := parseRange(a.Name)
-		if !ok {
-			raw[a.Name] = append(raw[a.Name], a.ByteValues...)
+// puts it into the sink. The attribute values may point into a page
+// buffer: NewDirObject copies them.
+func (s *scan) emit(ctx context.Context, conn searcher, dn string, attrs []ldapwire.Attribute) error {
+	if s.raw == nil || len(s.raw) > 256 {
+		s.raw = make(map[string][][]byte, 64)
+	}
+	for k, v := range s.raw {
+		s.raw[k] = v[:0] // NewDirObject skips empty attributes
+	}
+	for _, a := range attrs {
+		if bytes.IndexByte(a.Name, ';') < 0 {
+			name := s.intern(a.Name)
+			s.raw[name] = append(s.raw[name], a.Values...)
 			continue
 		}
-		raw[r.Base] = append(raw[r.Base], a.ByteValues...)
+		r, ok := parseRange(string(a.Name))
+		if !ok {
+			name := s.intern(a.Name)
+			s.raw[name] = append(s.raw[name], a.Values...)
+			continue
+		}
+		s.raw[r.Base] = append(s.raw[r.Base], a.Values...)
 		if !r.Last {
-			more, err := s.fetchRange(conn, e.DN, r)
+			more, err := s.fetchRange(conn, dn, r)
 			if err != nil {
 				return err
 			}
-			raw[r.Base] = append(raw[r.Base], more...)
+			s.raw[r.Base] = append(s.raw[r.Base], more...)
 		}
 	}
-	obj := snapshot.NewDirObject(e.DN, raw)
+	obj := snapshot.NewDirObject(dn, s.raw)
 	if err := s.sink.Put(&snapshot.Record{Dir: obj}); err != nil {
 		return &sinkError{err: fmt.Errorf("ldap: %w", err)}
 	}
@@ -476,7 +693,7 @@ func (s *scan) fetchRange(conn searcher, dn string, r valueRange) ([][]byte, err
 	var out [][]byte
 	for !r.Last {
 		want := nextRangeRequest(r)
-		res, err := s.search(conn, dn, goldap.ScopeBaseObject, "(objectClass=*)", []string{want}, nil)
+		res, err := s.search(conn, dn, goldap.ScopeBaseObject, "(objectClass=*)", []string{want})
 		if err != nil {
 			return nil, fmt.Errorf("range retrieval of %s on %s: %w", want, dn, err)
 		}
@@ -533,7 +750,7 @@ func (s *scan) explain(ctx context.Context, err error) error {
 	for errors.Unwrap(cause) != nil {
 		cause = errors.Unwrap(cause)
 	}
-	if strings.Contains(cause.Error(), "timed out") {
+	if strings.Contains(cause.Error(), "timed out") || errors.Is(cause, os.ErrDeadlineExceeded) {
 		return fmt.Errorf("no answer within %s after %d objects", s.c.cfg.Timeout, s.objects)
 	}
 	// Anything else after the bind is the connection going away: the

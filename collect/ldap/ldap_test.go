@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	ber "github.com/go-asn1-ber/asn1-ber"
 	goldap "github.com/go-ldap/ldap/v3"
@@ -123,15 +125,21 @@ func TestCollectStreamsPagesDomainFirstAndCompletesRanges(t *testing.T) {
 	}
 }
 
-// TestCollectIsStreamed proves that the objects of one page reach the sink
-// before the next page is asked for: only one page is held in memory.
+// TestCollectIsStreamed proves that memory is bounded to about two
+// pages: the request for page n+3 is sent only after the last object of
+// page n reached the sink (page n+1 is asked for as soon as page n has
+// arrived, page n+2 while n+1 is read, then the reader waits for n's
+// buffer).
 func TestCollectIsStreamed(t *testing.T) {
-	f := smallDomain(250, 0)
+	f := smallDomain(900, 0)
 	c := newTestCollector(f, testConfig())
 	collect(t, context.Background(), c, f)
 	idx := func(e string) int { return slices.Index(f.events, e) }
-	if p2, last1 := idx("page 2"), idx("put CN=c00098,OU=People,DC=corp,DC=example"); p2 < 0 || last1 < 0 || last1 > p2 {
-		t.Errorf("page 2 requested at event %d, last object of page 1 put at %d: not streamed", p2, last1)
+	for n := 1; n+3 <= 10; n++ {
+		last := fmt.Sprintf("put CN=c%05d,OU=People,DC=corp,DC=example", n*100-2) // the domain object is entry 0 of page 1
+		if p, put := idx(fmt.Sprintf("page %d", n+3)), idx(last); p < 0 || put < 0 || put > p {
+			t.Errorf("page %d requested at event %d, last object of page %d put at %d: more than two pages held", n+3, p, n, put)
+		}
 	}
 }
 
@@ -159,12 +167,18 @@ func TestCollectEveryDomainOfTheForest(t *testing.T) {
 		f, child := forest()
 		c := newTestCollector(f, testConfig())
 		var hosts []string
-		c.dial = func(_ context.Context, e Endpoint) (searcher, error) {
+		c.dial = func(ctx context.Context, e Endpoint) (searcher, error) {
 			hosts = append(hosts, e.String())
 			if e.Host == "child.corp.example" {
-				return child, nil
+				return child.dialer()(ctx, e)
 			}
-			return f, nil
+			return f.dialer()(ctx, e)
+		}
+		c.wire = func(ctx context.Context, e Endpoint) (net.Conn, error) {
+			if e.Host == "child.corp.example" {
+				return child.wireDialer()(ctx, e)
+			}
+			return f.wireDialer()(ctx, e)
 		}
 		got, src := collect(t, context.Background(), c, nil)
 		if src.Status != snapshot.StatusOK {
@@ -276,15 +290,16 @@ func TestCollectFailures(t *testing.T) {
 				}
 				return nil
 			}
-		}, "connection lost after 200 objects: ldap: response channel closed", false},
-		{"request timeout", func(f *fakeDir, _ *Collector) {
+		}, "connection lost after 200 objects: the server closed the connection", false},
+		{"request timeout", func(f *fakeDir, c *Collector) {
+			c.cfg.Timeout = 300 * time.Millisecond // the fake never answers
 			f.failOn = func(req *goldap.SearchRequest, _ int) error {
 				if req.Scope == goldap.ScopeWholeSubtree {
 					return goldap.NewError(goldap.ErrorNetwork, errors.New("ldap: connection timed out"))
 				}
 				return nil
 			}
-		}, "no answer within 2m0s after 1 objects", false},
+		}, "no answer within 300ms after 1 objects", false},
 		{"server time limit", func(f *fakeDir, _ *Collector) {
 			f.failOn = func(req *goldap.SearchRequest, _ int) error {
 				if req.Scope == goldap.ScopeWholeSubtree {
@@ -427,5 +442,52 @@ func TestNotesForGlobalCatalogPortAndPlaintext(t *testing.T) {
 		if !slices.ContainsFunc(src.Notes, func(n string) bool { return strings.HasPrefix(n, tc.want) }) {
 			t.Errorf("%s: notes %q, want %q", tc.url, src.Notes, tc.want)
 		}
+	}
+}
+
+// view is one connection to a fake directory: closing it leaves the
+// directory (and other connections) up.
+type view struct {
+	*fakeDir
+	closed bool
+}
+
+func (v *view) Close() error { v.closed = true; return nil }
+func (v *view) Search(req *goldap.SearchRequest) (*goldap.SearchResult, error) {
+	if v.closed {
+		return nil, goldap.NewError(goldap.ErrorNetwork, errors.New("ldap: connection closed"))
+	}
+	return v.fakeDir.Search(req)
+}
+
+// TestRangeRetrievalReconnects: the server dropped the idle range
+// connection during the bulk read (AD's MaxConnIdleTime); the next range
+// request dials and binds again and the group keeps every member.
+func TestRangeRetrievalReconnects(t *testing.T) {
+	f := smallDomain(300, 300)
+	f.maxVal = 100
+	c := newTestCollector(f, testConfig())
+	var conns []*view
+	c.dial = func(_ context.Context, _ Endpoint) (searcher, error) {
+		v := &view{fakeDir: f}
+		conns = append(conns, v)
+		return v, nil
+	}
+	f.failOn = func(req *goldap.SearchRequest, _ int) error {
+		if strings.Contains(strings.Join(req.Attributes, ","), ";range=") && len(conns) == 1 {
+			conns[0].closed = true
+			return goldap.NewError(goldap.ErrorNetwork, errors.New("ldap: connection closed"))
+		}
+		return nil
+	}
+	got, src := collect(t, context.Background(), c, nil)
+	if src.Status != snapshot.StatusOK {
+		t.Fatalf("source = %+v, want ok after reconnecting", src)
+	}
+	if len(conns) != 2 {
+		t.Errorf("%d connections dialled, want 2 (the first dropped)", len(conns))
+	}
+	if g := got[len(got)-1]; len(g.Attrs["member"]) != 300 {
+		t.Errorf("group has %d members, want 300", len(g.Attrs["member"]))
 	}
 }
