@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -181,6 +182,29 @@ func (p *Page) Shot(name string, full bool) string {
 		_ = os.WriteFile(filepath.Join(ShotDir, name+".png"), b, 0o644)
 	}
 	return path
+}
+
+// Click clicks the first element sel matches, as a keyboard or mouse
+// activation does (its click event).
+func (p *Page) Click(sel string) {
+	p.t.Helper()
+	if !Eval[bool](p, `(function (e) { if (!e) { return false; } e.click(); return true; })(document.querySelector(`+strconv.Quote(sel)+`))`) {
+		p.t.Fatalf("nothing matches %s", sel)
+	}
+}
+
+// Download clicks sel and returns the text of the Blob the page makes
+// and hands to a link to save. The page's URL.createObjectURL and link
+// click are replaced for the test (through DevTools) to catch the Blob,
+// so nothing is saved and nothing is requested.
+func (p *Page) Download(sel string) string {
+	p.t.Helper()
+	p.Do(chromedp.Evaluate[chromedp.Void](`window.__url = URL.createObjectURL; window.__click = HTMLAnchorElement.prototype.click;
+URL.createObjectURL = function (b) { window.__blob = b; return "#download"; };
+HTMLAnchorElement.prototype.click = function () { window.__saved = this.download; };`))
+	p.Click(sel)
+	p.Do(chromedp.Evaluate[chromedp.Void](`URL.createObjectURL = window.__url; HTMLAnchorElement.prototype.click = window.__click;`))
+	return Run(p, chromedp.Evaluate[string](`window.__blob ? window.__blob.text() : "no blob"`, chromedp.EvalAwaitPromise))
 }
 
 // Requests returns the URLs the page requested besides itself.

@@ -57,6 +57,10 @@ func TestSampleHTML(t *testing.T) {
 	}
 	p := browsertest.Open(t, page)
 	p.Shot("sample-top", false)
+	for _, sec := range []string{"sources", "fix", "checklist"} {
+		p.Do(chromedp.ScrollIntoView("#" + sec))
+		p.Shot("sample-"+sec, false)
+	}
 	headline := strings.ToUpper(strings.ReplaceAll(rep.Summary.Verdict, "-", " "))
 	if got := p.Text("#verdict-text"); got != headline {
 		t.Errorf("verdict reads %q, want %q", got, headline)
@@ -81,7 +85,8 @@ func TestSampleHTML(t *testing.T) {
 			t.Errorf("severity %s: count reads %q, want %d of …", sev, p.Text("#count"), want)
 		}
 	}
-	p.Do(chromedp.Click("#clear"), chromedp.SendKeys("#q", "Ольга"),
+	p.Click("#clear")
+	p.Do(chromedp.SendKeys("#q", "Ольга"),
 		chromedp.Poll[chromedp.Void](`document.querySelectorAll("#rows tr").length > 0 && document.getElementById("count").textContent.indexOf(" of ") > 0`))
 	if got := p.Text("#rows"); !strings.Contains(got, "Ольга Смирнова") {
 		t.Errorf("search for Ольга shows %q", got)

@@ -42,6 +42,10 @@ func watchSignals(parent context.Context, sigs <-chan os.Signal) (context.Contex
 				case sig := <-sigs:
 					n++
 					if n > 1 || (sig == syscall.SIGTERM && st.finishing.Load()) {
+						// Cancel the run first, so that whoever sees
+						// the abort also sees the run stopped (the
+						// AfterFunc below runs in its own goroutine).
+						cancel()
 						abortCancel()
 					} else {
 						cancel()

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -64,19 +65,26 @@ func TestBrowserFixture(t *testing.T) {
 	if got, want := p.Text("#count"), "of "+strconv.Itoa(len(rep.Findings)); !strings.Contains(got, want) {
 		t.Errorf("count reads %q, want it to say %q", got, want)
 	}
-	p.Do(chromedp.Click("#clear"))
+	csv := p.Download("#csv")
+	if lines := strings.Split(strings.TrimSuffix(csv, "\r\n"), "\r\n"); len(lines) != high+1 || !strings.HasPrefix(strings.TrimPrefix(lines[0], "\uFEFF"), "fingerprint,rule_id,severity") {
+		t.Errorf("the CSV of the high findings has %d lines, want %d and the findings.csv header", len(lines), high+1)
+	}
+	if !strings.Contains(csv, `"'=HYPERLINK(`) {
+		t.Error("the CSV does not defuse the formula in a name")
+	}
+	p.Click("#clear")
 	p.Do(chromedp.SendKeys("#q", "Петрова"))
 	p.Do(chromedp.Poll[chromedp.Void](`document.querySelectorAll("#rows tr").length === 1`))
 	if got := p.Text("#rows tr"); !strings.Contains(got, reporttest.CyrillicName) {
 		t.Errorf("search for Петрова shows %q", got)
 	}
-	p.Do(chromedp.Click(`#rows details summary`))
+	p.Click(`#rows details summary`)
 	if got := p.Text("#rows details dl"); !strings.Contains(got, "[002 §3.4.1]") || !strings.Contains(got, "fingerprint") {
 		t.Errorf("evidence reads %q", got)
 	}
 	p.Shot("fixture-search", false)
 	// A rule's link filters the list by the rule.
-	p.Do(chromedp.Click(`a.show-rule[data-rule="DIR-001"]`))
+	p.Click(`a.show-rule[data-rule="DIR-001"]`)
 	if n := rows(p); n != 14 {
 		t.Errorf("DIR-001's link lists %d rows, want 14", n)
 	}
@@ -117,5 +125,59 @@ func TestBrowserHostile(t *testing.T) {
 			t.Errorf("the page does not show %q as text", s)
 		}
 	}
+	p.CheckQuiet()
+}
+
+// TestBrowserLarge: 30,000 findings (a scan of about a million objects)
+// load, list a page, filter and search. It logs how long each took, for
+// the record; it asserts the rows, not the times.
+func TestBrowserLarge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the 30,000-finding page is skipped")
+	}
+	rep := reporttest.Report()
+	base := rep.Findings
+	rep.Findings = nil
+	for i := 0; len(rep.Findings) < 30000; i++ {
+		for _, f := range base {
+			f.Fingerprint = strconv.Itoa(i) + f.Fingerprint
+			f.Object.ID = strconv.Itoa(i) + " " + f.Object.ID
+			rep.Findings = append(rep.Findings, f)
+		}
+	}
+	rep.Findings = rep.Findings[:30000]
+	report.SortFindings(rep.Findings)
+	start := time.Now()
+	b := render(t, rep)
+	t.Logf("render: %d findings, %d bytes, %v", len(rep.Findings), len(b), time.Since(start))
+	path := filepath.Join(t.TempDir(), "report.html")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	start = time.Now()
+	p := browsertest.Open(t, path)
+	t.Logf("open in Chromium: %v", time.Since(start))
+	if n := rows(p); n != 100 {
+		t.Errorf("first page lists %d rows, want 100", n)
+	}
+	want := 0
+	for _, f := range rep.Findings {
+		if f.Severity == report.SeverityCritical {
+			want++
+		}
+	}
+	start = time.Now()
+	selectValue(p, "#f-sev", "critical")
+	t.Logf("filter by severity: %v", time.Since(start))
+	if got := p.Text("#count"); !strings.HasPrefix(got, strconv.Itoa(want)+" of 30000") {
+		t.Errorf("count reads %q, want %d of 30000", got, want)
+	}
+	start = time.Now()
+	p.Do(chromedp.SendKeys("#q", "王小明"), chromedp.Poll[chromedp.Void](`(function () { var r = Array.from(document.querySelectorAll("#rows tr")); return r.length > 0 && r.every(function (x) { return x.textContent.indexOf("王小明") >= 0; }); })()`))
+	t.Logf("search: %v", time.Since(start))
+	start = time.Now()
+	p.Click(`#ftable th button[data-key="obj"]`)
+	t.Logf("sort by object: %v", time.Since(start))
+	p.Shot("large", false)
 	p.CheckQuiet()
 }
