@@ -31,6 +31,10 @@ type Env struct {
 	// domain (fabrikam for fabrikam.onmicrosoft.com), from --tenant or the
 	// configuration; "" when not given.
 	Tenant string
+	// MigratingDomains are the domains a tenant-to-tenant move takes
+	// from the source tenant to the target (--migrating-domain), lower
+	// case and sorted; nil when not given.
+	MigratingDomains []string
 	// NoMailboxSource is set when the scan is known to have no mailbox
 	// source (a live scan without mailbox exports): checks then need not
 	// index directory users to name mailbox owners.

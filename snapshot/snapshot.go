@@ -76,6 +76,7 @@ type Record struct {
 	Probe     *ProbeResult      `json:"probe,omitempty"`
 	Range     *RangeRequirement `json:"range,omitempty"`
 	Fact      *Fact             `json:"fact,omitempty"`
+	Recipient *Recipient        `json:"recipient,omitempty"`
 }
 
 // Fact is a scalar observation a collector makes about the environment as a

@@ -19,6 +19,7 @@ const (
 	groupDirectory = "Directory"
 	groupMailboxes = "Mailboxes"
 	groupClients   = "Clients"
+	groupTenant    = "Tenant to tenant"
 	groupDNS       = "DNS and blocklists"
 	groupNetwork   = "Network"
 	groupOutputs   = "Rules and outputs"
@@ -27,7 +28,7 @@ const (
 
 // flagGroups returns the help sections in display order.
 func flagGroups() []string {
-	return []string{groupGeneral, groupDirectory, groupMailboxes, groupClients, groupDNS, groupNetwork, groupOutputs, groupNightly}
+	return []string{groupGeneral, groupDirectory, groupMailboxes, groupTenant, groupClients, groupDNS, groupNetwork, groupOutputs, groupNightly}
 }
 
 // groupAnnotation is the pflag annotation holding a flag's help section.
@@ -140,7 +141,7 @@ func validateFlags(defs []flagDef) error {
 // scanFlagDefs is the table of the scan and evaluate flags, bound to the
 // fields of o. Evaluate has the rows that are not scanOnly.
 func scanFlagDefs(o *scanOptions) []flagDef {
-	d, m, n, out, x := &o.directoryOptions, &o.mailboxOptions, &o.networkOptions, &o.outputOptions, &o.nightlyOptions
+	d, m, t, n, out, x := &o.directoryOptions, &o.mailboxOptions, &o.tenantOptions, &o.networkOptions, &o.outputOptions, &o.nightlyOptions
 	return []flagDef{
 		{group: groupGeneral, name: "sample", value: boolFlag(&out.Sample, false), scanOnly: true,
 			usage: "scan the bundled sample organisation (no server, no files)"},
@@ -193,6 +194,19 @@ func scanFlagDefs(o *scanOptions) []flagDef {
 		{group: groupMailboxes, name: "imap-ca-file", value: stringFlag(&m.IMAPCAFile, ""), scanOnly: true,
 			usage: "PEM `FILE` of CA certificates to verify the IMAP server with"},
 
+		{group: groupTenant, name: "recipients", value: stringFlag(&t.Recipients, ""), scanOnly: true,
+			usage: "source tenant's Get-EXORecipient (or Get-Recipient) CSV export `FILE`, EmailAddresses joined with ';' (docs/tenant-exports.md)"},
+		{group: groupTenant, name: "mailboxes", value: stringFlag(&t.Mailboxes, ""), scanOnly: true,
+			usage: "source tenant's Get-EXOMailbox CSV export `FILE` (forwarding, holds, archive)"},
+		{group: groupTenant, name: "users", value: stringFlag(&t.Users, ""), scanOnly: true,
+			usage: "source tenant's Get-MgUser CSV export `FILE` (UPN, proxy addresses, licences)"},
+		{group: groupTenant, name: "archive-stats", value: stringFlag(&t.ArchiveStats, ""), scanOnly: true,
+			usage: "Get-EXOMailboxStatistics -Archive CSV export `FILE` (rule MBX-009)"},
+		{group: groupTenant, name: "target-recipients", value: stringFlag(&t.TargetRecipients, ""), scanOnly: true,
+			usage: "target tenant's Get-EXORecipient CSV export `FILE` (collisions, contacts to delete)"},
+		{group: groupTenant, name: "migrating-domain", value: listFlagOf(&out.Migrating),
+			usage: "`DOMAIN` that moves from the source to the target tenant (repeatable)"},
+
 		{group: groupClients, name: "clients", value: stringFlag(&m.Clients, ""), scanOnly: true,
 			usage: "client software inventory CSV `FILE` (MAP Toolkit or host,product,version)"},
 
@@ -237,7 +251,7 @@ func scanFlagDefs(o *scanOptions) []flagDef {
 		{group: groupOutputs, name: "phase", value: stringFlag(&out.Phase, "pre-cutover"),
 			usage: "migration `PHASE`: pre-cutover or post-cutover"},
 		{group: groupOutputs, name: "tenant", value: stringFlag(&out.Tenant, ""),
-			usage: "Microsoft 365 tenant `NAME`, the prefix of its initial domain (fabrikam for fabrikam.onmicrosoft.com), for the DKIM CNAMEs of DNS-008 (default: from the directory's onmicrosoft.com addresses)"},
+			usage: "Microsoft 365 tenant `NAME`, the prefix of its initial domain (fabrikam for fabrikam.onmicrosoft.com), for the DKIM CNAMEs of DNS-008 and the onmicrosoft.com addresses of T2T-001 (default: from the directory's or the tenant exports' onmicrosoft.com addresses)"},
 		{group: groupOutputs, name: "bandwidth-mbps", value: floatFlag(&out.BandwidthMbps, 0),
 			usage: "migration bandwidth in Mbit/s, for the migration estimate"},
 		{group: groupOutputs, name: "out", value: stringFlag(&out.Out, "."),

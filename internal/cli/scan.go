@@ -38,6 +38,7 @@ type outputOptions struct {
 	Phase         string
 	BandwidthMbps float64
 	Tenant        string
+	Migrating     listFlag
 	Out           string
 	Formats       listFlag
 	FailOn        string
@@ -53,6 +54,7 @@ type outputOptions struct {
 type scanOptions struct {
 	directoryOptions
 	mailboxOptions
+	tenantOptions
 	networkOptions
 	outputOptions
 	nightlyOptions
@@ -218,7 +220,7 @@ func prepareScan(c scanCommand, pos []string, sys IO) (*scanRun, error) {
 
 // checksEnv returns what the checks know of the run besides the records.
 func (o *scanOptions) checksEnv(now time.Time, evaluate bool) checks.Env {
-	cenv := checks.Env{Profile: o.Profile, Now: now, Phase: o.Phase, BandwidthMbps: o.BandwidthMbps, Tenant: o.Tenant}
+	cenv := checks.Env{Profile: o.Profile, Now: now, Phase: o.Phase, BandwidthMbps: o.BandwidthMbps, Tenant: o.Tenant, MigratingDomains: migratingDomains(o.Migrating)}
 	// A live scan knows its sources up front; a snapshot may hold anything.
 	m := &o.mailboxOptions
 	cenv.NoMailboxSource = !evaluate && !o.Sample && m.MailboxStats == "" && m.FolderStats == "" && m.MailboxUsage == "" && m.IMAPURL == ""
@@ -240,7 +242,7 @@ func (s *scanRun) collect(ctx context.Context, pos []string) error {
 		return err
 	}
 	if len(first) == 0 && !s.opts.any() {
-		return usagef("no source given: use --sample, --ldap-url, --ldif, --mailbox-stats, --folder-stats, --mailbox-usage, --clients, --imap-url or --domain (see preflight scan -h)")
+		return usagef("no source given: use --sample, --ldap-url, --ldif, --mailbox-stats, --folder-stats, --mailbox-usage, --clients, --imap-url, --recipients, --mailboxes, --users or --domain (see preflight scan -h)")
 	}
 	if err := collectAll(ctx, first, s.sink); err != nil {
 		return err
@@ -272,6 +274,11 @@ func (s *scanRun) sourceCollectors() ([]snapshot.Collector, error) {
 	}
 	cs = append(cs, more...)
 	more, err = mailboxCollectors(&s.opts.mailboxOptions, s.env)
+	if err != nil {
+		return nil, err
+	}
+	cs = append(cs, more...)
+	more, err = tenantCollectors(&s.opts.tenantOptions, s.env)
 	if err != nil {
 		return nil, err
 	}
@@ -414,6 +421,13 @@ func collectAll(ctx context.Context, cs []snapshot.Collector, sink snapshot.Sink
 		src, err := c.Collect(ctx, sink)
 		if err != nil {
 			return err
+		}
+		// A source's error and notes may quote what a server said: they
+		// reach the table on a terminal, so they are neutralised here,
+		// whichever collector wrote them.
+		src.Error = clip.Line(src.Error)
+		for i, n := range src.Notes {
+			src.Notes[i] = clip.Line(n)
 		}
 		if err := sink.Put(&snapshot.Record{Source: &src}); err != nil {
 			return err
