@@ -195,9 +195,8 @@ func (r *Run) Tally() *snapshot.Tally { return r.tally }
 
 // Meta describes the scan for the report.
 type Meta struct {
-	Tool         model.Tool
-	Scan         model.Scan
-	Organisation string
+	Tool model.Tool
+	Scan model.Scan
 }
 
 // Finish concludes every check and builds the report.

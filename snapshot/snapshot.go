@@ -10,7 +10,6 @@ package snapshot
 
 import (
 	"context"
-	"time"
 )
 
 // Area is one assessed part of the environment. Checks declare the areas
@@ -134,6 +133,3 @@ func Tee(sinks ...Sink) Sink {
 type Collector interface {
 	Collect(ctx context.Context, sink Sink) (Source, error)
 }
-
-// Clock gives the collectors and the engine the scan's notion of now.
-type Clock func() time.Time
