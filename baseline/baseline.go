@@ -7,7 +7,7 @@ package baseline
 import (
 	"time"
 
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 )
 
 // Finding statuses against a baseline.
@@ -20,7 +20,7 @@ const (
 // cur.Resolved to old's findings whose fingerprint is gone and names the
 // baseline in cur.Baseline (path may be ""). Suppressed findings are
 // marked like any other: suppression does not change identity.
-func Apply(cur, old *report.Report, path string) {
+func Apply(cur, old *model.Report, path string) {
 	d := Compare(old, cur)
 	status := make(map[string]string, len(cur.Findings))
 	for _, f := range d.New {
@@ -33,7 +33,7 @@ func Apply(cur, old *report.Report, path string) {
 		cur.Findings[i].Status = status[cur.Findings[i].Fingerprint]
 	}
 	cur.Resolved = d.Resolved
-	cur.Baseline = &report.BaselineRef{ScanID: old.Scan.ID, StartedAt: old.Scan.StartedAt, Path: path}
+	cur.Baseline = &model.BaselineRef{ScanID: old.Scan.ID, StartedAt: old.Scan.StartedAt, Path: path}
 }
 
 // DiffVersion is the version of the diff.json format.
@@ -47,20 +47,20 @@ type Diff struct {
 	Current  ReportRef  `json:"current"`
 	Counts   DiffCounts `json:"counts"`
 	// NewFindings are in the new report only.
-	NewFindings []report.Finding `json:"new"`
+	NewFindings []model.Finding `json:"new"`
 	// Existing are in both (the new report's copy).
-	Existing []report.Finding `json:"existing"`
+	Existing []model.Finding `json:"existing"`
 	// Resolved are in the old report only (the old report's copy).
-	Resolved []report.Finding `json:"resolved"`
+	Resolved []model.Finding `json:"resolved"`
 }
 
 // ReportRef names one side of a diff.
 type ReportRef struct {
-	ScanID    string    `json:"scan_id"`
-	StartedAt time.Time `json:"started_at"`
-	Verdict   string    `json:"verdict"`
-	Score     int       `json:"score"`
-	Path      string    `json:"path,omitempty"`
+	ScanID    string        `json:"scan_id"`
+	StartedAt time.Time     `json:"started_at"`
+	Verdict   model.Verdict `json:"verdict"`
+	Score     int           `json:"score"`
+	Path      string        `json:"path,omitempty"`
 }
 
 // DiffCounts counts each side.
@@ -72,20 +72,20 @@ type DiffCounts struct {
 
 // Result is Compare's answer.
 type Result struct {
-	New, Existing, Resolved []report.Finding
+	New, Existing, Resolved []model.Finding
 }
 
 // Compare splits findings by fingerprint: New and Existing hold cur's
 // findings, Resolved holds old's findings that cur lacks. Each list is in
 // the report's deterministic order. A fingerprint repeated in one report
 // (which the engine never produces) is treated as one identity.
-func Compare(old, cur *report.Report) Result {
+func Compare(old, cur *model.Report) Result {
 	inOld := make(map[string]bool, len(old.Findings))
 	for _, f := range old.Findings {
 		inOld[f.Fingerprint] = true
 	}
 	inCur := make(map[string]bool, len(cur.Findings))
-	r := Result{New: []report.Finding{}, Existing: []report.Finding{}, Resolved: []report.Finding{}}
+	r := Result{New: []model.Finding{}, Existing: []model.Finding{}, Resolved: []model.Finding{}}
 	for _, f := range cur.Findings {
 		inCur[f.Fingerprint] = true
 		if inOld[f.Fingerprint] {
@@ -102,16 +102,16 @@ func Compare(old, cur *report.Report) Result {
 			r.Resolved = append(r.Resolved, f)
 		}
 	}
-	report.SortFindings(r.New)
-	report.SortFindings(r.Existing)
-	report.SortFindings(r.Resolved)
+	model.SortFindings(r.New)
+	model.SortFindings(r.Existing)
+	model.SortFindings(r.Resolved)
 	return r
 }
 
 // NewDiff builds the diff.json document of two reports.
-func NewDiff(old, cur *report.Report, oldPath, curPath string) *Diff {
+func NewDiff(old, cur *model.Report, oldPath, curPath string) *Diff {
 	r := Compare(old, cur)
-	ref := func(rep *report.Report, path string) ReportRef {
+	ref := func(rep *model.Report, path string) ReportRef {
 		return ReportRef{ScanID: rep.Scan.ID, StartedAt: rep.Scan.StartedAt, Verdict: rep.Summary.Verdict, Score: rep.Summary.Score, Path: path}
 	}
 	return &Diff{
@@ -127,10 +127,10 @@ func NewDiff(old, cur *report.Report, oldPath, curPath string) *Diff {
 
 // NewAtOrAbove reports whether rep has a new, unsuppressed finding at or
 // above severity floor (a severity name).
-func NewAtOrAbove(findings []report.Finding, floor string) bool {
-	rank := report.SeverityRank(floor)
+func NewAtOrAbove(findings []model.Finding, floor model.Severity) bool {
+	rank := floor.Rank()
 	for _, f := range findings {
-		if f.Status == StatusNew && f.Suppressed == nil && report.SeverityRank(f.Severity) >= rank {
+		if f.Status == StatusNew && f.Suppressed == nil && f.Severity.Rank() >= rank {
 			return true
 		}
 	}

@@ -4,16 +4,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 )
 
-func f(rule, id, sev string) report.Finding {
-	return report.Finding{Fingerprint: report.Fingerprint(rule, "user", id, ""), RuleID: rule, Severity: sev, Category: "directory",
-		Object: report.Object{Kind: "user", ID: id}, Message: rule + " on " + id, Evidence: map[string]any{}}
+func f(rule, id string, sev model.Severity) model.Finding {
+	return model.Finding{Fingerprint: model.Fingerprint(rule, "user", id, ""), RuleID: rule, Severity: sev, Category: "directory",
+		Object: model.Object{Kind: "user", ID: id}, Message: rule + " on " + id, Evidence: map[string]any{}}
 }
 
-func rep(id string, fs ...report.Finding) *report.Report {
-	return &report.Report{Scan: report.Scan{ID: id, StartedAt: time.Date(2026, 11, 1, 2, 0, 0, 0, time.UTC)}, Findings: fs}
+func rep(id string, fs ...model.Finding) *model.Report {
+	return &model.Report{Scan: model.Scan{ID: id, StartedAt: time.Date(2026, 11, 1, 2, 0, 0, 0, time.UTC)}, Findings: fs}
 }
 
 func TestApplyMarksNewExistingResolved(t *testing.T) {
@@ -54,7 +54,7 @@ func TestCompareIdenticalAndEmpty(t *testing.T) {
 }
 
 func TestNewAtOrAbove(t *testing.T) {
-	fs := []report.Finding{f("DIR-001", "bob", "medium"), f("DIR-005", "anna", "critical")}
+	fs := []model.Finding{f("DIR-001", "bob", "medium"), f("DIR-005", "anna", "critical")}
 	fs[0].Status = StatusNew
 	fs[1].Status = StatusExisting
 	if NewAtOrAbove(fs, "high") {
@@ -63,7 +63,7 @@ func TestNewAtOrAbove(t *testing.T) {
 	if !NewAtOrAbove(fs, "medium") {
 		t.Error("a new medium must fail at medium")
 	}
-	fs[0].Suppressed = &report.Suppression{Reason: "accepted"}
+	fs[0].Suppressed = &model.Suppression{Reason: "accepted"}
 	if NewAtOrAbove(fs, "low") {
 		t.Error("a suppressed new finding must not fail")
 	}

@@ -5,8 +5,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/preflight-scan/preflight/collect/dnsbl"
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/blocklist"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -21,8 +21,8 @@ func addBlocklist(r Registry) {
 // is not given); Zones decodes answers (the blocklist collector reads
 // them too).
 type BlocklistParams struct {
-	DefaultZones []string                  `json:"default_zones"`
-	Zones        map[string]dnsbl.ZoneInfo `json:"zones"`
+	DefaultZones []string                      `json:"default_zones"`
+	Zones        map[string]blocklist.ZoneInfo `json:"zones"`
 }
 
 type zoneState struct {
@@ -96,7 +96,7 @@ func (c *blocklistCheck) Observe(r *snapshot.Record, _ *Output) {
 	if b.Outcome != snapshot.LookupFound {
 		return
 	}
-	v := dnsbl.Decode(c.prm.Zones[strings.ToLower(b.Zone)], b.Answers)
+	v := blocklist.Decode(c.prm.Zones[strings.ToLower(b.Zone)], b.Answers)
 	if v.ZoneError != "" {
 		if z.zoneErr == "" {
 			z.zoneErr = fmt.Sprintf("%s for %s", v.ZoneError, b.Subject)
@@ -142,9 +142,9 @@ func (c *blocklistCheck) Finish(out *Output) {
 		}
 		info := c.prm.Zones[n]
 		for _, b := range z.listed {
-			obj := report.Object{Kind: "ip", ID: b.Subject, Name: b.Reason}
+			obj := model.Object{Kind: "ip", ID: b.Subject, Name: b.Reason}
 			if c.kind == "domain" {
-				obj = report.Object{Kind: "domain", ID: b.Subject}
+				obj = model.Object{Kind: "domain", ID: b.Subject}
 			}
 			ev := map[string]any{"zone": n, "answers": b.Answers, "meaning": b.Meaning, "reason": b.Reason}
 			if info.Note != "" {
@@ -153,7 +153,7 @@ func (c *blocklistCheck) Finish(out *Output) {
 			out.Add(Finding{
 				Object: obj, Key: n,
 				Message:  fmt.Sprintf("%s is listed on %s: %s", b.Subject, n, strings.Join(b.Meaning, ", ")),
-				Evidence: ev, Severity: info.Severity,
+				Evidence: ev, Severity: model.Severity(info.Severity),
 			})
 		}
 	}
@@ -164,7 +164,7 @@ func (c *blocklistCheck) distrust(z *zoneState) string {
 	if z.zoneErr != "" {
 		return z.zoneErr
 	}
-	tests := dnsbl.SelfTests(c.kind)
+	tests := blocklist.SelfTests(c.kind)
 	for _, t := range tests {
 		r := z.selfTests[t.Subject]
 		if r == nil {

@@ -11,7 +11,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -64,7 +64,7 @@ func (e Env) Cutover() time.Time {
 // Finding is what a check reports about one object. The engine adds the
 // rule ID, category, fingerprint and defaults.
 type Finding struct {
-	Object report.Object
+	Object model.Object
 	// Identity is the object's stable identity for the fingerprint (an
 	// objectGUID); "" uses Object.ID.
 	Identity string
@@ -78,7 +78,7 @@ type Finding struct {
 	// threshold comes from) when the check does not.
 	Evidence map[string]any
 	// Severity overrides the rule's severity ("" keeps it).
-	Severity string
+	Severity model.Severity
 	// Remediation overrides the rule's remediation ("" keeps it).
 	Remediation string
 }
@@ -90,7 +90,7 @@ type Output struct {
 	// makes the check's status "error" and the verdict "incomplete".
 	Errors []string
 	// Estimate is set by the migration-estimate check.
-	Estimate *report.Estimate
+	Estimate *model.Estimate
 	// Skipped, when set and the check has neither findings nor errors,
 	// makes its status "skipped": the input it judges was not given
 	// (no allow-list, no probe). It says what is missing.
@@ -161,7 +161,7 @@ func (f Funcs) Finish(out *Output) {
 // its DN and label and fingerprinted by its objectGUID when known.
 func ForDir(o *snapshot.DirObject) Finding {
 	return Finding{
-		Object:   report.Object{Kind: string(o.Kind), ID: o.DN, Name: o.Label()},
+		Object:   model.Object{Kind: string(o.Kind), ID: o.DN, Name: o.Label()},
 		Identity: o.ID(),
 	}
 }

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -301,7 +301,7 @@ func (h hostIndex) object(host string) Finding {
 	if f, ok := h[HostKey(host)]; ok {
 		return f
 	}
-	return Finding{Object: report.Object{Kind: "computer", ID: HostKey(host), Name: host}}
+	return Finding{Object: model.Object{Kind: "computer", ID: HostKey(host), Name: host}}
 }
 
 // newSoftwareCheck builds CLI-002, CLI-003 and CLI-004: every inventory row

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -40,7 +40,7 @@ func newObjectCount(cfg objectCountParams, _ Env) (Check, error) {
 		if l.Objects <= 0 {
 			return nil, errParam("limits", "entry %d: objects must be positive", i+1)
 		}
-		if report.SeverityRank(l.Severity) == 0 {
+		if !model.Severity(l.Severity).Valid() {
 			return nil, errParam("limits", "entry %d: unknown severity %q", i+1, l.Severity)
 		}
 	}
@@ -76,12 +76,12 @@ func (c *objectCount) Finish(out *Output) {
 		n, what = c.all, "users, contacts and groups (everything the sync tool synchronizes unless filtered)"
 	}
 	var over []objectLimit
-	worst := ""
+	var worst model.Severity
 	for _, l := range c.limits {
 		if n > l.Objects {
 			over = append(over, l)
-			if report.SeverityRank(l.Severity) >= report.SeverityRank(worst) {
-				worst = l.Severity
+			if model.Severity(l.Severity).Rank() >= worst.Rank() {
+				worst = model.Severity(l.Severity)
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -270,7 +271,7 @@ func (c *upnSuffix) Finish(out *Output) {
 		out.Add(Finding{
 			Object:   aggregateObject("domain", suffix, suffix),
 			Key:      "upn-suffix",
-			Severity: sev,
+			Severity: model.Severity(sev),
 			Message: fmt.Sprintf("UPN suffix '%s' of %s cannot be used as is: %s; unless a verified domain is used, Entra ID replaces it with the tenant's onmicrosoft.com domain (e.g. %s%s)",
 				suffix, plural(s.users, "mail-enabled user", "mail-enabled users"), why, quoteList(s.sample.items), more),
 			Evidence: map[string]any{

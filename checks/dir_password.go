@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -30,7 +30,7 @@ func policyOf(o *snapshot.DirObject) domainPolicy {
 // pendingPwd is a user seen before its domain's policy: just what a
 // finding needs.
 type pendingPwd struct {
-	object   report.Object
+	object   model.Object
 	identity string
 	domain   string
 	lastSet  int64
@@ -133,7 +133,7 @@ func (c *passwordFresh) Finish(out *Output) {
 }
 
 // judge reports the user when the password is not fresh at the cutover.
-func (c *passwordFresh) judge(obj report.Object, identity, domain string, ft int64, pol domainPolicy, out *Output) {
+func (c *passwordFresh) judge(obj model.Object, identity, domain string, ft int64, pol domainPolicy, out *Output) {
 	if !c.stale(ft, pol) {
 		return
 	}

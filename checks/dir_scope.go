@@ -10,7 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -302,8 +302,8 @@ func dirFinding(o *snapshot.DirObject) Finding { return ForDir(o) }
 
 // aggregateObject is the object of findings about the directory as a whole
 // or about a value shared by several objects.
-func aggregateObject(kind, id, name string) report.Object {
-	return report.Object{Kind: kind, ID: id, Name: name}
+func aggregateObject(kind, id, name string) model.Object {
+	return model.Object{Kind: kind, ID: id, Name: name}
 }
 
 // sampler keeps the k smallest strings it is given, so a sample does not

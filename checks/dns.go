@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -256,7 +256,7 @@ func newAutodiscoverCheck(prm autodiscoverParams, env Env) (Check, error) {
 					map[string]any{"observed": cn.Answers[0], "expected": want, "phase": env.Phase})
 				if env.Phase != "post-cutover" {
 					f.Message += " (change it at cutover)"
-					f.Severity = report.SeverityLow
+					f.Severity = model.SeverityLow
 				}
 				out.Add(f)
 			}

@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -214,7 +214,7 @@ func judgeDKIM(x *dnsIndex, d string, prm dkimParams, tenant, from string, post 
 		// The rule's severity (medium): the catalogue's "after cutover".
 		msg += ": after the cutover Exchange Online cannot DKIM-sign the domain's mail, so DMARC relies on SPF alone"
 	} else {
-		f.Severity = report.SeverityInfo
+		f.Severity = model.SeverityInfo
 		msg += " before DKIM signing is enabled in Microsoft 365"
 	}
 	if len(keys) > 0 {

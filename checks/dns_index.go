@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/preflight-scan/preflight/mailauth/spf"
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -121,7 +121,7 @@ func (x *dnsIndex) domainFinding(domain, key, msg string, ev map[string]any) Fin
 	if s := x.seenIn(domain); len(s) > 0 {
 		ev["seen_in"] = s
 	}
-	return Finding{Object: report.Object{Kind: "domain", ID: domain}, Key: key, Message: msg, Evidence: ev}
+	return Finding{Object: model.Object{Kind: "domain", ID: domain}, Key: key, Message: msg, Evidence: ev}
 }
 
 // mxHosts parses recorded MX answers ("PREF HOST") into hosts sorted by

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/preflight-scan/preflight/mailauth/mtasts"
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -80,7 +80,7 @@ func newMTASTSCheck(prm mtaSTSParams, env Env) (Check, error) {
 		ev["policy_url"] = url
 		if pr.Outcome != snapshot.LookupFound || len(pr.Answers) == 0 {
 			f := x.domainFinding(d, "policy", fmt.Sprintf("%s publishes an MTA-STS record but no policy (%s: %s): senders that cached an earlier policy keep applying it until its max_age ends; %s", d, url, pr.Error, tlsrpt), ev)
-			f.Severity = report.SeverityLow
+			f.Severity = model.SeverityLow
 			out.Add(f)
 			return
 		}
@@ -95,7 +95,7 @@ func newMTASTSCheck(prm mtaSTSParams, env Env) (Check, error) {
 		if !pol.Valid() || len(rec.Problems) > 0 {
 			ev["errors"] = defects
 			f := x.domainFinding(d, "invalid", fmt.Sprintf("MTA-STS of %s is invalid, so senders ignore it: %s; %s", d, strings.Join(defects, "; "), tlsrpt), ev)
-			f.Severity = report.SeverityLow
+			f.Severity = model.SeverityLow
 			out.Add(f)
 			return
 		}
@@ -121,7 +121,7 @@ func newMTASTSCheck(prm mtaSTSParams, env Env) (Check, error) {
 		if pol.Mode == "testing" {
 			f := x.domainFinding(d, "testing", fmt.Sprintf("MTA-STS policy of %s is in testing mode with mx: %s, which does not match %s: senders only report the failures after the MX change (no mail is refused); add %s before switching to enforce; %s",
 				d, strings.Join(pol.MX, ", "), want, lines(add), tlsrpt), ev)
-			f.Severity = report.SeverityInfo
+			f.Severity = model.SeverityInfo
 			out.Add(f)
 			return
 		}

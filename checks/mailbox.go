@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -94,7 +95,7 @@ func newFolderItems(prm folderItemsParams, env Env) (Check, error) {
 		}
 		fd, own := ix.forFolder(f)
 		fd.Key = strings.ToLower(f.Path)
-		fd.Severity = severity
+		fd.Severity = model.Severity(severity)
 		fd.Evidence["observed"] = f.Items
 		fd.Evidence["threshold"] = threshold
 		fd.Evidence["limit_applies_to"] = scope
@@ -323,7 +324,7 @@ func newFolderLimits(prm folderLimitParams, env Env) (Check, error) {
 			}
 			fd, own := ix.forFolder(f)
 			fd.Key = key + ":" + strings.ToLower(f.Path)
-			fd.Severity = sev
+			fd.Severity = model.Severity(sev)
 			fd.Evidence["observed"] = observed
 			fd.Evidence["threshold"] = threshold
 			fd.Evidence["limit"] = limit

@@ -5,14 +5,14 @@ import (
 	"math"
 	"sort"
 
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
 // orgFinding starts a finding about the organisation as a whole (one per
 // rule), such as a total or an estimate.
 func orgFinding(id, name string) Finding {
-	return Finding{Object: report.Object{Kind: "directory", ID: id, Name: name}}
+	return Finding{Object: model.Object{Kind: "directory", ID: id, Name: name}}
 }
 
 func sortedStrings(ss []string) []string {
@@ -71,7 +71,7 @@ func newEstimate(prm estimateParams, env Env) (Check, error) {
 			if mailboxes == 0 {
 				return
 			}
-			est := &report.Estimate{Mailboxes: mailboxes, DataBytes: total, Licences: licences, ThroughputMBh: prm.ThroughputMBh}
+			est := &model.Estimate{Mailboxes: mailboxes, DataBytes: total, Licences: licences, ThroughputMBh: prm.ThroughputMBh}
 			fd := orgFinding("migration-estimate", "Migration estimate")
 			fd.Evidence = map[string]any{"mailboxes": mailboxes, "data_bytes": total, "data_text": gbOf(total), "licences": licences,
 				"throughput_mb_per_hour": prm.ThroughputMBh, "concurrency_per_mbps": prm.ConcurrencyPerMbps}

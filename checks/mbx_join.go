@@ -4,7 +4,7 @@ import (
 	"hash/fnv"
 	"strings"
 
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -161,7 +161,7 @@ func (ix *owners) forMailbox(m *snapshot.Mailbox) (Finding, owner) {
 	if own.label == "" {
 		own.label = m.Identity
 	}
-	f := Finding{Object: report.Object{Kind: "mailbox", ID: m.Identity, Name: own.label}}
+	f := Finding{Object: model.Object{Kind: "mailbox", ID: m.Identity, Name: own.label}}
 	if own.guid != "" {
 		f.Identity = own.guid
 	}
@@ -178,7 +178,7 @@ func (ix *owners) forFolder(fo *snapshot.Folder) (Finding, owner) {
 	if !ok || own.label == "" {
 		own.label = fo.Mailbox
 	}
-	f := Finding{Object: report.Object{Kind: "folder", ID: fo.Mailbox + `\` + strings.TrimPrefix(fo.Path, "/"), Name: own.label + ": " + fo.Path}}
+	f := Finding{Object: model.Object{Kind: "folder", ID: fo.Mailbox + `\` + strings.TrimPrefix(fo.Path, "/"), Name: own.label + ": " + fo.Path}}
 	f.Evidence = map[string]any{"mailbox": fo.Mailbox, "folder_path": fo.Path, "folder_type": fo.Type}
 	if own.dn != "" {
 		f.Evidence["user_dn"] = own.dn

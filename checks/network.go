@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/preflight-scan/preflight/collect/netprobe"
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/netrange"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -20,9 +20,9 @@ func addNetwork(r Registry) {
 	r["network.tls_interception"] = Typed(newTLSInterceptionCheck)
 }
 
-func probeObject(p *snapshot.ProbeResult) report.Object {
+func probeObject(p *snapshot.ProbeResult) model.Object {
 	hp := p.Host + ":" + strconv.Itoa(p.Port)
-	return report.Object{Kind: "endpoint", ID: hp, Name: p.Purpose}
+	return model.Object{Kind: "endpoint", ID: hp, Name: p.Purpose}
 }
 
 // ReachabilityParams are NET-001's parameters. CoreEndpoints is read by
@@ -87,7 +87,7 @@ func newReachabilityCheck(prm ReachabilityParams, _ Env) (Check, error) {
 			}
 			f := Finding{Object: probeObject(pr), Key: pr.Outcome, Message: msg, Evidence: ev}
 			if !pr.Required && prm.OptionalSeverity != "" {
-				f.Severity = prm.OptionalSeverity
+				f.Severity = model.Severity(prm.OptionalSeverity)
 			}
 			out.Add(f)
 		},
@@ -157,7 +157,7 @@ func newRangesCheck(prm rangesParams, _ Env) (Check, error) {
 	}
 	var reqs []req
 	for _, r := range prm.Ranges {
-		pp, err := netprobe.ParsePrefix(r.Prefix)
+		pp, err := netrange.ParsePrefix(r.Prefix)
 		if err != nil {
 			return nil, fmt.Errorf("param ranges: %w", err)
 		}
@@ -172,14 +172,14 @@ func newRangesCheck(prm rangesParams, _ Env) (Check, error) {
 			case r.Fact != nil && r.Fact.Name == "firewall_allowlist":
 				given = true
 			case r.Fact != nil && r.Fact.Name == "firewall_allow":
-				pp, err := netprobe.ParsePrefix(r.Fact.Value)
+				pp, err := netrange.ParsePrefix(r.Fact.Value)
 				if err != nil {
 					bad = r.Fact.Value
 					return
 				}
 				allow = append(allow, pp)
 			case r.Range != nil:
-				pp, err := netprobe.ParsePrefix(r.Range.Prefix)
+				pp, err := netrange.ParsePrefix(r.Range.Prefix)
 				if err != nil {
 					bad = r.Range.Prefix
 					return
@@ -207,7 +207,7 @@ func newRangesCheck(prm rangesParams, _ Env) (Check, error) {
 					continue
 				}
 				seen[rq.p] = true
-				un := netprobe.Uncovered(rq.p, allow)
+				un := netrange.Uncovered(rq.p, allow)
 				if len(un) == 0 {
 					continue
 				}
@@ -220,7 +220,7 @@ func newRangesCheck(prm rangesParams, _ Env) (Check, error) {
 					msg = fmt.Sprintf("required range %s (%s) is only partly allowed; not covered: %s", rq.p, rq.service, strings.Join(us, ", "))
 				}
 				out.Add(Finding{
-					Object:   report.Object{Kind: "ip", ID: rq.p.String(), Name: rq.service},
+					Object:   model.Object{Kind: "ip", ID: rq.p.String(), Name: rq.service},
 					Message:  msg,
 					Evidence: map[string]any{"uncovered": us, "service": rq.service},
 				})
@@ -284,7 +284,7 @@ func newNATCheck(prm natParams, _ Env) (Check, error) {
 			}
 			need := int64((float64(u) + prm.MaxUsersPerIP - 1) / prm.MaxUsersPerIP)
 			out.Add(Finding{
-				Object: report.Object{Kind: "directory", ID: "egress"},
+				Object: model.Object{Kind: "directory", ID: "egress"},
 				Message: fmt.Sprintf("%d enabled users share %d public egress address(es): %.0f users per address, above %g (each Outlook keeps up to 8 connections, up to 18 with add-ins; about 64,000 ports per address): use at least %d addresses, with source-IP stickiness",
 					u, e, ratio, prm.MaxUsersPerIP, need),
 				Evidence: map[string]any{"observed": ratio, "threshold": prm.MaxUsersPerIP, "users": u, "egress_ips": e, "needed_ips": need},

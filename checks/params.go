@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 )
 
 // Spec is one check of the registry: how to build it and the Go type of
@@ -73,10 +73,10 @@ func (s Spec) Schema() map[string]any {
 // severityEnum is the severities in the order error messages list them,
 // least severe first.
 func severityEnum() []any {
-	sev := report.Severities()
+	sev := model.Severities()
 	out := make([]any, 0, len(sev))
 	for i := len(sev) - 1; i >= 0; i-- {
-		out = append(out, sev[i])
+		out = append(out, string(sev[i]))
 	}
 	return out
 }

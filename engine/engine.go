@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/preflight-scan/preflight/checks"
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/rules"
 	"github.com/preflight-scan/preflight/snapshot"
 )
@@ -115,29 +115,29 @@ func (r *Run) Tally() *snapshot.Tally { return r.tally }
 
 // Meta describes the scan for the report.
 type Meta struct {
-	Tool         report.Tool
-	Scan         report.Scan
+	Tool         model.Tool
+	Scan         model.Scan
 	Organisation string
 }
 
 // Finish concludes every check and builds the report.
-func (r *Run) Finish(meta Meta) *report.Report {
+func (r *Run) Finish(meta Meta) *model.Report {
 	rep, _ := r.FinishContext(context.Background(), meta) // never cancelled
 	return rep
 }
 
 // FinishContext is Finish that stops with ctx's error between checks
 // when ctx is done (the run was aborted).
-func (r *Run) FinishContext(ctx context.Context, meta Meta) (*report.Report, error) {
-	rep := &report.Report{
-		SchemaVersion: report.SchemaVersion,
+func (r *Run) FinishContext(ctx context.Context, meta Meta) (*model.Report, error) {
+	rep := &model.Report{
+		SchemaVersion: model.SchemaVersion,
 		Tool:          meta.Tool,
 		Scan:          meta.Scan,
 		Sources:       append([]snapshot.Source{}, r.sources...),
-		Checks:        []report.Check{},
-		Findings:      []report.Finding{},
+		Checks:        []model.Check{},
+		Findings:      []model.Finding{},
 	}
-	rep.Scan.FingerprintVersion = report.FingerprintVersion
+	rep.Scan.FingerprintVersion = model.FingerprintVersion
 	if rep.Scan.ParamsOverridden == nil {
 		rep.Scan.ParamsOverridden = map[string]map[string]any{}
 	}
@@ -162,12 +162,12 @@ func (r *Run) FinishContext(ctx context.Context, meta Meta) (*report.Report, err
 		c, fs := r.conclude(b, areaState)
 		rep.Checks = append(rep.Checks, c)
 		rep.Findings = append(rep.Findings, fs...)
-		if b.out.Estimate != nil && c.Status != report.CheckSkipped {
+		if b.out.Estimate != nil && c.Status != model.StatusSkipped {
 			rep.Summary.Estimate = b.out.Estimate
 		}
 	}
 	sort.Slice(rep.Checks, func(i, j int) bool { return rep.Checks[i].RuleID < rep.Checks[j].RuleID })
-	report.SortFindings(rep.Findings)
+	model.SortFindings(rep.Findings)
 	rep.Summary.Inventory = r.tally.Inventory()
 	Summarize(rep)
 	return rep, nil
@@ -196,9 +196,9 @@ func (r *Run) areaStates() map[snapshot.Area]string {
 	return st
 }
 
-func (r *Run) conclude(b *bound, areas map[snapshot.Area]string) (report.Check, []report.Finding) {
+func (r *Run) conclude(b *bound, areas map[snapshot.Area]string) (model.Check, []model.Finding) {
 	rule := b.rule
-	c := report.Check{
+	c := model.Check{
 		RuleID:          rule.ID,
 		Title:           rule.Title,
 		Category:        rule.Category,
@@ -208,7 +208,7 @@ func (r *Run) conclude(b *bound, areas map[snapshot.Area]string) (report.Check, 
 		SourceReference: rule.ReferenceText(),
 	}
 	if b.profile == nil {
-		c.Status = report.CheckNotApplicable
+		c.Status = model.StatusNotApplicable
 		return c, nil
 	}
 	c.Threshold = b.params
@@ -226,15 +226,15 @@ func (r *Run) conclude(b *bound, areas map[snapshot.Area]string) (report.Check, 
 		}
 	}
 	if !covered {
-		c.Status = report.CheckSkipped
+		c.Status = model.StatusSkipped
 		c.Error = "not assessed: no source for " + strings.Join(rule.Requires, ", ")
 		return c, nil
 	}
-	var out []report.Finding
+	var out []model.Finding
 	worst := 0
 	for _, f := range b.out.Findings {
 		rf := r.finding(b, f)
-		if n := report.SeverityRank(rf.Severity); n > worst {
+		if n := rf.Severity.Rank(); n > worst {
 			worst = n
 		}
 		out = append(out, rf)
@@ -243,21 +243,21 @@ func (r *Run) conclude(b *bound, areas map[snapshot.Area]string) (report.Check, 
 	errs := append(failed, b.out.Errors...)
 	switch {
 	case len(errs) > 0:
-		c.Status = report.CheckError
+		c.Status = model.StatusError
 		c.Error = strings.Join(dedupe(errs), "; ")
 	case len(out) == 0 && b.out.Skipped != "":
-		c.Status = report.CheckSkipped
+		c.Status = model.StatusSkipped
 		c.Error = "not assessed: " + b.out.Skipped
-	case worst > report.SeverityRank(report.SeverityInfo):
-		c.Status = report.CheckFail
+	case worst > model.SeverityInfo.Rank():
+		c.Status = model.StatusFail
 	default:
-		c.Status = report.CheckPass
+		c.Status = model.StatusPass
 	}
 	return c, out
 }
 
-func (r *Run) finding(b *bound, f checks.Finding) report.Finding {
-	rf := report.Finding{
+func (r *Run) finding(b *bound, f checks.Finding) model.Finding {
+	rf := model.Finding{
 		RuleID:      b.rule.ID,
 		Severity:    b.rule.Severity,
 		Category:    b.rule.Category,
@@ -282,7 +282,7 @@ func (r *Run) finding(b *bound, f checks.Finding) report.Finding {
 	if id == "" {
 		id = f.Object.ID
 	}
-	rf.Fingerprint = report.Fingerprint(b.rule.ID, f.Object.Kind, strings.ToLower(id), f.Key)
+	rf.Fingerprint = model.Fingerprint(b.rule.ID, f.Object.Kind, strings.ToLower(id), f.Key)
 	return rf
 }
 

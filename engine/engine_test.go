@@ -7,13 +7,14 @@ import (
 
 	"github.com/preflight-scan/preflight/checks"
 	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/rules"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
 // flagParams are the test check's parameters.
 type flagParams struct {
-	Severity string `json:"severity"`
+	Severity model.Severity `json:"severity"`
 }
 
 // flagUsers is a test check: one finding per user whose sn is "bad", with
@@ -31,7 +32,7 @@ var flagUsers = checks.Typed(func(cfg flagParams, _ checks.Env) (checks.Check, e
 
 func testRule(id, severity string, applies bool) *rules.Rule {
 	prof := &rules.Profile{Params: map[string]any{"severity": severity}, Source: "[test]"}
-	r := &rules.Rule{ID: id, Title: "t", Category: "directory", Severity: severity, Check: "test.flag",
+	r := &rules.Rule{ID: id, Title: "t", Category: "directory", Severity: model.Severity(severity), Check: "test.flag",
 		Requires: []string{"directory"}, Description: "d", Remediation: "r",
 		Profiles: map[string]*rules.Profile{"exchange-online": prof, "office365-2011": prof, "bpos-2010": prof}}
 	if !applies {
@@ -54,7 +55,7 @@ func source(status string) *snapshot.Record {
 	return &snapshot.Record{Source: s}
 }
 
-func evaluate(t *testing.T, rs []*rules.Rule, recs ...*snapshot.Record) *report.Report {
+func evaluate(t *testing.T, rs []*rules.Rule, recs ...*snapshot.Record) *model.Report {
 	t.Helper()
 	run, err := New(Options{Rules: rs, Registry: checks.Registry{"test.flag": flagUsers},
 		Env: checks.Env{Profile: "exchange-online", Now: CaseNow()}})
@@ -74,24 +75,24 @@ func TestCheckStatuses(t *testing.T) {
 	cases := []struct {
 		name    string
 		recs    []*snapshot.Record
-		status  map[string]string
-		verdict string
+		status  map[string]model.Status
+		verdict model.Verdict
 	}{
 		{"no source: skipped, never pass", nil,
-			map[string]string{"TST-001": "skipped", "TST-002": "skipped", "TST-003": "not-applicable"}, "ready"},
+			map[string]model.Status{"TST-001": "skipped", "TST-002": "skipped", "TST-003": "not-applicable"}, "ready"},
 		{"failed source: error and incomplete", []*snapshot.Record{source("error")},
-			map[string]string{"TST-001": "error", "TST-002": "error"}, "incomplete"},
+			map[string]model.Status{"TST-001": "error", "TST-002": "error"}, "incomplete"},
 		{"clean", []*snapshot.Record{user("CN=a", "g1", "ok"), source("ok")},
-			map[string]string{"TST-001": "pass", "TST-002": "pass"}, "ready"},
+			map[string]model.Status{"TST-001": "pass", "TST-002": "pass"}, "ready"},
 		{"flagged: high fails, info passes", []*snapshot.Record{user("CN=a", "g1", "bad"), source("ok")},
-			map[string]string{"TST-001": "fail", "TST-002": "pass"}, "at-risk"},
+			map[string]model.Status{"TST-001": "fail", "TST-002": "pass"}, "at-risk"},
 		{"one good one failed source: error wins", []*snapshot.Record{user("CN=a", "g1", "bad"), source("ok"), source("error")},
-			map[string]string{"TST-001": "error"}, "incomplete"},
+			map[string]model.Status{"TST-001": "error"}, "incomplete"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			rep := evaluate(t, rs, tc.recs...)
-			got := map[string]string{}
+			got := map[string]model.Status{}
 			for _, c := range rep.Checks {
 				got[c.RuleID] = c.Status
 			}
@@ -192,7 +193,7 @@ func TestReportMatchesSchema(t *testing.T) {
 	} {
 		rep := evaluate(t, rs, recs...)
 		rep.Scan.Profile, rep.Scan.Phase, rep.Scan.ID = "exchange-online", "pre-cutover", "x"
-		rep.Tool = report.Tool{Name: "preflight", Version: "test"}
+		rep.Tool = model.Tool{Name: "preflight", Version: "test"}
 		var buf bytes.Buffer
 		if err := report.WriteJSON(rep, &buf); err != nil {
 			t.Fatal(err)

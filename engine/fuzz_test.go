@@ -8,6 +8,7 @@ import (
 
 	"github.com/preflight-scan/preflight/checks"
 	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/rules"
 	"github.com/preflight-scan/preflight/snapshot"
 )
@@ -72,7 +73,7 @@ func FuzzEngine(f *testing.F) {
 				t.Fatal(err)
 			}
 		}
-		rep := run.Finish(Meta{Tool: report.Tool{Name: "preflight", Version: "fuzz"}, Scan: report.Scan{ID: "fuzz", Profile: p, Phase: "pre-cutover"}})
+		rep := run.Finish(Meta{Tool: model.Tool{Name: "preflight", Version: "fuzz"}, Scan: model.Scan{ID: "fuzz", Profile: p, Phase: "pre-cutover"}})
 		var out bytes.Buffer
 		if err := report.WriteJSON(rep, &out); err != nil {
 			t.Fatalf("write: %v", err)

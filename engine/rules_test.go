@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/preflight-scan/preflight/checks"
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/rules"
 )
 
@@ -102,7 +102,7 @@ func TestRuleCases(t *testing.T) {
 					// beside the findings is a failure of the case.
 					want = "pass"
 					for _, f := range fs {
-						if report.SeverityRank(f.Severity) > report.SeverityRank(report.SeverityInfo) {
+						if f.Severity.Rank() > model.SeverityInfo.Rank() {
 							want = "fail"
 						}
 					}

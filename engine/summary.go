@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -17,15 +17,15 @@ const ScoreFormula = "100 × the product, over failing checks, of (1 − w), whe
 
 // weight is the share of the score a failing check removes, by the most
 // severe of its findings.
-func weight(sev string) float64 {
+func weight(sev model.Severity) float64 {
 	switch sev {
-	case report.SeverityCritical:
+	case model.SeverityCritical:
 		return 0.25
-	case report.SeverityHigh:
+	case model.SeverityHigh:
 		return 0.10
-	case report.SeverityMedium:
+	case model.SeverityMedium:
 		return 0.04
-	case report.SeverityLow:
+	case model.SeverityLow:
 		return 0.01
 	}
 	return 0
@@ -34,10 +34,10 @@ func weight(sev string) float64 {
 // Summarize (re)computes the report's counts, coverage, score and verdict
 // from its checks and findings. It is used after evaluation and again after
 // suppressions or a baseline change the findings.
-func Summarize(rep *report.Report) {
+func Summarize(rep *model.Report) {
 	s := &rep.Summary
-	s.Counts = report.Counts{BySeverity: map[string]int{}, ByCategory: map[string]int{}}
-	for _, sev := range report.Severities() {
+	s.Counts = model.Counts{BySeverity: map[model.Severity]int{}, ByCategory: map[string]int{}}
+	for _, sev := range model.Severities() {
 		s.Counts.BySeverity[sev] = 0
 	}
 	worstByRule := map[string]int{}
@@ -48,7 +48,7 @@ func Summarize(rep *report.Report) {
 		s.Counts.BySeverity[f.Severity]++
 		s.Counts.ByCategory[f.Category]++
 		s.Counts.Total++
-		if n := report.SeverityRank(f.Severity); n > worstByRule[f.RuleID] {
+		if n := f.Severity.Rank(); n > worstByRule[f.RuleID] {
 			worstByRule[f.RuleID] = n
 		}
 	}
@@ -67,7 +67,7 @@ func Summarize(rep *report.Report) {
 			}
 		}
 	}
-	s.Coverage = report.Coverage{Assessed: []string{}, NotAssessed: []string{}, Failed: []string{}}
+	s.Coverage = model.Coverage{Assessed: []string{}, NotAssessed: []string{}, Failed: []string{}}
 	for _, a := range snapshot.Areas() {
 		switch {
 		case failed[string(a)]:
@@ -83,12 +83,12 @@ func Summarize(rep *report.Report) {
 	var errored []string
 	for _, c := range rep.Checks {
 		switch c.Status {
-		case report.CheckError:
+		case model.StatusError:
 			errored = append(errored, c.RuleID)
 			score *= 1 - 0.10
-		case report.CheckFail:
-			for _, sev := range report.Severities() {
-				if worstByRule[c.RuleID] == report.SeverityRank(sev) {
+		case model.StatusFail:
+			for _, sev := range model.Severities() {
+				if worstByRule[c.RuleID] == sev.Rank() {
 					score *= 1 - weight(sev)
 				}
 			}
@@ -106,7 +106,7 @@ func Summarize(rep *report.Report) {
 	var reasons []string
 	switch {
 	case len(errored) > 0 || rep.Scan.Interrupted || sourceFailed:
-		s.Verdict = report.VerdictIncomplete
+		s.Verdict = model.VerdictIncomplete
 		if rep.Scan.Interrupted {
 			reasons = append(reasons, "the scan was interrupted before it finished")
 		}
@@ -119,14 +119,14 @@ func Summarize(rep *report.Report) {
 			sort.Strings(errored)
 			reasons = append(reasons, fmt.Sprintf("%d check(s) could not be evaluated: %s", len(errored), strings.Join(errored, ", ")))
 		}
-	case s.Counts.BySeverity[report.SeverityCritical] > 0:
-		s.Verdict = report.VerdictBlocked
-		reasons = append(reasons, fmt.Sprintf("%d critical finding(s) in %s", s.Counts.BySeverity[report.SeverityCritical], rulesAt(rep, report.SeverityCritical)))
-	case s.Counts.BySeverity[report.SeverityHigh] > 0:
-		s.Verdict = report.VerdictAtRisk
-		reasons = append(reasons, fmt.Sprintf("%d high finding(s) in %s", s.Counts.BySeverity[report.SeverityHigh], rulesAt(rep, report.SeverityHigh)))
+	case s.Counts.BySeverity[model.SeverityCritical] > 0:
+		s.Verdict = model.VerdictBlocked
+		reasons = append(reasons, fmt.Sprintf("%d critical finding(s) in %s", s.Counts.BySeverity[model.SeverityCritical], rulesAt(rep, model.SeverityCritical)))
+	case s.Counts.BySeverity[model.SeverityHigh] > 0:
+		s.Verdict = model.VerdictAtRisk
+		reasons = append(reasons, fmt.Sprintf("%d high finding(s) in %s", s.Counts.BySeverity[model.SeverityHigh], rulesAt(rep, model.SeverityHigh)))
 	default:
-		s.Verdict = report.VerdictReady
+		s.Verdict = model.VerdictReady
 		reasons = append(reasons, "no critical or high findings in the areas assessed")
 	}
 	if len(s.Coverage.NotAssessed) > 0 {
@@ -135,7 +135,7 @@ func Summarize(rep *report.Report) {
 	s.VerdictReasons = reasons
 }
 
-func rulesAt(rep *report.Report, sev string) string {
+func rulesAt(rep *model.Report, sev model.Severity) string {
 	seen := map[string]bool{}
 	var ids []string
 	for _, f := range rep.Findings {

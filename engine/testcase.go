@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/preflight-scan/preflight/checks"
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/rules"
 	"github.com/preflight-scan/preflight/snapshot"
 )
@@ -19,7 +19,7 @@ func CaseNow() time.Time { return time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) }
 // RunCase evaluates one of a rule's own test cases and returns the rule's
 // check and findings. Records without a source record get an "ok" source
 // for each area the rule requires.
-func RunCase(rule *rules.Rule, tc rules.TestCase, reg checks.Registry) (report.Check, []report.Finding, error) {
+func RunCase(rule *rules.Rule, tc rules.TestCase, reg checks.Registry) (model.Check, []model.Finding, error) {
 	env := checks.Env{Profile: rules.DefaultProfile, Now: CaseNow(), Phase: "pre-cutover"}
 	if tc.Profile != "" {
 		env.Profile = tc.Profile
@@ -30,14 +30,14 @@ func RunCase(rule *rules.Rule, tc rules.TestCase, reg checks.Registry) (report.C
 	if v := tc.Env.Now; v != "" {
 		t, err := time.Parse(time.RFC3339, v)
 		if err != nil {
-			return report.Check{}, nil, caseErr("env.now: %v", err)
+			return model.Check{}, nil, caseErr("env.now: %v", err)
 		}
 		env.Now = t
 	}
 	if v := tc.Env.CutoverDate; v != "" {
 		t, err := time.Parse("2006-01-02", v)
 		if err != nil {
-			return report.Check{}, nil, caseErr("env.cutover_date: %v", err)
+			return model.Check{}, nil, caseErr("env.cutover_date: %v", err)
 		}
 		env.CutoverDate = t
 	}
@@ -57,19 +57,19 @@ func RunCase(rule *rules.Rule, tc rules.TestCase, reg checks.Registry) (report.C
 	}
 	run, err := New(Options{Rules: []*rules.Rule{rule}, Registry: reg, Env: env, Overrides: overrides})
 	if err != nil {
-		return report.Check{}, nil, caseErr("%v", err)
+		return model.Check{}, nil, caseErr("%v", err)
 	}
 	hasSource := false
 	for i, raw := range tc.Records {
 		rec, err := DecodeRecord(raw)
 		if err != nil {
-			return report.Check{}, nil, caseErr("record %d: %v", i+1, err)
+			return model.Check{}, nil, caseErr("record %d: %v", i+1, err)
 		}
 		if rec.Source != nil {
 			hasSource = true
 		}
 		if err := run.Put(rec); err != nil {
-			return report.Check{}, nil, err
+			return model.Check{}, nil, err
 		}
 	}
 	if !hasSource {
@@ -81,7 +81,7 @@ func RunCase(rule *rules.Rule, tc rules.TestCase, reg checks.Registry) (report.C
 	}
 	rep := run.Finish(Meta{})
 	if len(rep.Checks) != 1 {
-		return report.Check{}, nil, fmt.Errorf("want 1 check, got %d", len(rep.Checks))
+		return model.Check{}, nil, fmt.Errorf("want 1 check, got %d", len(rep.Checks))
 	}
 	return rep.Checks[0], rep.Findings, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/preflight-scan/preflight/baseline"
 	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 )
 
 // FuzzHistory loads a history directory of two arbitrary files, picks the
@@ -18,10 +19,10 @@ import (
 func FuzzHistory(f *testing.F) {
 	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	var a, b bytes.Buffer
-	if err := report.WriteJSON(minimal("aaaaaaaa", at, report.VerdictReady, 90), &a); err != nil {
+	if err := report.WriteJSON(minimal("aaaaaaaa", at, model.VerdictReady, 90), &a); err != nil {
 		f.Fatal(err)
 	}
-	if err := report.WriteJSON(minimal("bbbbbbbb", at.Add(time.Hour), report.VerdictIncomplete, 40), &b); err != nil {
+	if err := report.WriteJSON(minimal("bbbbbbbb", at.Add(time.Hour), model.VerdictIncomplete, 40), &b); err != nil {
 		f.Fatal(err)
 	}
 	f.Add(a.Bytes(), b.Bytes())

@@ -15,6 +15,7 @@ import (
 
 	"github.com/preflight-scan/preflight/internal/atomicfile"
 	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 )
 
 // DefaultKeep is how many reports a history keeps unless configured.
@@ -31,7 +32,7 @@ type Store struct {
 // Entry is one report of the history.
 type Entry struct {
 	Path   string
-	Report *report.Report
+	Report *model.Report
 }
 
 // Skipped is a history file that could not be read.
@@ -92,7 +93,7 @@ func (s *Store) names() ([]string, error) {
 // It returns nil when the history is empty.
 func Baseline(entries []Entry) *Entry {
 	for i := len(entries) - 1; i >= 0; i-- {
-		if entries[i].Report.Summary.Verdict != report.VerdictIncomplete {
+		if entries[i].Report.Summary.Verdict != model.VerdictIncomplete {
 			return &entries[i]
 		}
 	}
@@ -103,11 +104,11 @@ func Baseline(entries []Entry) *Entry {
 }
 
 // Points turns entries into the report's history, oldest first.
-func Points(entries []Entry) []report.HistoryPoint {
-	var out []report.HistoryPoint
+func Points(entries []Entry) []model.HistoryPoint {
+	var out []model.HistoryPoint
 	for _, e := range entries {
 		r := e.Report
-		out = append(out, report.HistoryPoint{
+		out = append(out, model.HistoryPoint{
 			ScanID:     r.Scan.ID,
 			StartedAt:  r.Scan.StartedAt,
 			Verdict:    r.Summary.Verdict,
@@ -122,7 +123,7 @@ func Points(entries []Entry) []report.HistoryPoint {
 // FileName is the name a report gets in the history:
 // report-<UTC start time to the millisecond>-<first 8 characters of the
 // scan ID>.json, so that names sort by time.
-func FileName(rep *report.Report) string {
+func FileName(rep *model.Report) string {
 	id := rep.Scan.ID
 	if len(id) > 8 {
 		id = id[:8]
@@ -132,7 +133,7 @@ func FileName(rep *report.Report) string {
 
 // Save writes rep into the history atomically and then removes the
 // oldest reports beyond Keep. It returns the new file's path.
-func (s *Store) Save(rep *report.Report) (string, error) {
+func (s *Store) Save(rep *model.Report) (string, error) {
 	var set atomicfile.Set
 	p, err := s.Stage(&set, rep)
 	if err != nil {
@@ -148,7 +149,7 @@ func (s *Store) Save(rep *report.Report) (string, error) {
 // Stage writes rep into the history as a file of set, replaced when the
 // set is committed (with the run's other outputs). Call Prune after the
 // commit. It returns the new file's path.
-func (s *Store) Stage(set *atomicfile.Set, rep *report.Report) (string, error) {
+func (s *Store) Stage(set *atomicfile.Set, rep *model.Report) (string, error) {
 	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
 		return "", fmt.Errorf("history: %w", err)
 	}

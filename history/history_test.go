@@ -7,23 +7,23 @@ import (
 	"testing"
 	"time"
 
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
-func minimal(id string, at time.Time, verdict string, score int) *report.Report {
-	return &report.Report{
-		SchemaVersion: report.SchemaVersion,
-		Tool:          report.Tool{Name: "preflight", Version: "test"},
-		Scan: report.Scan{ID: id, StartedAt: at, FinishedAt: at, Profile: "exchange-online", Phase: "pre-cutover",
+func minimal(id string, at time.Time, verdict model.Verdict, score int) *model.Report {
+	return &model.Report{
+		SchemaVersion: model.SchemaVersion,
+		Tool:          model.Tool{Name: "preflight", Version: "test"},
+		Scan: model.Scan{ID: id, StartedAt: at, FinishedAt: at, Profile: "exchange-online", Phase: "pre-cutover",
 			ParamsOverridden: map[string]map[string]any{}, FingerprintVersion: 1},
 		Sources: []snapshot.Source{},
-		Summary: report.Summary{Verdict: verdict, VerdictReasons: []string{}, Score: score, ScoreFormula: "x",
-			Counts:    report.Counts{BySeverity: map[string]int{}, ByCategory: map[string]int{}},
-			Coverage:  report.Coverage{Assessed: []string{}, NotAssessed: []string{}, Failed: []string{}},
+		Summary: model.Summary{Verdict: verdict, VerdictReasons: []string{}, Score: score, ScoreFormula: "x",
+			Counts:    model.Counts{BySeverity: map[model.Severity]int{}, ByCategory: map[string]int{}},
+			Coverage:  model.Coverage{Assessed: []string{}, NotAssessed: []string{}, Failed: []string{}},
 			Inventory: snapshot.Inventory{Domains: []string{}}},
-		Checks:   []report.Check{},
-		Findings: []report.Finding{},
+		Checks:   []model.Check{},
+		Findings: []model.Finding{},
 	}
 }
 

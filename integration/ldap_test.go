@@ -14,7 +14,7 @@ import (
 
 	"github.com/preflight-scan/preflight/collect/ldap"
 	"github.com/preflight-scan/preflight/internal/cli"
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -119,7 +119,7 @@ func TestLiveScan(t *testing.T) {
 
 // findingKeys are the findings as rule, object, message and fingerprint,
 // sorted.
-func findingKeys(rep *report.Report) []string {
+func findingKeys(rep *model.Report) []string {
 	if rep == nil {
 		return nil
 	}
@@ -148,7 +148,7 @@ func diffKeys(a, b []string) string {
 
 // checkExpectedFindings holds the live scan against the fixture's flag and
 // near-miss cases, for each rule the report evaluated.
-func checkExpectedFindings(t *testing.T, rep *report.Report) {
+func checkExpectedFindings(t *testing.T, rep *model.Report) {
 	t.Helper()
 	evaluated := map[string]bool{}
 	for _, c := range rep.Checks {
@@ -327,7 +327,7 @@ func TestLiveScanFailures(t *testing.T) {
 				if tc.note != "" && !slices.ContainsFunc(src.Notes, func(n string) bool { return strings.HasPrefix(n, tc.note) }) {
 					t.Errorf("notes %q, want one starting %q", src.Notes, tc.note)
 				}
-				if r.rep.Summary.Verdict != report.VerdictIncomplete {
+				if r.rep.Summary.Verdict != model.VerdictIncomplete {
 					t.Errorf("verdict %s, want incomplete", r.rep.Summary.Verdict)
 				}
 			}

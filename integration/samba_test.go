@@ -15,6 +15,7 @@ import (
 
 	"github.com/preflight-scan/preflight/internal/cli"
 	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -123,7 +124,7 @@ type result struct {
 	code   int
 	stderr string
 	dir    string
-	rep    *report.Report // nil when no report was written
+	rep    *model.Report // nil when no report was written
 }
 
 // run runs "preflight scan" in-process (the real command-line code path)

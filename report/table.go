@@ -8,15 +8,17 @@ import (
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/preflight-scan/preflight/report/model"
 )
 
 // WriteTable writes the terminal summary: verdict, coverage, counts by
 // severity, the sources, and the failing rules with their counts and one
 // example each.
-func WriteTable(rep *Report, w io.Writer) error {
+func WriteTable(rep *model.Report, w io.Writer) error {
 	s := rep.Summary
 	var head strings.Builder
-	fmt.Fprintf(&head, "\nVerdict: %s   Score: %d/100   Profile: %s\n", strings.ToUpper(s.Verdict), s.Score, rep.Scan.Profile)
+	fmt.Fprintf(&head, "\nVerdict: %s   Score: %d/100   Profile: %s\n", strings.ToUpper(string(s.Verdict)), s.Score, rep.Scan.Profile)
 	for _, r := range s.VerdictReasons {
 		fmt.Fprintf(&head, "  - %s\n", r)
 	}
@@ -46,7 +48,7 @@ func WriteTable(rep *Report, w io.Writer) error {
 
 	counts := newTable(w)
 	var hdr, row []any
-	for _, sev := range Severities() {
+	for _, sev := range model.Severities() {
 		hdr = append(hdr, sev)
 		row = append(row, fmt.Sprint(s.Counts.BySeverity[sev]))
 	}
@@ -58,7 +60,7 @@ func WriteTable(rep *Report, w io.Writer) error {
 		return err
 	}
 
-	example := map[string]Finding{}
+	example := map[string]model.Finding{}
 	for _, f := range rep.Findings {
 		if f.Suppressed != nil {
 			continue
@@ -67,19 +69,19 @@ func WriteTable(rep *Report, w io.Writer) error {
 			example[f.RuleID] = f
 		}
 	}
-	var shown []Check
+	var shown []model.Check
 	for _, c := range rep.Checks {
-		if c.Status == CheckFail || c.Status == CheckError {
+		if c.Status == model.StatusFail || c.Status == model.StatusError {
 			shown = append(shown, c)
 		}
 	}
 	sort.SliceStable(shown, func(i, j int) bool {
 		a, b := shown[i], shown[j]
-		if (a.Status == CheckError) != (b.Status == CheckError) {
-			return a.Status == CheckError
+		if (a.Status == model.StatusError) != (b.Status == model.StatusError) {
+			return a.Status == model.StatusError
 		}
-		if SeverityRank(a.Severity) != SeverityRank(b.Severity) {
-			return SeverityRank(a.Severity) > SeverityRank(b.Severity)
+		if a.Severity.Rank() != b.Severity.Rank() {
+			return a.Severity.Rank() > b.Severity.Rank()
 		}
 		return a.RuleID < b.RuleID
 	})
@@ -91,7 +93,7 @@ func WriteTable(rep *Report, w io.Writer) error {
 	t.Header("Rule", "Severity", "Status", "Count", "Title", "Example")
 	for _, c := range shown {
 		ex := c.Error
-		if f, ok := example[c.RuleID]; ok && c.Status == CheckFail {
+		if f, ok := example[c.RuleID]; ok && c.Status == model.StatusFail {
 			ex = f.Message
 		}
 		if err := t.Append(c.RuleID, c.Severity, c.Status, fmt.Sprint(c.Findings), Clip(c.Title, 40), Clip(ex, 80)); err != nil {

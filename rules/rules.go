@@ -20,6 +20,7 @@ import (
 	"golang.org/x/text/message"
 
 	"github.com/preflight-scan/preflight/internal/schemas"
+	"github.com/preflight-scan/preflight/report/model"
 )
 
 //go:embed *.json
@@ -85,24 +86,24 @@ type TestCase struct {
 	Params  map[string]any    `json:"params,omitempty"`
 	Records []json.RawMessage `json:"records"`
 	Expect  struct {
-		Findings        int      `json:"findings"`
-		Status          string   `json:"status,omitempty"`
-		Severity        string   `json:"severity,omitempty"`
-		MessageContains []string `json:"message_contains,omitempty"`
+		Findings        int            `json:"findings"`
+		Status          model.Status   `json:"status,omitempty"`
+		Severity        model.Severity `json:"severity,omitempty"`
+		MessageContains []string       `json:"message_contains,omitempty"`
 	} `json:"expect"`
 }
 
 // Rule is one rule record.
 type Rule struct {
-	ID          string      `json:"id"`
-	Title       string      `json:"title"`
-	Category    string      `json:"category"`
-	Severity    string      `json:"severity"`
-	Check       string      `json:"check"`
-	Requires    []string    `json:"requires"`
-	Description string      `json:"description"`
-	Remediation string      `json:"remediation"`
-	References  []Reference `json:"references"`
+	ID          string         `json:"id"`
+	Title       string         `json:"title"`
+	Category    string         `json:"category"`
+	Severity    model.Severity `json:"severity"`
+	Check       string         `json:"check"`
+	Requires    []string       `json:"requires"`
+	Description string         `json:"description"`
+	Remediation string         `json:"remediation"`
+	References  []Reference    `json:"references"`
 	// Profiles maps a profile name to its parameters; nil means the rule
 	// does not apply under that profile.
 	Profiles map[string]*Profile `json:"profiles"`

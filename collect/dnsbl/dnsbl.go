@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/preflight-scan/preflight/blocklist"
 	"github.com/preflight-scan/preflight/progress"
 	"github.com/preflight-scan/preflight/resolver"
 	"github.com/preflight-scan/preflight/snapshot"
@@ -45,7 +46,7 @@ type Collector struct {
 	// known only after the DNS collector ran).
 	Subjects func() []Subject
 	// Table decodes answers into meanings (may be nil).
-	Table map[string]ZoneInfo
+	Table map[string]blocklist.ZoneInfo
 	// Concurrency bounds the queries in flight (default 16).
 	Concurrency int
 	// Deadline bounds the whole collection (0: none besides ctx).
@@ -81,7 +82,7 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 	var jobs []job
 	counts := map[string]int{}
 	for _, z := range c.Zones {
-		for _, st := range SelfTests(z.Kind) {
+		for _, st := range blocklist.SelfTests(z.Kind) {
 			jobs = append(jobs, job{zone: z, subject: st.Subject, selfTest: true, reason: "RFC 5782 self-test"})
 		}
 		for _, s := range subjects {
@@ -165,7 +166,7 @@ func countKind(zs []Zone, kind string) int {
 
 func (c *Collector) lookup(ctx context.Context, j job) *snapshot.BlocklistResult {
 	r := &snapshot.BlocklistResult{Zone: j.zone.Name, Kind: j.zone.Kind, Subject: j.subject, SelfTest: j.selfTest, Reason: j.reason}
-	q, err := QueryName(j.subject, j.zone.Name)
+	q, err := blocklist.QueryName(j.subject, j.zone.Name)
 	if err != nil {
 		r.Outcome, r.Error = snapshot.LookupError, err.Error()
 		return r
@@ -174,7 +175,7 @@ func (c *Collector) lookup(ctx context.Context, j job) *snapshot.BlocklistResult
 	r.Outcome, r.Error, r.Answers = a.Outcome, a.Err, a.Records
 	if a.Outcome == snapshot.LookupFound {
 		if info, ok := c.Table[j.zone.Name]; ok || c.Table != nil {
-			v := Decode(info, a.Records)
+			v := blocklist.Decode(info, a.Records)
 			if v.ZoneError != "" {
 				r.Meaning = []string{"zone error: " + v.ZoneError}
 			} else {

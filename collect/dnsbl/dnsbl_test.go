@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/preflight-scan/preflight/blocklist"
 	"github.com/preflight-scan/preflight/resolver"
 	"github.com/preflight-scan/preflight/snapshot"
 )
@@ -43,7 +44,7 @@ func TestCollect(t *testing.T) {
 		"test.dbl.test":      {Outcome: snapshot.LookupFound, Records: []string{"127.0.1.2"}},
 	}
 	c := &Collector{Resolver: res, Zones: []Zone{{"bl.test", "ip"}, {"dbl.test", "domain"}},
-		Table: map[string]ZoneInfo{"bl.test": {Kind: "ip", Codes: map[string]string{"127.0.0.4": "XBL"}}},
+		Table: map[string]blocklist.ZoneInfo{"bl.test": {Kind: "ip", Codes: map[string]string{"127.0.0.4": "XBL"}}},
 		Subjects: func() []Subject {
 			return []Subject{{"192.0.2.10", "ip", "MX a"}, {"192.0.2.10", "ip", "MX b"}, {"example.com", "domain", "mail domain"}}
 		}}
@@ -68,5 +69,17 @@ func TestCollect(t *testing.T) {
 	src, _ = collect(t, dead)
 	if src.Status != snapshot.StatusError || !strings.Contains(src.Error, "timeout") {
 		t.Errorf("dead resolver: %+v", src)
+	}
+}
+
+func TestDedupe(t *testing.T) {
+	var in []Subject
+	for _, d := range []string{"a", "b", "c", "d", "e", "a"} {
+		in = append(in, Subject{Value: "192.0.2.1", Kind: "ip", Reason: "MX of " + d})
+	}
+	in = append(in, Subject{Value: "192.0.2.1", Kind: "domain", Reason: "x"})
+	out := dedupe(in)
+	if len(out) != 2 || out[1].Reason != "MX of a; MX of b; MX of c; and 2 more" {
+		t.Errorf("%+v", out)
 	}
 }

@@ -22,7 +22,7 @@ import (
 	"github.com/preflight-scan/preflight/collect/dnscheck"
 	"github.com/preflight-scan/preflight/engine"
 	"github.com/preflight-scan/preflight/internal/dialer"
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/resolver"
 	"github.com/preflight-scan/preflight/rules"
 	"github.com/preflight-scan/preflight/snapshot"
@@ -100,7 +100,7 @@ func stsZone(domain, txt, addr string) map[string][]suiteEntry {
 
 // runRule collects domains through the DNS server srv and the fetcher and
 // evaluates DNS-009.
-func runRule(t *testing.T, srv string, f *dnscheck.PolicyFetcher, phase string, domains ...string) *report.Report {
+func runRule(t *testing.T, srv string, f *dnscheck.PolicyFetcher, phase string, domains ...string) *model.Report {
 	t.Helper()
 	cl, err := resolver.New(resolver.Config{Servers: []string{srv}, Timeout: time.Second})
 	if err != nil {

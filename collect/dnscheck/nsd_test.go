@@ -28,7 +28,7 @@ import (
 	"github.com/preflight-scan/preflight/engine"
 	"github.com/preflight-scan/preflight/internal/dialer"
 	"github.com/preflight-scan/preflight/internal/golden"
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/resolver"
 	"github.com/preflight-scan/preflight/rules"
 	"github.com/preflight-scan/preflight/snapshot"
@@ -132,7 +132,7 @@ type scan struct {
 }
 
 // run collects from the server and evaluates every DNS and blocklist rule.
-func (s scan) run(t testing.TB) *report.Report {
+func (s scan) run(t testing.TB) *model.Report {
 	t.Helper()
 	to := s.timeout
 	if to == 0 {
@@ -217,7 +217,7 @@ func (s scan) run(t testing.TB) *report.Report {
 }
 
 // flagged returns, per rule, the sorted objects with findings.
-func flagged(rep *report.Report) map[string][]string {
+func flagged(rep *model.Report) map[string][]string {
 	out := map[string][]string{}
 	for _, f := range rep.Findings {
 		out[f.RuleID] = append(out[f.RuleID], f.Object.ID)
@@ -228,16 +228,16 @@ func flagged(rep *report.Report) map[string][]string {
 	return out
 }
 
-func check(rep *report.Report, id string) report.Check {
+func check(rep *model.Report, id string) model.Check {
 	for _, c := range rep.Checks {
 		if c.RuleID == id {
 			return c
 		}
 	}
-	return report.Check{}
+	return model.Check{}
 }
 
-func expect(t *testing.T, rep *report.Report, id, status string, objects ...string) {
+func expect(t *testing.T, rep *model.Report, id string, status model.Status, objects ...string) {
 	t.Helper()
 	c := check(rep, id)
 	if c.Status != status {
@@ -341,7 +341,7 @@ func TestNSDFailuresAreErrorsNotFindings(t *testing.T) {
 			t.Errorf("%s: error %q should name both failures", id, c.Error)
 		}
 	}
-	if rep.Summary.Verdict != report.VerdictIncomplete {
+	if rep.Summary.Verdict != model.VerdictIncomplete {
 		t.Errorf("verdict %s, want incomplete", rep.Summary.Verdict)
 	}
 	// A source where nothing was answered is itself failed.
@@ -415,7 +415,7 @@ func TestNSDBlocklists(t *testing.T) {
 // checkGolden compares the findings (rule, severity, object, message) and
 // the check statuses with a golden file under testdata/dns/golden;
 // -update rewrites it.
-func checkGolden(t *testing.T, rep *report.Report, name string) {
+func checkGolden(t *testing.T, rep *model.Report, name string) {
 	t.Helper()
 	var lines []string
 	for _, c := range rep.Checks {

@@ -33,7 +33,7 @@ import (
 	"github.com/preflight-scan/preflight/collect/dnscheck"
 	"github.com/preflight-scan/preflight/engine"
 	"github.com/preflight-scan/preflight/mailauth/spf"
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/resolver"
 	"github.com/preflight-scan/preflight/rules"
 	"github.com/preflight-scan/preflight/snapshot"
@@ -324,7 +324,7 @@ func runStatic(t *testing.T, srv string, rs []*rules.Rule, domain string) static
 	_ = run.Put(&snapshot.Record{Source: &src})
 	rep := run.Finish(engine.Meta{})
 	c := check(rep, "DNS-003")
-	if c.Status == report.CheckError {
+	if c.Status == model.StatusError {
 		return staticVerdict{"error", c.Error}
 	}
 	var msgs []string

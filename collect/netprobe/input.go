@@ -12,6 +12,7 @@ import (
 
 	"github.com/preflight-scan/preflight/internal/clip"
 	"github.com/preflight-scan/preflight/internal/limits"
+	"github.com/preflight-scan/preflight/netrange"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -52,7 +53,7 @@ func ParseEndpoints(name string, r io.Reader) ([]Endpoint, error) {
 			return nil, &snapshot.InputError{File: name, Column: "udpPorts", Msg: where + ": " + err.Error()}
 		}
 		for _, ip := range e.IPs {
-			if _, err := ParsePrefix(ip); err != nil {
+			if _, err := netrange.ParsePrefix(ip); err != nil {
 				return nil, &snapshot.InputError{File: name, Column: "ips", Msg: where + ": " + err.Error()}
 			}
 		}
@@ -106,28 +107,6 @@ func port(s string) (int, error) {
 	return n, nil
 }
 
-// ParsePrefix reads a CIDR or a bare address (a /32 or /128); host bits
-// must be zero.
-func ParsePrefix(s string) (netip.Prefix, error) {
-	s = strings.TrimSpace(s)
-	if !strings.Contains(s, "/") {
-		a, err := netip.ParseAddr(s)
-		if err != nil || a.Zone() != "" {
-			return netip.Prefix{}, fmt.Errorf("%s is not an address or CIDR", clip.Quote(s))
-		}
-		a = a.Unmap()
-		return netip.PrefixFrom(a, a.BitLen()), nil
-	}
-	p, err := netip.ParsePrefix(s)
-	if err != nil {
-		return netip.Prefix{}, fmt.Errorf("%s is not a CIDR", clip.Quote(s))
-	}
-	if p.Masked() != p {
-		return netip.Prefix{}, fmt.Errorf("%s has host bits set (did you mean %s?)", clip.Quote(s), p.Masked())
-	}
-	return p, nil
-}
-
 // ParseAllowlist reads a firewall allow-list: one CIDR or address a line,
 // "#" comments (whole-line or trailing) and blank lines. A bad line is an
 // InputError naming it.
@@ -146,7 +125,7 @@ func ParseAllowlist(name string, r io.Reader) ([]netip.Prefix, error) {
 		if t == "" {
 			continue
 		}
-		p, err := ParsePrefix(t)
+		p, err := netrange.ParsePrefix(t)
 		if err != nil {
 			return nil, &snapshot.InputError{File: name, Line: line, Msg: err.Error()}
 		}
@@ -159,39 +138,6 @@ func ParseAllowlist(name string, r io.Reader) ([]netip.Prefix, error) {
 		return nil, &snapshot.InputError{File: name, Line: line + 1, Msg: err.Error()}
 	}
 	return out, nil
-}
-
-// Uncovered returns the parts of req that no prefix of allow covers, as
-// the smallest set of CIDRs (each block is maximal: its sibling is at
-// least partly covered).
-func Uncovered(req netip.Prefix, allow []netip.Prefix) []netip.Prefix {
-	req = req.Masked()
-	var rel []netip.Prefix
-	for _, a := range allow {
-		if a.Addr().Is4() == req.Addr().Is4() && a.Overlaps(req) {
-			if a.Bits() <= req.Bits() {
-				return nil
-			}
-			rel = append(rel, a)
-		}
-	}
-	if len(rel) == 0 {
-		return []netip.Prefix{req}
-	}
-	lo, hi := halves(req)
-	return append(Uncovered(lo, rel), Uncovered(hi, rel)...)
-}
-
-// halves splits p into its two children (p is not a host prefix, since an
-// allow prefix overlapping it is longer).
-func halves(p netip.Prefix) (netip.Prefix, netip.Prefix) {
-	bits := p.Bits() + 1
-	lo := netip.PrefixFrom(p.Addr(), bits)
-	b := p.Addr().AsSlice()
-	i := (bits - 1) / 8
-	b[i] |= 0x80 >> ((bits - 1) % 8)
-	a, _ := netip.AddrFromSlice(b)
-	return lo, netip.PrefixFrom(a, bits)
 }
 
 // TargetsFromEndpoints returns a probe target for every host name (not
@@ -232,7 +178,7 @@ func RangesFromEndpoints(eps []Endpoint) []snapshot.RangeRequirement {
 			continue
 		}
 		for _, ip := range e.IPs {
-			p, err := ParsePrefix(ip)
+			p, err := netrange.ParsePrefix(ip)
 			if err != nil || seen[p.String()] {
 				continue
 			}

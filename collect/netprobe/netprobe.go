@@ -26,6 +26,7 @@ import (
 	"github.com/preflight-scan/preflight/internal/clip"
 	"github.com/preflight-scan/preflight/internal/dialer"
 	"github.com/preflight-scan/preflight/internal/limits"
+	"github.com/preflight-scan/preflight/netrange"
 	"github.com/preflight-scan/preflight/progress"
 	"github.com/preflight-scan/preflight/snapshot"
 )
@@ -143,7 +144,7 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 	for _, rr := range c.Ranges {
 		if c.Allowlist != nil {
 			if p, err := netip.ParsePrefix(rr.Prefix); err == nil {
-				for _, u := range Uncovered(p, c.Allowlist) {
+				for _, u := range netrange.Uncovered(p, c.Allowlist) {
 					rr.Uncovered = append(rr.Uncovered, u.String())
 				}
 			}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/preflight-scan/preflight/blocklist"
 	"github.com/preflight-scan/preflight/checks"
 	"github.com/preflight-scan/preflight/collect/dnsbl"
 	"github.com/preflight-scan/preflight/collect/netprobe"
@@ -108,8 +109,8 @@ func zones(flagv listFlag, p checks.BlocklistParams, kind string) ([]dnsbl.Zone,
 
 // blocklistTable returns the zone tables of BL-001 and BL-002: how to
 // read each zone's answers.
-func (t *collectorTables) blocklistTable() map[string]dnsbl.ZoneInfo {
-	table := map[string]dnsbl.ZoneInfo{}
+func (t *collectorTables) blocklistTable() map[string]blocklist.ZoneInfo {
+	table := map[string]blocklist.ZoneInfo{}
 	for _, p := range []checks.BlocklistParams{t.bl001, t.bl002} {
 		for k, v := range p.Zones {
 			table[k] = v

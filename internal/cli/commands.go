@@ -14,6 +14,7 @@ import (
 	"github.com/preflight-scan/preflight/history"
 	"github.com/preflight-scan/preflight/internal/atomicfile"
 	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/rules"
 )
 
@@ -56,7 +57,7 @@ func runReport(pos []string, formats listFlag, out, hist string, sys IO) error {
 	if err != nil {
 		return err
 	}
-	var rep *report.Report
+	var rep *model.Report
 	if len(pos) == 1 {
 		if rep, err = report.ReadFile(pos[0]); err != nil {
 			return err
@@ -77,7 +78,7 @@ func runReport(pos []string, formats listFlag, out, hist string, sys IO) error {
 
 // withHistory gives rep the trend of the reports kept in dir that ran
 // before it; a nil rep is the latest of them.
-func withHistory(rep *report.Report, dir string, sys IO) (*report.Report, error) {
+func withHistory(rep *model.Report, dir string, sys IO) (*model.Report, error) {
 	st := &history.Store{Dir: dir}
 	entries, skipped, err := st.Load()
 	if err != nil {
@@ -202,7 +203,7 @@ func noArgs(cmd *cobra.Command, args []string) error {
 
 // readReportArg reads a report named on the command line as a usage error
 // when it cannot be read.
-func readReportArg(path string) (*report.Report, error) {
+func readReportArg(path string) (*model.Report, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, usagef("%v", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/preflight-scan/preflight/internal/atomicfile"
 	"github.com/preflight-scan/preflight/internal/clip"
 	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 )
 
 func newDiffCommand(sys IO) *cobra.Command {
@@ -52,7 +53,7 @@ func runDiff(pos []string, o diffOptions, sys IO) error {
 	if o.format != "table" && o.format != "json" {
 		return usagef("unknown format %q (want table or json)", o.format)
 	}
-	if o.failOnNew != "" && report.SeverityRank(o.failOnNew) == 0 {
+	if o.failOnNew != "" && !model.Severity(o.failOnNew).Valid() {
 		return usagef("--fail-on-new %q: want critical, high, medium, low or info", o.failOnNew)
 	}
 	if o.out != "" {
@@ -82,7 +83,7 @@ func runDiff(pos []string, o diffOptions, sys IO) error {
 	} else if err := writeDiffTable(d, sys.Stdout); err != nil {
 		return err
 	}
-	if o.failOnNew != "" && baseline.NewAtOrAbove(d.NewFindings, o.failOnNew) {
+	if o.failOnNew != "" && baseline.NewAtOrAbove(d.NewFindings, model.Severity(o.failOnNew)) {
 		return &exitError{code: ExitFindings}
 	}
 	return nil
@@ -110,7 +111,7 @@ func writeDiffTable(d *baseline.Diff, w io.Writer) error {
 	}
 	t := tablewriter.NewWriter(w)
 	t.Header("Change", "Rule", "Severity", "Object", "Message")
-	add := func(change string, fs []report.Finding) error {
+	add := func(change string, fs []model.Finding) error {
 		for _, f := range fs {
 			obj := f.Object.ID
 			if f.Object.Name != "" && f.Object.Name != f.Object.ID {

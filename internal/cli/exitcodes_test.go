@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -161,7 +162,7 @@ func TestEvaluateSnapshotWritesValidReport(t *testing.T) {
 	if err := report.Validate(b); err != nil {
 		t.Fatal(err)
 	}
-	var rep report.Report
+	var rep model.Report
 	if err := json.Unmarshal(b, &rep); err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +170,7 @@ func TestEvaluateSnapshotWritesValidReport(t *testing.T) {
 		t.Errorf("inventory/coverage wrong: %+v %+v", rep.Summary.Inventory, rep.Summary.Coverage)
 	}
 	for _, c := range rep.Checks {
-		if c.Category == "dns" && c.Status != report.CheckSkipped && c.Status != report.CheckNotApplicable {
+		if c.Category == "dns" && c.Status != model.StatusSkipped && c.Status != model.StatusNotApplicable {
 			t.Errorf("%s: status %s with no DNS source, want skipped", c.RuleID, c.Status)
 		}
 	}
@@ -198,10 +199,10 @@ func TestFailOnExitCodes(t *testing.T) {
 	}
 
 	// worst returns the highest severity of the findings not suppressed.
-	worst := func(rep *report.Report) string {
-		w := ""
+	worst := func(rep *model.Report) model.Severity {
+		var w model.Severity
 		for _, f := range rep.Findings {
-			if f.Suppressed == nil && report.SeverityRank(f.Severity) > report.SeverityRank(w) {
+			if f.Suppressed == nil && f.Severity.Rank() > w.Rank() {
 				w = f.Severity
 			}
 		}
@@ -211,7 +212,7 @@ func TestFailOnExitCodes(t *testing.T) {
 		name      string
 		snap      string
 		args      []string
-		wantWorst string
+		wantWorst model.Severity
 		want      int
 	}{
 		{"info findings, --fail-on info", infoOnly, []string{"--fail-on", "info"}, "info", ExitFindings},
@@ -271,11 +272,11 @@ func TestFailedSourceExit3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Summary.Verdict != report.VerdictIncomplete {
+	if rep.Summary.Verdict != model.VerdictIncomplete {
 		t.Errorf("verdict %s, want incomplete", rep.Summary.Verdict)
 	}
 	for _, c := range rep.Checks {
-		if c.Category == "directory" && c.Status == report.CheckPass {
+		if c.Category == "directory" && c.Status == model.StatusPass {
 			t.Errorf("%s passed although its source failed", c.RuleID)
 		}
 	}
@@ -328,7 +329,7 @@ func TestOfflineScanSaysWhatWasNotAssessed(t *testing.T) {
 // TestPlanSetsTheQuota: the sample's 57 GB mailbox is over the 50 GB quota
 // of Exchange Online Plan 1 and within Plan 2's 100 GB.
 func TestPlanSetsTheQuota(t *testing.T) {
-	status := func(plan string) string {
+	status := func(plan string) model.Status {
 		out := t.TempDir()
 		args := []string{"scan", "--sample", "--quiet", "--out", out, "--format", "json"}
 		if plan != "" {

@@ -9,6 +9,7 @@ import (
 	"github.com/preflight-scan/preflight/report"
 	"github.com/preflight-scan/preflight/report/export"
 	"github.com/preflight-scan/preflight/report/html"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/report/pdf"
 )
 
@@ -16,7 +17,7 @@ import (
 type renderer struct {
 	// file is the output's file name in --out; "" writes to stdout.
 	file   string
-	render func(rep *report.Report, w io.Writer) error
+	render func(rep *model.Report, w io.Writer) error
 }
 
 // renderers returns the output formats of --format by name.
@@ -56,10 +57,10 @@ func parseFormats(list []string) ([]string, error) {
 	return out, nil
 }
 
-func renderPDF(rep *report.Report, w io.Writer) error { return pdf.Write(rep, w) }
+func renderPDF(rep *model.Report, w io.Writer) error { return pdf.Write(rep, w) }
 
-func renderHTML(rep *report.Report, w io.Writer) error { return html.Write(rep, w) }
+func renderHTML(rep *model.Report, w io.Writer) error { return html.Write(rep, w) }
 
-func renderCSV(rep *report.Report, w io.Writer) error { return export.WriteCSV(rep, w) }
+func renderCSV(rep *model.Report, w io.Writer) error { return export.WriteCSV(rep, w) }
 
-func renderJSONL(rep *report.Report, w io.Writer) error { return export.WriteJSONL(rep, w) }
+func renderJSONL(rep *model.Report, w io.Writer) error { return export.WriteJSONL(rep, w) }

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 )
 
 // TestLoopbackGuardCoversEveryConnection: with PREFLIGHT_LOOPBACK_ONLY
@@ -36,7 +36,7 @@ func TestLoopbackGuardCoversEveryConnection(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var rep report.Report
+			var rep model.Report
 			if err := json.Unmarshal(b, &rep); err != nil {
 				t.Fatal(err)
 			}

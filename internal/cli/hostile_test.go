@@ -83,3 +83,50 @@ func TestSecretFlagValuesNeverEchoed(t *testing.T) {
 		}
 	}
 }
+
+// TestHostileFilesGiveOneCleanLine: a binary file, a CSV header carrying
+// a terminal escape sequence, and an LDIF export given to --config each
+// give exit 2 and one line on stderr, clipped, with no raw control
+// character (before: lines of garbage, a raw OSC sequence, 10,529 lines).
+func TestHostileFilesGiveOneCleanLine(t *testing.T) {
+	dir := t.TempDir()
+	bin := make([]byte, 4096)
+	for i := range bin {
+		bin[i] = byte(i*7 + i/13)
+	}
+	var ldif strings.Builder
+	for i := range 3000 {
+		ldif.WriteString("dn: cn=u" + strings.Repeat("x", i%7) + ",dc=x\ncn: u\n\n")
+	}
+	files := map[string][]byte{
+		"bin.csv":   bin,
+		"osc.csv":   []byte("\x1b]0;owned\x07Name," + strings.Repeat("Z", 100000) + "\n1,2\n"),
+		"some.ldif": []byte(ldif.String()),
+	}
+	for n, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, n), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, args := range [][]string{
+		{"--mailbox-stats", filepath.Join(dir, "bin.csv")},
+		{"--clients", filepath.Join(dir, "bin.csv")},
+		{"--folder-stats", filepath.Join(dir, "osc.csv")},
+		{"--config", filepath.Join(dir, "some.ldif"), "--sample"},
+		{"--ldif", filepath.Join(dir, "bin.csv")},
+	} {
+		code, _, stderr := runCLI(t, nil, append([]string{"scan", "--offline", "--quiet", "--out", filepath.Join(dir, "out")}, args...)...)
+		if code != ExitUsage {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+		if strings.Count(stderr, "\n") != 1 || len(stderr) > 2*4096 {
+			t.Errorf("%v: %d lines, %d bytes on stderr", args, strings.Count(stderr, "\n"), len(stderr))
+		}
+		for _, r := range strings.TrimSuffix(stderr, "\n") {
+			if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+				t.Errorf("%v: raw control %U on stderr", args, r)
+				break
+			}
+		}
+	}
+}

@@ -13,7 +13,7 @@ import (
 	"github.com/preflight-scan/preflight/config"
 	"github.com/preflight-scan/preflight/engine"
 	"github.com/preflight-scan/preflight/history"
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/rules"
 )
 
@@ -34,7 +34,7 @@ type configData struct {
 	Overrides map[string]map[string]any
 
 	file         *config.Config
-	baseline     *report.Report
+	baseline     *model.Report
 	baselinePath string
 	store        *history.Store
 	entries      []history.Entry
@@ -79,7 +79,7 @@ func applyConfig(fs *pflag.FlagSet, defs []flagDef, o *scanOptions, env *runEnv)
 			return nil, err
 		}
 	}
-	if o.FailOnNew != "" && report.SeverityRank(o.FailOnNew) == 0 {
+	if o.FailOnNew != "" && !model.Severity(o.FailOnNew).Valid() {
 		return nil, usagef("--fail-on-new %q: want critical, high, medium, low or info", o.FailOnNew)
 	}
 	if o.Baseline != "" {
@@ -164,7 +164,7 @@ const (
 // reports each suppression's state. An expired suppression suppresses
 // nothing; an unused one matched no finding. It returns the warnings to
 // show.
-func applySuppressions(cfg *config.Config, today string, rep *report.Report) []string {
+func applySuppressions(cfg *config.Config, today string, rep *model.Report) []string {
 	var warnings []string
 	for _, s := range cfg.Suppressions {
 		expired := s.Expires != "" && s.Expires < today
@@ -176,10 +176,10 @@ func applySuppressions(cfg *config.Config, today string, rep *report.Report) []s
 			}
 			matched++
 			if !expired && f.Suppressed == nil {
-				f.Suppressed = &report.Suppression{Reason: s.Reason, Expires: s.Expires}
+				f.Suppressed = &model.Suppression{Reason: s.Reason, Expires: s.Expires}
 			}
 		}
-		st := report.SuppressionStatus{RuleID: s.Rule, Object: s.Object, Reason: s.Reason, Expires: s.Expires, Matched: matched}
+		st := model.SuppressionStatus{RuleID: s.Rule, Object: s.Object, Reason: s.Reason, Expires: s.Expires, Matched: matched}
 		switch {
 		case expired:
 			st.State = suppressionExpired
@@ -198,7 +198,7 @@ func applySuppressions(cfg *config.Config, today string, rep *report.Report) []s
 // matchesObject reports whether a suppression's object names the
 // finding's object: its ID, its name or the finding's fingerprint,
 // compared case-insensitively.
-func matchesObject(f *report.Finding, obj string) bool {
+func matchesObject(f *model.Finding, obj string) bool {
 	return strings.EqualFold(f.Object.ID, obj) ||
 		(f.Object.Name != "" && strings.EqualFold(f.Object.Name, obj)) ||
 		strings.EqualFold(f.Fingerprint, obj)
@@ -206,7 +206,7 @@ func matchesObject(f *report.Finding, obj string) bool {
 
 // postProcess applies suppressions, the baseline and history to a report
 // before it is rendered.
-func postProcess(o *scanOptions, cfg *configData, env *runEnv, rep *report.Report) error {
+func postProcess(o *scanOptions, cfg *configData, env *runEnv, rep *model.Report) error {
 	if cfg.file != nil && len(cfg.file.Suppressions) > 0 {
 		for _, w := range applySuppressions(cfg.file, env.now.UTC().Format("2006-01-02"), rep) {
 			notef(env.io.Stderr, "warning: %s", w)
@@ -232,20 +232,20 @@ func postProcess(o *scanOptions, cfg *configData, env *runEnv, rep *report.Repor
 
 // failOnNewExit returns the exit code --fail-on-new asks for, or ExitOK.
 // Without a baseline (a first run) every finding counts as new.
-func failOnNewExit(o *scanOptions, rep *report.Report) int {
+func failOnNewExit(o *scanOptions, rep *model.Report) int {
 	if o.FailOnNew == "" {
 		return ExitOK
 	}
 	if rep.Baseline == nil {
-		floor := report.SeverityRank(o.FailOnNew)
+		floor := model.Severity(o.FailOnNew).Rank()
 		for _, f := range rep.Findings {
-			if f.Suppressed == nil && report.SeverityRank(f.Severity) >= floor {
+			if f.Suppressed == nil && f.Severity.Rank() >= floor {
 				return ExitFindings
 			}
 		}
 		return ExitOK
 	}
-	if baseline.NewAtOrAbove(rep.Findings, o.FailOnNew) {
+	if baseline.NewAtOrAbove(rep.Findings, model.Severity(o.FailOnNew)) {
 		return ExitFindings
 	}
 	return ExitOK

@@ -15,6 +15,7 @@ import (
 
 	"github.com/preflight-scan/preflight/baseline"
 	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -71,7 +72,7 @@ func mailboxSnapshot(t *testing.T, path string, sizes map[string]float64) string
 	return path
 }
 
-func readReport(t *testing.T, path string) *report.Report {
+func readReport(t *testing.T, path string) *model.Report {
 	t.Helper()
 	rep, err := report.ReadFile(path)
 	if err != nil {
@@ -82,7 +83,7 @@ func readReport(t *testing.T, path string) *report.Report {
 
 // quotaFindings maps the MBX-002 (mailbox over quota) findings' mailbox
 // identities to their status.
-func quotaFindings(rep *report.Report) map[string]string {
+func quotaFindings(rep *model.Report) map[string]string {
 	m := map[string]string{}
 	for _, f := range rep.Findings {
 		if f.RuleID == "MBX-002" {
@@ -230,7 +231,7 @@ func TestNightlyRuns(t *testing.T) {
 }
 
 // countExisting counts the findings the baseline already had.
-func countExisting(rep *report.Report) int {
+func countExisting(rep *model.Report) int {
 	n := 0
 	for _, f := range rep.Findings {
 		if f.Status == baseline.StatusExisting {
@@ -309,7 +310,7 @@ suppressions:
 		t.Errorf("exit %d: bob's expired suppression must not hide his high finding\n%s", code, stderr)
 	}
 	r := readReport(t, filepath.Join(out, "report.json"))
-	state := map[string]report.SuppressionStatus{}
+	state := map[string]model.SuppressionStatus{}
 	for _, s := range r.Suppressions {
 		state[s.Object] = s
 	}
@@ -491,10 +492,10 @@ func TestEvaluateMatchesScan(t *testing.T) {
 	if len(a.Findings) == 0 {
 		t.Fatal("the fixture scan found nothing; the test proves nothing")
 	}
-	key := func(r *report.Report) []string {
+	key := func(r *model.Report) []string {
 		var s []string
 		for _, f := range r.Findings {
-			s = append(s, f.Fingerprint+" "+f.Severity+" "+f.Message)
+			s = append(s, f.Fingerprint+" "+string(f.Severity)+" "+f.Message)
 		}
 		return s
 	}

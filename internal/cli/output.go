@@ -8,14 +8,14 @@ import (
 	"path/filepath"
 
 	"github.com/preflight-scan/preflight/internal/atomicfile"
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 )
 
 // writeOutputs renders the report in every format: files into set (to
 // be replaced together with the run's other outputs when set is
 // committed; "-" writes a single file format to stdout), tables to
 // stdout. Rendering stops with ctx's error when ctx is done.
-func writeOutputs(ctx context.Context, set *atomicfile.Set, rep *report.Report, formats []string, dir string, sys IO) error {
+func writeOutputs(ctx context.Context, set *atomicfile.Set, rep *model.Report, formats []string, dir string, sys IO) error {
 	rs := renderers()
 	if dir != "-" {
 		for _, f := range formats {

@@ -15,6 +15,7 @@ import (
 	"github.com/preflight-scan/preflight/internal/golden"
 	"github.com/preflight-scan/preflight/report"
 	"github.com/preflight-scan/preflight/report/html"
+	"github.com/preflight-scan/preflight/report/model"
 )
 
 // TestSampleHTML renders the sample organisation's report.html, checks it
@@ -36,7 +37,7 @@ func TestSampleHTML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	render := func(rep *report.Report) []byte {
+	render := func(rep *model.Report) []byte {
 		t.Helper()
 		var buf bytes.Buffer
 		if err := html.Write(rep, &buf); err != nil {
@@ -61,7 +62,7 @@ func TestSampleHTML(t *testing.T) {
 		p.Do(chromedp.ScrollIntoView("#" + sec))
 		p.Shot("sample-"+sec, false)
 	}
-	headline := strings.ToUpper(strings.ReplaceAll(rep.Summary.Verdict, "-", " "))
+	headline := strings.ToUpper(strings.ReplaceAll(string(rep.Summary.Verdict), "-", " "))
 	if got := p.Text("#verdict-text"); got != headline {
 		t.Errorf("verdict reads %q, want %q", got, headline)
 	}
@@ -69,14 +70,14 @@ func TestSampleHTML(t *testing.T) {
 	if got := p.Text("#count"); got != strconv.Itoa(len(rep.Findings))+" finding(s)" {
 		t.Errorf("count reads %q, want %d finding(s)", got, len(rep.Findings))
 	}
-	for _, sev := range []string{report.SeverityCritical, report.SeverityHigh} {
+	for _, sev := range []model.Severity{model.SeverityCritical, model.SeverityHigh} {
 		want := 0
 		for _, f := range rep.Findings {
 			if f.Severity == sev {
 				want++
 			}
 		}
-		p.Do(chromedp.SetValue("#f-sev", sev),
+		p.Do(chromedp.SetValue("#f-sev", string(sev)),
 			chromedp.Evaluate[chromedp.Void](`document.getElementById("f-sev").dispatchEvent(new Event("change"))`))
 		if n := rows(); n != min(want, 100) {
 			t.Errorf("severity %s: %d rows, want %d", sev, n, min(want, 100))
@@ -128,7 +129,7 @@ func TestReportHistoryHTML(t *testing.T) {
 		t.Fatalf("rendered run %v with %d history points, want the third night with 2", rep.Scan.StartedAt, len(rep.History))
 	}
 	for i, h := range rep.History {
-		if h.BySeverity == nil || h.BySeverity[report.SeverityHigh] == 0 {
+		if h.BySeverity == nil || h.BySeverity[model.SeverityHigh] == 0 {
 			t.Errorf("history point %d has no counts by severity: %+v", i, h)
 		}
 	}

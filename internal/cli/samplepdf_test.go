@@ -12,6 +12,7 @@ import (
 
 	"github.com/preflight-scan/preflight/internal/golden"
 	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/report/pdf"
 )
 
@@ -34,7 +35,7 @@ func TestSamplePDF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	render := func(rep *report.Report) []byte {
+	render := func(rep *model.Report) []byte {
 		t.Helper()
 		var buf bytes.Buffer
 		if err := pdf.Write(rep, &buf); err != nil {
@@ -65,9 +66,9 @@ func TestSamplePDF(t *testing.T) {
 			t.Fatal(err)
 		}
 		golden.Check(t, filepath.Join("..", "..", "testdata", "golden", "sample.pdf.txt"), text)
-		want := []string{strings.ToUpper(rep.Summary.Verdict), "Ольга Смирнова"}
+		want := []string{strings.ToUpper(string(rep.Summary.Verdict)), "Ольга Смирнова"}
 		for _, c := range rep.Checks {
-			if c.Status == report.CheckFail {
+			if c.Status == model.StatusFail {
 				want = append(want, c.RuleID)
 			}
 		}

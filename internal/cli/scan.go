@@ -26,7 +26,7 @@ import (
 	"github.com/preflight-scan/preflight/internal/atomicfile"
 	"github.com/preflight-scan/preflight/internal/clip"
 	"github.com/preflight-scan/preflight/progress"
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/rules"
 	"github.com/preflight-scan/preflight/snapshot"
 )
@@ -293,7 +293,7 @@ func (s *scanRun) report(ctx context.Context) error {
 	finishing(ctx)
 	abort := abortOf(ctx)
 	o := s.opts
-	scan := report.Scan{
+	scan := model.Scan{
 		ID:           newScanID(),
 		StartedAt:    s.env.now.UTC(),
 		FinishedAt:   s.sys.Now().UTC(),
@@ -303,7 +303,7 @@ func (s *scanRun) report(ctx context.Context) error {
 		Organisation: s.cfg.Organisation,
 		Interrupted:  ctx.Err() != nil,
 	}
-	rep, err := s.engine.FinishContext(abort, engine.Meta{Tool: report.Tool{Name: "preflight", Version: Version}, Scan: scan})
+	rep, err := s.engine.FinishContext(abort, engine.Meta{Tool: model.Tool{Name: "preflight", Version: Version}, Scan: scan})
 	if err != nil {
 		return aborted()
 	}
@@ -366,7 +366,7 @@ func (o *scanOptions) validate(evaluate bool, pos []string) error {
 		}
 		o.Tenant = t
 	}
-	if o.FailOn != "none" && report.SeverityRank(o.FailOn) == 0 {
+	if o.FailOn != "none" && !model.Severity(o.FailOn).Valid() {
 		return usagef("--fail-on %q: want critical, high, medium, low, info or none", o.FailOn)
 	}
 	if err := checkOutputPaths(o.Out, o.SaveSnapshot); err != nil {
@@ -422,6 +422,13 @@ func collectAll(ctx context.Context, cs []snapshot.Collector, sink snapshot.Sink
 		if err != nil {
 			return err
 		}
+		// A source's error and notes may quote what a server said: they
+		// reach the table on a terminal, so they are neutralised here,
+		// whichever collector wrote them.
+		src.Error = clip.Line(src.Error)
+		for i, n := range src.Notes {
+			src.Notes[i] = clip.Line(n)
+		}
 		if err := sink.Put(&snapshot.Record{Source: &src}); err != nil {
 			return err
 		}
@@ -464,17 +471,17 @@ func notRun(c snapshot.Collector) snapshot.Source {
 // the collectors after it are not started.
 func interrupted(ctx context.Context) bool { return ctx.Err() != nil }
 
-func verdictExit(o *scanOptions, rep *report.Report) error {
-	if rep.Summary.Verdict == report.VerdictIncomplete {
+func verdictExit(o *scanOptions, rep *model.Report) error {
+	if rep.Summary.Verdict == model.VerdictIncomplete {
 		return &exitError{code: ExitIncomplete, msg: "scan incomplete: " + strings.Join(rep.Summary.VerdictReasons, "; ")}
 	}
 	if code := failOnNewExit(o, rep); code != ExitOK {
 		return &exitError{code: code}
 	}
 	if o.FailOn != "none" {
-		floor := report.SeverityRank(o.FailOn)
+		floor := model.Severity(o.FailOn).Rank()
 		for _, f := range rep.Findings {
-			if f.Suppressed == nil && report.SeverityRank(f.Severity) >= floor {
+			if f.Suppressed == nil && f.Severity.Rank() >= floor {
 				return &exitError{code: ExitFindings}
 			}
 		}

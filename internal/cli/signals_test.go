@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -96,7 +96,7 @@ func TestEvaluateStopsWhenInterrupted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rep report.Report
+	var rep model.Report
 	if err := json.Unmarshal(b, &rep); err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func TestSourcesNotRunSayInterrupted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rep report.Report
+	var rep model.Report
 	if err := json.Unmarshal(b, &rep); err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/preflight-scan/preflight/checks"
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -32,7 +32,7 @@ func TestMailboxExportsScan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rep report.Report
+	var rep model.Report
 	if err := json.Unmarshal(b, &rep); err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestIMAPUnreachable(t *testing.T) {
 	if strings.Contains(string(b)+stderr, "s3cret-value") {
 		t.Error("the password leaked into the report or stderr")
 	}
-	var rep report.Report
+	var rep model.Report
 	if err := json.Unmarshal(b, &rep); err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestIMAPUnreachable(t *testing.T) {
 		t.Errorf("sources %+v", rep.Sources)
 	}
 	for _, c := range rep.Checks {
-		if c.RuleID == "MBX-002" && c.Status != report.CheckError {
+		if c.RuleID == "MBX-002" && c.Status != model.StatusError {
 			t.Errorf("MBX-002 status %s, want error", c.Status)
 		}
 	}

@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/preflight-scan/preflight/collect/dnscheck"
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -78,7 +78,7 @@ func TestNetworkScanLoopback(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	rep := readReport(t, filepath.Join(out, "report.json"))
-	st := map[string]report.Check{}
+	st := map[string]model.Check{}
 	for _, c := range rep.Checks {
 		st[c.RuleID] = c
 	}
@@ -86,16 +86,16 @@ func TestNetworkScanLoopback(t *testing.T) {
 	for _, f := range rep.Findings {
 		got[f.RuleID] = append(got[f.RuleID], f.Object.ID+" "+f.Message)
 	}
-	if st["NET-001"].Status != report.CheckFail || len(got["NET-001"]) != 1 || !strings.Contains(got["NET-001"][0], "refused") {
+	if st["NET-001"].Status != model.StatusFail || len(got["NET-001"]) != 1 || !strings.Contains(got["NET-001"][0], "refused") {
 		t.Errorf("NET-001 %s %v", st["NET-001"].Status, got["NET-001"])
 	}
-	if st["NET-002"].Status != report.CheckFail || len(got["NET-002"]) != 1 || !strings.Contains(got["NET-002"][0], "40.107.128.0/17") {
+	if st["NET-002"].Status != model.StatusFail || len(got["NET-002"]) != 1 || !strings.Contains(got["NET-002"][0], "40.107.128.0/17") {
 		t.Errorf("NET-002 %s %v", st["NET-002"].Status, got["NET-002"])
 	}
-	if st["NET-004"].Status != report.CheckFail || len(got["NET-004"]) != 1 || !strings.Contains(got["NET-004"][0], "Corp Inspection CA") {
+	if st["NET-004"].Status != model.StatusFail || len(got["NET-004"]) != 1 || !strings.Contains(got["NET-004"][0], "Corp Inspection CA") {
 		t.Errorf("NET-004 %s %v", st["NET-004"].Status, got["NET-004"])
 	}
-	if st["NET-003"].Status != report.CheckSkipped {
+	if st["NET-003"].Status != model.StatusSkipped {
 		t.Errorf("NET-003 %s %q (no directory: not assessed)", st["NET-003"].Status, st["NET-003"].Error)
 	}
 }

@@ -11,28 +11,29 @@ import (
 	"time"
 
 	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
 // Verdict returns a verdict's headline (READY, AT RISK, ...) and the
 // sentence that explains it; an unknown verdict is shown upper-cased with
 // no sentence.
-func Verdict(v string) (headline, explanation string) {
+func Verdict(v model.Verdict) (headline, explanation string) {
 	switch v {
-	case report.VerdictReady:
+	case model.VerdictReady:
 		return "READY", "No critical or high findings in the areas assessed."
-	case report.VerdictAtRisk:
+	case model.VerdictAtRisk:
 		return "AT RISK", "The migration can go ahead, but some users or objects will break or change. Fix the high findings first."
-	case report.VerdictBlocked:
+	case model.VerdictBlocked:
 		return "BLOCKED", "The migration or directory synchronisation cannot go ahead until the critical findings are fixed."
-	case report.VerdictIncomplete:
+	case model.VerdictIncomplete:
 		return "INCOMPLETE", "Some checks could not be evaluated because a data source failed. This report cannot call the organisation ready."
 	}
-	return strings.ToUpper(v), ""
+	return strings.ToUpper(string(v)), ""
 }
 
 // VerdictHeadline returns the headline of a known verdict, "" otherwise.
-func VerdictHeadline(v string) string {
+func VerdictHeadline(v model.Verdict) string {
 	h, e := Verdict(v)
 	if e == "" {
 		return ""
@@ -96,25 +97,25 @@ func BytesText(n int64) string {
 // erroring ones, errors first, then by severity and rule ID. A failing
 // rule whose every finding is suppressed is left out: it is listed under
 // the suppressions.
-func Failing(rep *report.Report) []report.Check {
+func Failing(rep *model.Report) []model.Check {
 	open := map[string]bool{}
 	for _, f := range rep.Findings {
 		if f.Suppressed == nil {
 			open[f.RuleID] = true
 		}
 	}
-	var out []report.Check
+	var out []model.Check
 	for _, c := range rep.Checks {
-		if c.Status == report.CheckError || (c.Status == report.CheckFail && (open[c.RuleID] || c.Findings == 0)) {
+		if c.Status == model.StatusError || (c.Status == model.StatusFail && (open[c.RuleID] || c.Findings == 0)) {
 			out = append(out, c)
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
-		if (a.Status == report.CheckError) != (b.Status == report.CheckError) {
-			return a.Status == report.CheckError
+		if (a.Status == model.StatusError) != (b.Status == model.StatusError) {
+			return a.Status == model.StatusError
 		}
-		if ra, rb := report.SeverityRank(a.Severity), report.SeverityRank(b.Severity); ra != rb {
+		if ra, rb := a.Severity.Rank(), b.Severity.Rank(); ra != rb {
 			return ra > rb
 		}
 		return a.RuleID < b.RuleID
@@ -128,15 +129,15 @@ type RuleTally struct {
 }
 
 // Tally counts the report's checks by status.
-func Tally(rep *report.Report) RuleTally {
+func Tally(rep *model.Report) RuleTally {
 	var t RuleTally
 	for _, c := range rep.Checks {
 		switch c.Status {
-		case report.CheckPass:
+		case model.StatusPass:
 			t.Passed++
-		case report.CheckNotApplicable:
+		case model.StatusNotApplicable:
 			t.NotApplicable++
-		case report.CheckSkipped:
+		case model.StatusSkipped:
 			t.Skipped++
 		}
 	}
@@ -144,7 +145,7 @@ func Tally(rep *report.Report) RuleTally {
 }
 
 // Suppressed counts the findings a suppression hides.
-func Suppressed(rep *report.Report) int {
+func Suppressed(rep *model.Report) int {
 	n := 0
 	for _, f := range rep.Findings {
 		if f.Suppressed != nil {
@@ -167,7 +168,7 @@ type AreaRow struct {
 	Name string
 	// State is AreaAssessed, AreaNotAssessed or AreaFailed.
 	State string
-	// BySeverity counts the open findings, in report.Severities order.
+	// BySeverity counts the open findings, in model.Severities order.
 	BySeverity []int
 	Total      int
 }
@@ -175,14 +176,14 @@ type AreaRow struct {
 // ByArea counts the open (unsuppressed) findings of every area by
 // severity, in the order of snapshot.Areas, and returns the largest
 // total, the bar that fills the chart's width.
-func ByArea(rep *report.Report) (rows []AreaRow, most int) {
-	counts := map[string]map[string]int{}
+func ByArea(rep *model.Report) (rows []AreaRow, most int) {
+	counts := map[string]map[model.Severity]int{}
 	for _, f := range rep.Findings {
 		if f.Suppressed != nil {
 			continue
 		}
 		if counts[f.Category] == nil {
-			counts[f.Category] = map[string]int{}
+			counts[f.Category] = map[model.Severity]int{}
 		}
 		counts[f.Category][f.Severity]++
 	}
@@ -205,7 +206,7 @@ func ByArea(rep *report.Report) (rows []AreaRow, most int) {
 	for _, a := range snapshot.Areas() {
 		area := string(a)
 		r := AreaRow{Area: area, Name: AreaName(area), State: state[area]}
-		for _, sev := range report.Severities() {
+		for _, sev := range model.Severities() {
 			n := counts[area][sev]
 			r.BySeverity = append(r.BySeverity, n)
 			r.Total += n
@@ -265,7 +266,7 @@ func valueText(v any) string {
 // ThresholdLine is the "Threshold" (or "Source", when the rule has no
 // parameters) line of a rule: its parameters and where they come from.
 // It returns "", "" when the rule has neither.
-func ThresholdLine(c report.Check) (label, value string) {
+func ThresholdLine(c model.Check) (label, value string) {
 	th := ThresholdText(c.Threshold)
 	if th == "" && c.SourceReference == "" {
 		return "", ""
@@ -285,7 +286,7 @@ func ThresholdLine(c report.Check) (label, value string) {
 
 // Affected says how many open findings a rule has, how many are new
 // since the baseline (when there is one) and how many are suppressed.
-func Affected(rep *report.Report, fs []report.Finding) string {
+func Affected(rep *model.Report, fs []model.Finding) string {
 	suppressed, open, fresh := 0, 0, 0
 	for _, f := range fs {
 		if f.Suppressed != nil {

@@ -3,25 +3,25 @@ package content
 import (
 	"testing"
 
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/report/reporttest"
 )
 
 // TestFailingOrder: errors first, then most severe, then by rule ID; a
 // rule whose every finding is suppressed is left out.
 func TestFailingOrder(t *testing.T) {
-	rep := &report.Report{
-		Checks: []report.Check{
-			{RuleID: "B-1", Severity: "low", Status: report.CheckFail, Findings: 1},
-			{RuleID: "A-2", Severity: "critical", Status: report.CheckFail, Findings: 1},
-			{RuleID: "A-1", Severity: "critical", Status: report.CheckFail, Findings: 1},
-			{RuleID: "Z-9", Severity: "info", Status: report.CheckError},
-			{RuleID: "S-1", Severity: "high", Status: report.CheckFail, Findings: 1},
-			{RuleID: "P-1", Severity: "high", Status: report.CheckPass},
+	rep := &model.Report{
+		Checks: []model.Check{
+			{RuleID: "B-1", Severity: "low", Status: model.StatusFail, Findings: 1},
+			{RuleID: "A-2", Severity: "critical", Status: model.StatusFail, Findings: 1},
+			{RuleID: "A-1", Severity: "critical", Status: model.StatusFail, Findings: 1},
+			{RuleID: "Z-9", Severity: "info", Status: model.StatusError},
+			{RuleID: "S-1", Severity: "high", Status: model.StatusFail, Findings: 1},
+			{RuleID: "P-1", Severity: "high", Status: model.StatusPass},
 		},
-		Findings: []report.Finding{
+		Findings: []model.Finding{
 			{RuleID: "B-1"}, {RuleID: "A-2"}, {RuleID: "A-1"},
-			{RuleID: "S-1", Suppressed: &report.Suppression{Reason: "accepted"}},
+			{RuleID: "S-1", Suppressed: &model.Suppression{Reason: "accepted"}},
 		},
 	}
 	var got []string
@@ -42,7 +42,7 @@ func TestFailingOrder(t *testing.T) {
 // TestWords: every verdict of the report model has words, unknown ones
 // are shown as they are.
 func TestWords(t *testing.T) {
-	for _, v := range []string{report.VerdictReady, report.VerdictAtRisk, report.VerdictBlocked, report.VerdictIncomplete} {
+	for _, v := range []model.Verdict{model.VerdictReady, model.VerdictAtRisk, model.VerdictBlocked, model.VerdictIncomplete} {
 		if h, e := Verdict(v); h == "" || e == "" {
 			t.Errorf("verdict %q has no words", v)
 		}

@@ -11,7 +11,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 )
 
 // CSVColumns are the columns of findings.csv, in order. They are stable:
@@ -26,7 +26,7 @@ var CSVColumns = []string{
 // the suppressed column) as UTF-8 with a byte order mark and CRLF line
 // ends, so that Excel opens it with the right encoding. Cells that a
 // spreadsheet would read as a formula are prefixed with a quote.
-func WriteCSV(rep *report.Report, w io.Writer) error {
+func WriteCSV(rep *model.Report, w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	if _, err := bw.WriteString("\uFEFF"); err != nil {
 		return fmt.Errorf("csv: %w", err)
@@ -53,7 +53,7 @@ func WriteCSV(rep *report.Report, w io.Writer) error {
 			}
 		}
 		row := []string{
-			f.Fingerprint, f.RuleID, f.Severity, f.Category,
+			f.Fingerprint, f.RuleID, string(f.Severity), f.Category,
 			f.Object.Kind, f.Object.ID, f.Object.Name,
 			f.Message, f.Remediation, f.Status, supp, ev,
 		}
@@ -105,18 +105,18 @@ func compactJSON(v map[string]any) (string, error) {
 // Line is one line of findings.jsonl: a finding with enough context to be
 // handled on its own (which scan, which rule, what verdict the scan had).
 type Line struct {
-	ScanID      string `json:"scan_id"`
-	ScanStarted string `json:"scan_started_at"`
-	Profile     string `json:"profile"`
-	Verdict     string `json:"verdict"`
-	RuleTitle   string `json:"rule_title"`
-	report.Finding
+	ScanID      string        `json:"scan_id"`
+	ScanStarted string        `json:"scan_started_at"`
+	Profile     string        `json:"profile"`
+	Verdict     model.Verdict `json:"verdict"`
+	RuleTitle   string        `json:"rule_title"`
+	model.Finding
 }
 
 // WriteJSONL writes one finding per line. Each line is a self-contained
 // JSON object: the finding's fields plus scan_id, scan_started_at,
 // profile, the scan's verdict and the rule's title.
-func WriteJSONL(rep *report.Report, w io.Writer) error {
+func WriteJSONL(rep *model.Report, w io.Writer) error {
 	titles := map[string]string{}
 	for _, c := range rep.Checks {
 		titles[c.RuleID] = c.Title

@@ -8,13 +8,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/report/reporttest"
 )
 
 func TestCSVOpensInExcel(t *testing.T) {
 	rep := reporttest.Report()
-	rep.Findings[0].Suppressed = &report.Suppression{Reason: "accepted by IT", Expires: "2027-01-31"}
+	rep.Findings[0].Suppressed = &model.Suppression{Reason: "accepted by IT", Expires: "2027-01-31"}
 	var buf bytes.Buffer
 	if err := WriteCSV(rep, &buf); err != nil {
 		t.Fatal(err)

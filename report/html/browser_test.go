@@ -11,11 +11,11 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/preflight-scan/preflight/internal/browsertest"
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/report/reporttest"
 )
 
-func writePage(t *testing.T, rep *report.Report) string {
+func writePage(t *testing.T, rep *model.Report) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "report.html")
 	if err := os.WriteFile(p, render(t, rep), 0o644); err != nil {
@@ -54,7 +54,7 @@ func TestBrowserFixture(t *testing.T) {
 	}
 	high := 0
 	for _, f := range rep.Findings {
-		if f.Severity == report.SeverityHigh {
+		if f.Severity == model.SeverityHigh {
 			high++
 		}
 	}
@@ -146,7 +146,7 @@ func TestBrowserLarge(t *testing.T) {
 		}
 	}
 	rep.Findings = rep.Findings[:30000]
-	report.SortFindings(rep.Findings)
+	model.SortFindings(rep.Findings)
 	start := time.Now()
 	b := render(t, rep)
 	t.Logf("render: %d findings, %d bytes, %v", len(rep.Findings), len(b), time.Since(start))
@@ -162,7 +162,7 @@ func TestBrowserLarge(t *testing.T) {
 	}
 	want := 0
 	for _, f := range rep.Findings {
-		if f.Severity == report.SeverityCritical {
+		if f.Severity == model.SeverityCritical {
 			want++
 		}
 	}

@@ -23,7 +23,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 )
 
 //go:embed report.html.tmpl
@@ -40,7 +40,7 @@ var script string
 const MaxExamples = 5
 
 // Write renders rep as HTML. The same report always gives the same bytes.
-func Write(rep *report.Report, w io.Writer) error {
+func Write(rep *model.Report, w io.Writer) error {
 	t, err := template.New("report").Funcs(template.FuncMap{"visible": Visible}).Parse(pageTemplate)
 	if err != nil {
 		return fmt.Errorf("html: template: %w", err)

@@ -12,12 +12,12 @@ import (
 	"testing"
 
 	"github.com/preflight-scan/preflight/internal/golden"
-	"github.com/preflight-scan/preflight/report"
 	"github.com/preflight-scan/preflight/report/content"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/report/reporttest"
 )
 
-func render(t *testing.T, rep *report.Report) []byte {
+func render(t *testing.T, rep *model.Report) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := Write(rep, &buf); err != nil {
@@ -26,19 +26,19 @@ func render(t *testing.T, rep *report.Report) []byte {
 	return buf.Bytes()
 }
 
-func fixtures() map[string]*report.Report {
+func fixtures() map[string]*model.Report {
 	minimal := reporttest.Report()
-	minimal.Findings = []report.Finding{}
-	minimal.Checks = []report.Check{}
+	minimal.Findings = []model.Finding{}
+	minimal.Checks = []model.Check{}
 	minimal.Sources = nil
 	minimal.History = nil
 	minimal.Summary.Estimate = nil
-	minimal.Summary.Verdict = report.VerdictReady
+	minimal.Summary.Verdict = model.VerdictReady
 	minimal.Summary.VerdictReasons = []string{"no critical or high findings in the areas assessed"}
 	minimal.Summary.Score = 100
-	minimal.Summary.Counts = report.Counts{BySeverity: map[string]int{}, ByCategory: map[string]int{}}
+	minimal.Summary.Counts = model.Counts{BySeverity: map[model.Severity]int{}, ByCategory: map[string]int{}}
 	minimal.Scan.Organisation = ""
-	return map[string]*report.Report{
+	return map[string]*model.Report{
 		"fixture":  reporttest.Report(),
 		"baseline": reporttest.WithBaseline(),
 		"minimal":  minimal,

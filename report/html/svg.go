@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/preflight-scan/preflight/report"
 	"github.com/preflight-scan/preflight/report/content"
+	"github.com/preflight-scan/preflight/report/model"
 )
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
@@ -47,7 +47,7 @@ type seg struct {
 	N               int
 }
 
-func chartByArea(rep *report.Report) areaChart {
+func chartByArea(rep *model.Report) areaChart {
 	rows, most := content.ByArea(rep)
 	barW := chartW - labelW - countW
 	ch := areaChart{Width: num(chartW), BarX: num(labelW), BarW: num(barW), CountX: num(chartW - 4),
@@ -57,7 +57,7 @@ func chartByArea(rep *report.Report) areaChart {
 		b := areaBar{Name: r.Name, State: r.State, Y: num(y), TextY: num(y + barH/2 + 5), Total: r.Total}
 		var parts []string
 		x := labelW
-		for j, sev := range report.Severities() {
+		for j, sev := range model.Severities() {
 			n := r.BySeverity[j]
 			if n == 0 || most == 0 || r.State != content.AreaAssessed {
 				continue
@@ -66,8 +66,8 @@ func chartByArea(rep *report.Report) areaChart {
 			if w < minBarW {
 				w = minBarW
 			}
-			b.Segs = append(b.Segs, seg{X: num(x), Y: num(y), W: num(w), H: num(barH), Sev: sev, N: n})
-			parts = append(parts, strconv.Itoa(n)+" "+sev)
+			b.Segs = append(b.Segs, seg{X: num(x), Y: num(y), W: num(w), H: num(barH), Sev: string(sev), N: n})
+			parts = append(parts, strconv.Itoa(n)+" "+string(sev))
 			x += w
 		}
 		switch r.State {
@@ -125,12 +125,12 @@ const (
 	plotH   = 150.0
 )
 
-func trendOf(rep *report.Report) *trend {
+func trendOf(rep *model.Report) *trend {
 	if len(rep.History) == 0 {
 		return nil
 	}
-	pts := append([]report.HistoryPoint{}, rep.History...)
-	pts = append(pts, report.HistoryPoint{ScanID: rep.Scan.ID, StartedAt: rep.Scan.StartedAt, Verdict: rep.Summary.Verdict,
+	pts := append([]model.HistoryPoint{}, rep.History...)
+	pts = append(pts, model.HistoryPoint{ScanID: rep.Scan.ID, StartedAt: rep.Scan.StartedAt, Verdict: rep.Summary.Verdict,
 		Score: rep.Summary.Score, Findings: rep.Summary.Counts.Total, BySeverity: rep.Summary.Counts.BySeverity})
 	if len(pts) > trendMax {
 		pts = pts[len(pts)-trendMax:]
@@ -163,17 +163,17 @@ func trendOf(rep *report.Report) *trend {
 		x := plotX0 + slot*(float64(i)+0.5)
 		y := plotTop + plotH - plotH*float64(clamp(p.Score, 0, 100))/100
 		line = append(line, num(x)+","+num(y))
-		r := run{When: when(p.StartedAt), Verdict: p.Verdict, VerdictWords: content.VerdictHeadline(p.Verdict), Score: p.Score, Findings: p.Findings,
+		r := run{When: when(p.StartedAt), Verdict: string(p.Verdict), VerdictWords: content.VerdictHeadline(p.Verdict), Score: p.Score, Findings: p.Findings,
 			X: num(x), Y: num(y), Known: p.BySeverity != nil}
 		if r.VerdictWords == "" {
-			r.VerdictWords = p.Verdict
+			r.VerdictWords = string(p.Verdict)
 		}
 		// Stacked bar of the counts, most severe on top.
 		bx := plotX0 + slot*float64(i) + (slot-bw)/2
 		base := plotTop + plotH
 		var parts []string
 		if p.BySeverity != nil {
-			sevs := report.Severities()
+			sevs := model.Severities()
 			for j := len(sevs) - 1; j >= 0; j-- {
 				n := p.BySeverity[sevs[j]]
 				if n == 0 {
@@ -181,12 +181,12 @@ func trendOf(rep *report.Report) *trend {
 				}
 				h := plotH * float64(n) / float64(most)
 				base -= h
-				r.Bars = append(r.Bars, seg{X: num(bx), Y: num(base), W: num(bw), H: num(h), Sev: sevs[j], N: n})
+				r.Bars = append(r.Bars, seg{X: num(bx), Y: num(base), W: num(bw), H: num(h), Sev: string(sevs[j]), N: n})
 			}
 			for _, sev := range sevs {
 				r.Counts = append(r.Counts, p.BySeverity[sev])
 				if n := p.BySeverity[sev]; n > 0 {
-					parts = append(parts, strconv.Itoa(n)+" "+sev)
+					parts = append(parts, strconv.Itoa(n)+" "+string(sev))
 				}
 			}
 		} else if p.Findings > 0 {

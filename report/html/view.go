@@ -12,6 +12,7 @@ import (
 
 	"github.com/preflight-scan/preflight/report"
 	"github.com/preflight-scan/preflight/report/content"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -39,7 +40,7 @@ type page struct {
 
 	Changes      *changes
 	Trend        *trend
-	Suppressions []report.SuppressionStatus
+	Suppressions []model.SuppressionStatus
 	Checklist    []checkGroup
 
 	// Filter choices of the findings list.
@@ -93,13 +94,13 @@ type checkGroup struct {
 }
 
 // build works out the page's model.
-func build(rep *report.Report) *page {
+func build(rep *model.Report) *page {
 	s := rep.Summary
 	pg := &page{
 		Org: rep.Scan.Organisation, Date: content.ScanDate(rep.Scan.StartedAt),
 		Profile: content.ProfileName(rep.Scan.Profile), Phase: rep.Scan.Phase,
 		Version: rep.Tool.Version, ScanID: rep.Scan.ID, Interrupted: rep.Scan.Interrupted,
-		Verdict: s.Verdict, Score: s.Score, Reasons: s.VerdictReasons,
+		Verdict: string(s.Verdict), Score: s.Score, Reasons: s.VerdictReasons,
 		Total: s.Counts.Total, Suppressed: content.Suppressed(rep),
 		Tally: content.Tally(rep), Suppressions: rep.Suppressions, MaxExamples: MaxExamples,
 	}
@@ -111,8 +112,8 @@ func build(rep *report.Report) *page {
 		pg.Phase += ", cutover planned for " + rep.Scan.CutoverDate
 	}
 	pg.Headline, pg.Explanation = content.Verdict(s.Verdict)
-	for _, sev := range report.Severities() {
-		pg.Severities = append(pg.Severities, sevTile{sev, s.Counts.BySeverity[sev]})
+	for _, sev := range model.Severities() {
+		pg.Severities = append(pg.Severities, sevTile{string(sev), s.Counts.BySeverity[sev]})
 	}
 	pg.Chart = chartByArea(rep)
 	for _, a := range s.Coverage.Failed {
@@ -177,17 +178,17 @@ func inventory(inv snapshot.Inventory) [][2]string {
 	}
 }
 
-func rules(rep *report.Report) []ruleView {
-	byRule := map[string][]report.Finding{}
+func rules(rep *model.Report) []ruleView {
+	byRule := map[string][]model.Finding{}
 	for _, f := range rep.Findings {
 		byRule[f.RuleID] = append(byRule[f.RuleID], f)
 	}
 	var out []ruleView
 	for _, c := range content.Failing(rep) {
 		fs := byRule[c.RuleID]
-		rv := ruleView{ID: c.RuleID, Title: c.Title, Severity: c.Severity, Chip: c.Severity,
+		rv := ruleView{ID: c.RuleID, Title: c.Title, Severity: string(c.Severity), Chip: string(c.Severity),
 			Description: c.Description, Remedy: c.Remediation}
-		if c.Status == report.CheckError {
+		if c.Status == model.StatusError {
 			rv.Chip, rv.Severity, rv.Error = "not evaluated", "none", c.Error
 		} else {
 			rv.Affected = content.Affected(rep, fs)
@@ -212,7 +213,7 @@ func rules(rep *report.Report) []ruleView {
 	return out
 }
 
-func estimate(e *report.Estimate) ([][2]string, string) {
+func estimate(e *model.Estimate) ([][2]string, string) {
 	if e == nil {
 		return nil, ""
 	}
@@ -242,17 +243,17 @@ func estimate(e *report.Estimate) ([][2]string, string) {
 // lists; the findings list filters the rest.
 const changesShown = 15
 
-func changesSince(rep *report.Report) *changes {
+func changesSince(rep *model.Report) *changes {
 	if rep.Baseline == nil {
 		return nil
 	}
 	ch := &changes{Date: content.ScanDate(rep.Baseline.StartedAt), Gone: len(rep.Resolved)}
-	row := func(f report.Finding) changeRow {
+	row := func(f model.Finding) changeRow {
 		obj := f.Object.Name
 		if obj == "" {
 			obj = f.Object.ID
 		}
-		return changeRow{f.RuleID, f.Severity, report.Clip(obj, 120), report.Clip(f.Message, 300)}
+		return changeRow{f.RuleID, string(f.Severity), report.Clip(obj, 120), report.Clip(f.Message, 300)}
 	}
 	for _, f := range rep.Findings {
 		switch f.Status {
@@ -279,7 +280,7 @@ func changesSince(rep *report.Report) *changes {
 	return ch
 }
 
-func filterChoices(rep *report.Report) (ruleIDs, areas, kinds []option, hasStatus bool) {
+func filterChoices(rep *model.Report) (ruleIDs, areas, kinds []option, hasStatus bool) {
 	seenRule, seenArea, seenKind := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	titles := map[string]string{}
 	for _, c := range rep.Checks {
@@ -318,7 +319,7 @@ func filterChoices(rep *report.Report) (ruleIDs, areas, kinds []option, hasStatu
 // A finding's remediation is "" when it is its rule's. encoding/json
 // writes <, >, & and U+2028/U+2029 as \u escapes, so no string in the
 // block can end the script element or open a comment, whatever it holds.
-func findingsJSON(rep *report.Report) ([]byte, error) {
+func findingsJSON(rep *model.Report) ([]byte, error) {
 	type ruleInfo [2]string
 	rs := map[string]ruleInfo{}
 	remedy := map[string]string{}

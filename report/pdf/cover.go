@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/preflight-scan/preflight/report"
 	"github.com/preflight-scan/preflight/report/content"
+	"github.com/preflight-scan/preflight/report/model"
 )
 
 func (w *writer) firstPage() {
@@ -99,7 +99,7 @@ func (w *writer) firstPage() {
 	y = p.GetY() + 1
 	gap := 3.0
 	tw := (contentW - 4*gap) / 5
-	for i, sev := range report.Severities() {
+	for i, sev := range model.Severities() {
 		x := margin + float64(i)*(tw+gap)
 		c := sevColour[sev]
 		n := s.Counts.BySeverity[sev]
@@ -121,7 +121,7 @@ func (w *writer) firstPage() {
 		p.SetXY(x+3, y+11)
 		w.font("", 8.5)
 		w.text(colText)
-		p.CellFormat(tw-5, 5, sev, "", 0, "C", false, 0, "")
+		p.CellFormat(tw-5, 5, string(sev), "", 0, "C", false, 0, "")
 	}
 	p.SetY(y + 23)
 	if sup := content.Suppressed(w.rep); sup > 0 {
@@ -164,7 +164,7 @@ func (w *writer) categoryChart() {
 			p.CellFormat(barW, 6, "could not be assessed: a data source failed", "", 0, "L", false, 0, "")
 		default:
 			x := margin + labelW
-			for i, sev := range report.Severities() {
+			for i, sev := range model.Severities() {
 				n := r.BySeverity[i]
 				if n == 0 || most == 0 {
 					continue
@@ -190,13 +190,13 @@ func (w *writer) categoryChart() {
 	p.SetXY(margin+labelW, y)
 	w.font("", 7.5)
 	x := margin + labelW
-	for _, sev := range report.Severities() {
+	for _, sev := range model.Severities() {
 		c := sevColour[sev]
 		w.fill(c)
 		p.Rect(x, y+1.5, 3, 3, "F")
 		w.text(colMuted)
 		p.SetXY(x+4, y)
-		p.CellFormat(20, 6, sev, "", 0, "L", false, 0, "")
+		p.CellFormat(20, 6, string(sev), "", 0, "L", false, 0, "")
 		x += 24
 	}
 	w.text(colText)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/preflight-scan/preflight/report"
 	"github.com/preflight-scan/preflight/report/content"
+	"github.com/preflight-scan/preflight/report/model"
 )
 
 func (w *writer) rules() {
@@ -22,7 +23,7 @@ func (w *writer) rules() {
 	w.para(fmt.Sprintf("%d rule(s) need attention, most severe first. %d passed, %d do not apply to this profile, %d were skipped because their area was not assessed. Each rule shows at most %d examples; findings.csv lists every finding.", len(checks), t.Passed, t.NotApplicable, t.Skipped, MaxExamples), 9.5, colMuted)
 	p.Ln(2)
 
-	byRule := map[string][]report.Finding{}
+	byRule := map[string][]model.Finding{}
 	for _, f := range w.rep.Findings {
 		byRule[f.RuleID] = append(byRule[f.RuleID], f)
 	}
@@ -32,7 +33,7 @@ func (w *writer) rules() {
 	w.fontNote()
 }
 
-func (w *writer) ruleBlock(c report.Check, fs []report.Finding) {
+func (w *writer) ruleBlock(c model.Check, fs []model.Finding) {
 	p := w.p
 	w.need(45)
 	p.Ln(2)
@@ -40,8 +41,8 @@ func (w *writer) ruleBlock(c report.Check, fs []report.Finding) {
 	sc := sevColour[c.Severity]
 	// Severity chip.
 	w.font("B", 8)
-	chip := strings.ToUpper(c.Severity)
-	if c.Status == report.CheckError {
+	chip := strings.ToUpper(string(c.Severity))
+	if c.Status == model.StatusError {
 		chip = "NOT EVALUATED"
 		sc = colUnknown
 	}
@@ -57,13 +58,13 @@ func (w *writer) ruleBlock(c report.Check, fs []report.Finding) {
 	p.MultiCell(contentW-cw-2, 7, w.clean(c.RuleID+"  "+c.Title), "", "L", false)
 	p.Ln(1)
 
-	var shown []report.Finding
+	var shown []model.Finding
 	for _, f := range fs {
 		if f.Suppressed == nil {
 			shown = append(shown, f)
 		}
 	}
-	if c.Status == report.CheckError {
+	if c.Status == model.StatusError {
 		w.labelled("Could not check", c.Error)
 	} else {
 		w.labelled("Affected", content.Affected(w.rep, fs))

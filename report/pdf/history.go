@@ -8,6 +8,7 @@ import (
 
 	"github.com/preflight-scan/preflight/report"
 	"github.com/preflight-scan/preflight/report/content"
+	"github.com/preflight-scan/preflight/report/model"
 )
 
 // changes summarises the comparison with the baseline.
@@ -18,7 +19,7 @@ func (w *writer) changes() {
 	}
 	w.heading("Since the last report")
 	nNew, nOld := 0, 0
-	var fresh []report.Finding
+	var fresh []model.Finding
 	for _, f := range rep.Findings {
 		switch f.Status {
 		case "new":
@@ -32,7 +33,7 @@ func (w *writer) changes() {
 	}
 	w.para(fmt.Sprintf("Compared with the scan of %s: %d new finding(s), %d still open, %d resolved.", content.ScanDate(rep.Baseline.StartedAt), nNew, nOld, len(rep.Resolved)), 9.5, colText)
 	w.p.Ln(2)
-	list := func(title string, fs []report.Finding) {
+	list := func(title string, fs []model.Finding) {
 		if len(fs) == 0 {
 			return
 		}
@@ -49,7 +50,7 @@ func (w *writer) changes() {
 			if obj == "" {
 				obj = f.Object.ID
 			}
-			rows = append(rows, []string{f.RuleID, f.Severity, report.Clip(obj, 80), report.Clip(f.Message, 200)})
+			rows = append(rows, []string{f.RuleID, string(f.Severity), report.Clip(obj, 80), report.Clip(f.Message, 200)})
 		}
 		w.table([]column{{"Rule", 20, "", false}, {"Severity", 18, "", false}, {"Object", 50, "", false}, {"Problem", contentW - 88, "", false}}, rows, 8, func(r, c int) *rgb {
 			if c == 1 {
@@ -74,8 +75,8 @@ func (w *writer) trend() {
 	}
 	p := w.p
 	w.heading("Trend")
-	pts := append([]report.HistoryPoint{}, rep.History...)
-	pts = append(pts, report.HistoryPoint{ScanID: rep.Scan.ID, StartedAt: rep.Scan.StartedAt, Verdict: rep.Summary.Verdict, Score: rep.Summary.Score, Findings: rep.Summary.Counts.Total})
+	pts := append([]model.HistoryPoint{}, rep.History...)
+	pts = append(pts, model.HistoryPoint{ScanID: rep.Scan.ID, StartedAt: rep.Scan.StartedAt, Verdict: rep.Summary.Verdict, Score: rep.Summary.Score, Findings: rep.Summary.Counts.Total})
 	if len(pts) > 30 {
 		pts = pts[len(pts)-30:]
 	}

@@ -13,7 +13,7 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 )
 
 // MaxExamples is how many findings of a rule the PDF shows; the rest are
@@ -23,14 +23,14 @@ const MaxExamples = 10
 // writer holds one render.
 type writer struct {
 	p        *fpdf.Fpdf
-	rep      *report.Report
+	rep      *model.Report
 	cov      coverage
 	replaced bool
 	noted    bool
 }
 
 // Write renders rep as a PDF.
-func Write(rep *report.Report, w io.Writer) error {
+func Write(rep *model.Report, w io.Writer) error {
 	cov, err := readCoverage(fontRegular)
 	if err != nil {
 		return err

@@ -13,13 +13,13 @@ import (
 	"time"
 
 	"github.com/preflight-scan/preflight/internal/golden"
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/report/reporttest"
 )
 
 var keep = flag.String("keep", "", "also write the rendered PDFs into this directory (to look at them)")
 
-func render(t *testing.T, rep *report.Report) []byte {
+func render(t *testing.T, rep *model.Report) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := Write(rep, &buf); err != nil {
@@ -28,19 +28,19 @@ func render(t *testing.T, rep *report.Report) []byte {
 	return buf.Bytes()
 }
 
-func fixtures() map[string]*report.Report {
+func fixtures() map[string]*model.Report {
 	minimal := reporttest.Report()
-	minimal.Findings = []report.Finding{}
-	minimal.Checks = []report.Check{}
+	minimal.Findings = []model.Finding{}
+	minimal.Checks = []model.Check{}
 	minimal.Sources = nil
 	minimal.History = nil
 	minimal.Summary.Estimate = nil
-	minimal.Summary.Verdict = report.VerdictReady
+	minimal.Summary.Verdict = model.VerdictReady
 	minimal.Summary.VerdictReasons = []string{"no critical or high findings in the areas assessed"}
 	minimal.Summary.Score = 100
-	minimal.Summary.Counts = report.Counts{BySeverity: map[string]int{}, ByCategory: map[string]int{}}
+	minimal.Summary.Counts = model.Counts{BySeverity: map[model.Severity]int{}, ByCategory: map[string]int{}}
 	minimal.Scan.Organisation = ""
-	return map[string]*report.Report{
+	return map[string]*model.Report{
 		"fixture":  reporttest.Report(),
 		"baseline": reporttest.WithBaseline(),
 		"minimal":  minimal,
@@ -103,7 +103,7 @@ func poppler(t *testing.T, tool string, args ...string) string {
 	return string(out)
 }
 
-func writeTemp(t *testing.T, rep *report.Report) string {
+func writeTemp(t *testing.T, rep *model.Report) string {
 	t.Helper()
 	return writeFile(t, render(t, rep))
 }
@@ -132,7 +132,7 @@ func TestTextIsThere(t *testing.T) {
 		"page 1 of ", "preflight 1.2.3", "not assessed",
 	}
 	for _, c := range rep.Checks {
-		if c.Status == report.CheckFail || c.Status == report.CheckError {
+		if c.Status == model.StatusFail || c.Status == model.StatusError {
 			want = append(want, c.RuleID)
 		}
 	}

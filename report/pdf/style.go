@@ -3,7 +3,7 @@ package pdf
 // The palette.
 
 import (
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 )
 
 type rgb struct{ r, g, b int }
@@ -21,19 +21,19 @@ var (
 	colUnknown = rgb{84, 98, 112}
 )
 
-var sevColour = map[string]rgb{
-	report.SeverityCritical: {183, 28, 28},
-	report.SeverityHigh:     {230, 81, 0},
-	report.SeverityMedium:   {214, 150, 0},
-	report.SeverityLow:      {30, 120, 200},
-	report.SeverityInfo:     {120, 130, 140},
+var sevColour = map[model.Severity]rgb{
+	model.SeverityCritical: {183, 28, 28},
+	model.SeverityHigh:     {230, 81, 0},
+	model.SeverityMedium:   {214, 150, 0},
+	model.SeverityLow:      {30, 120, 200},
+	model.SeverityInfo:     {120, 130, 140},
 }
 
-var verdictColour = map[string]rgb{
-	report.VerdictReady:      colOK,
-	report.VerdictAtRisk:     colWarn,
-	report.VerdictBlocked:    colBad,
-	report.VerdictIncomplete: colUnknown,
+var verdictColour = map[model.Verdict]rgb{
+	model.VerdictReady:      colOK,
+	model.VerdictAtRisk:     colWarn,
+	model.VerdictBlocked:    colBad,
+	model.VerdictIncomplete: colUnknown,
 }
 
 func (w *writer) text(c rgb) { w.p.SetTextColor(c.r, c.g, c.b) }

@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -24,11 +24,11 @@ const (
 // Time is the fixture's scan time.
 var Time = time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
 
-func finding(rule, sev, cat, kind, id, name, key, msg string) report.Finding {
-	return report.Finding{
-		Fingerprint: report.Fingerprint(rule, kind, id, key),
+func finding(rule string, sev model.Severity, cat, kind, id, name, key, msg string) model.Finding {
+	return model.Finding{
+		Fingerprint: model.Fingerprint(rule, kind, id, key),
 		RuleID:      rule, Severity: sev, Category: cat,
-		Object:      report.Object{Kind: kind, ID: id, Name: name},
+		Object:      model.Object{Kind: kind, ID: id, Name: name},
 		Message:     msg,
 		Evidence:    map[string]any{"attribute": "mail", "value": id, "threshold": 1, "source": "[002 §3.4.1]"},
 		Remediation: "Fix it.",
@@ -36,35 +36,35 @@ func finding(rule, sev, cat, kind, id, name, key, msg string) report.Finding {
 }
 
 // Report returns a fresh fixture report.
-func Report() *report.Report {
-	rep := &report.Report{
-		SchemaVersion: report.SchemaVersion,
-		Tool:          report.Tool{Name: "preflight", Version: "1.2.3"},
-		Scan: report.Scan{
+func Report() *model.Report {
+	rep := &model.Report{
+		SchemaVersion: model.SchemaVersion,
+		Tool:          model.Tool{Name: "preflight", Version: "1.2.3"},
+		Scan: model.Scan{
 			ID: "3f2a9c1e5b7d4a60a1b2c3d4e5f60718", StartedAt: Time, FinishedAt: Time.Add(42 * time.Second),
 			Profile: "exchange-online", Phase: "pre-cutover", CutoverDate: "2026-12-12",
-			Organisation: "Contoso Ökonomie GmbH", ParamsOverridden: map[string]map[string]any{}, FingerprintVersion: report.FingerprintVersion,
+			Organisation: "Contoso Ökonomie GmbH", ParamsOverridden: map[string]map[string]any{}, FingerprintVersion: model.FingerprintVersion,
 		},
 		Sources: []snapshot.Source{
 			{Name: "dns", Kind: "dns", Areas: []snapshot.Area{"dns"}, Status: "error", Error: "resolver 127.0.0.1:53: timeout after 5s for contoso.example MX", Objects: 3, DurationMS: 5000},
 			{Name: "testdata/contoso.ldif", Kind: "ldif", Areas: []snapshot.Area{"directory", "clients"}, Status: "ok", Objects: 1204, DurationMS: 120, Notes: []string{"2 referrals seen and not followed"}},
 			{Name: "mailbox-stats.csv", Kind: "csv", Areas: []snapshot.Area{"mailbox"}, Status: "ok", Objects: 310, SkippedRows: 2, DurationMS: 30},
 		},
-		Summary: report.Summary{
-			Verdict: report.VerdictIncomplete,
+		Summary: model.Summary{
+			Verdict: model.VerdictIncomplete,
 			VerdictReasons: []string{
 				"source dns (dns) failed: resolver 127.0.0.1:53: timeout after 5s for contoso.example MX",
 				"1 check(s) could not be evaluated: DNS-001",
 				"not assessed (no source given): blacklist, network",
 			},
 			Score: 41, ScoreFormula: "see engine",
-			Coverage: report.Coverage{Assessed: []string{"directory", "clients", "mailbox"}, NotAssessed: []string{"blacklist", "network"}, Failed: []string{"dns"}},
+			Coverage: model.Coverage{Assessed: []string{"directory", "clients", "mailbox"}, NotAssessed: []string{"blacklist", "network"}, Failed: []string{"dns"}},
 			Inventory: snapshot.Inventory{Users: 1100, EnabledUsers: 1050, DisabledUsers: 50, Contacts: 40, Groups: 60, Computers: 4, MailEnabled: 1150,
 				Mailboxes: 310, Folders: 9000, TotalMailboxBytes: 1234 << 30, Domains: []string{"contoso.example", "contoso-ru.example"}},
-			Estimate: &report.Estimate{Mailboxes: 310, DataBytes: 1234 << 30, Licences: 310, BandwidthMbps: 100, Concurrency: 300, ThroughputMBh: 43800, Hours: 28.9,
+			Estimate: &model.Estimate{Mailboxes: 310, DataBytes: 1234 << 30, Licences: 310, BandwidthMbps: 100, Concurrency: 300, ThroughputMBh: 43800, Hours: 28.9,
 				Basis: "3 concurrent migrations per 1 Mbit/s [003 PW4.14]; 146 MB per hour per mailbox at the destination [003 Migration Phase 1.4]"},
 		},
-		Checks: []report.Check{
+		Checks: []model.Check{
 			{RuleID: "DIR-005", Title: "Duplicate address", Category: "directory", Severity: "critical", Status: "fail", Findings: 2,
 				Description: "The same SMTP address is held by two or more objects. Directory synchronisation refuses the second object, so one of them will not exist in Microsoft 365.",
 				Remediation: "Give each address to exactly one object: remove it from the others' proxyAddresses, mail or targetAddress.", SourceReference: "ext: Microsoft Entra Connect duplicate attribute resiliency"},
@@ -81,13 +81,13 @@ func Report() *report.Report {
 			{RuleID: "DIR-003", Title: "Required attribute missing", Category: "directory", Severity: "medium", Status: "pass"},
 			{RuleID: "NET-001", Title: "Ports", Category: "network", Severity: "medium", Status: "skipped"},
 		},
-		History: []report.HistoryPoint{
+		History: []model.HistoryPoint{
 			{ScanID: "a1", StartedAt: Time.Add(-72 * time.Hour), Verdict: "blocked", Score: 20, Findings: 40},
 			{ScanID: "a2", StartedAt: Time.Add(-48 * time.Hour), Verdict: "blocked", Score: 31, Findings: 30},
 			{ScanID: "a3", StartedAt: Time.Add(-24 * time.Hour), Verdict: "at-risk", Score: 55, Findings: 22},
 		},
 	}
-	fs := []report.Finding{
+	fs := []model.Finding{
 		finding("DIR-005", "critical", "directory", "user", "CN=Анна Петрова,OU=Moscow,DC=contoso,DC=example", CyrillicName, "anna@contoso.example", "anna@contoso.example is also held by CN=Anna Petrova (contact)"),
 		finding("DIR-005", "critical", "directory", "user", "CN=王小明,OU=Beijing,DC=contoso,DC=example", CJKName, "wang@contoso.example", "wang@contoso.example is also held by CN=Wang Xiaoming,OU=Shared"),
 		finding("MBX-002", "high", "mailbox", "mailbox", "jose@contoso.example", AccentedName, "", "mailbox is 61.2 GB, over the 50 GB quota"),
@@ -104,16 +104,16 @@ func Report() *report.Report {
 		fs = append(fs, finding("DIR-001", "high", "directory", "user", fmt.Sprintf("CN=User %02d (Sales),OU=Athens,DC=contoso,DC=example", i), name, "mailNickname",
 			fmt.Sprintf("mailNickname \"user %02d (sales)\" contains space and parentheses; the service will make it \"user_%02d__sales_\"", i, i)))
 	}
-	report.SortFindings(fs)
+	model.SortFindings(fs)
 	rep.Findings = fs
-	rep.Summary.Counts = report.Counts{BySeverity: map[string]int{"critical": 2, "high": 15, "medium": 0, "low": 0, "info": 1}, ByCategory: map[string]int{"directory": 17, "mailbox": 1}, Total: 18}
+	rep.Summary.Counts = model.Counts{BySeverity: map[model.Severity]int{"critical": 2, "high": 15, "medium": 0, "low": 0, "info": 1}, ByCategory: map[string]int{"directory": 17, "mailbox": 1}, Total: 18}
 	return rep
 }
 
 // WithBaseline returns the fixture as compared with an earlier run: some
 // findings new, the rest existing, two resolved, and a suppression of
 // each state.
-func WithBaseline() *report.Report {
+func WithBaseline() *model.Report {
 	rep := Report()
 	for i := range rep.Findings {
 		rep.Findings[i].Status = "existing"
@@ -121,13 +121,13 @@ func WithBaseline() *report.Report {
 			rep.Findings[i].Status = "new"
 		}
 	}
-	rep.Baseline = &report.BaselineRef{ScanID: "a3", StartedAt: Time.Add(-24 * time.Hour), Path: "history/report-20261119T020000Z-a3.json"}
-	rep.Resolved = []report.Finding{
+	rep.Baseline = &model.BaselineRef{ScanID: "a3", StartedAt: Time.Add(-24 * time.Hour), Path: "history/report-20261119T020000Z-a3.json"}
+	rep.Resolved = []model.Finding{
 		finding("DIR-009", "high", "directory", "user", "CN=Ελένη Νικολάου,OU=Athens,DC=contoso,DC=example", "Ελένη Νικολάου", "", "SIP address sip:eleni@contoso.example differs from the primary SMTP address e.nikolaou@contoso.example"),
 		finding("DIR-005", "critical", "directory", "contact", "CN=Old Contact,OU=Contacts,DC=contoso,DC=example", "Old Contact", "sales@contoso.example", "sales@contoso.example is also held by CN=Sales,OU=Groups"),
 	}
-	rep.Findings[len(rep.Findings)-1].Suppressed = &report.Suppression{Reason: "shared mailbox retired in January", Expires: "2027-01-31"}
-	rep.Suppressions = []report.SuppressionStatus{
+	rep.Findings[len(rep.Findings)-1].Suppressed = &model.Suppression{Reason: "shared mailbox retired in January", Expires: "2027-01-31"}
+	rep.Suppressions = []model.SuppressionStatus{
 		{RuleID: "DIR-004", Object: "DC=contoso,DC=example", Reason: "address book is not used", Expires: "2027-01-31", State: "active", Matched: 1},
 		{RuleID: "DIR-001", Object: "CN=User 99 (Sales),OU=Athens,DC=contoso,DC=example", Reason: "renamed by the HR process", Expires: "2026-10-31", State: "expired", Matched: 0},
 		{RuleID: "MBX-002", Object: "ceo@contoso.example", Reason: "large mailbox accepted", State: "unused", Matched: 0},
@@ -153,7 +153,7 @@ var Hostile = []string{
 
 // HostileReport returns the fixture with every name, identity, message,
 // evidence value, source and organisation replaced by hostile strings.
-func HostileReport() *report.Report {
+func HostileReport() *model.Report {
 	rep := WithBaseline()
 	h := func(i int) string { return Hostile[i%len(Hostile)] }
 	rep.Scan.Organisation = h(0) + " " + h(4)

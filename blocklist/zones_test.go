@@ -1,4 +1,4 @@
-package dnsbl
+package blocklist
 
 import (
 	"strings"
@@ -63,16 +63,4 @@ func FuzzDecode(f *testing.F) {
 		}
 		_, _ = QueryName(a, "zone.example")
 	})
-}
-
-func TestDedupe(t *testing.T) {
-	var in []Subject
-	for _, d := range []string{"a", "b", "c", "d", "e", "a"} {
-		in = append(in, Subject{Value: "192.0.2.1", Kind: "ip", Reason: "MX of " + d})
-	}
-	in = append(in, Subject{Value: "192.0.2.1", Kind: "domain", Reason: "x"})
-	out := dedupe(in)
-	if len(out) != 2 || out[1].Reason != "MX of a; MX of b; MX of c; and 2 more" {
-		t.Errorf("%+v", out)
-	}
 }

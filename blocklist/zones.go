@@ -1,4 +1,9 @@
-package dnsbl
+// Package blocklist reads DNS blocklist (DNSBL and RHSBL) answers: the
+// zone table's meaning of each answer code, the reserved error codes, the
+// RFC 5782 query names and self-tests. It is pure: the DNS collector
+// (collect/dnsbl) asks the questions, the blocklist checks judge the
+// answers, and both use this package.
+package blocklist
 
 import (
 	"fmt"

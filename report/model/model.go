@@ -1,8 +1,15 @@
-// Package report holds the readiness report model, its JSON Schema and the
-// renderers that turn one report into JSON and terminal tables. The report
-// is the contract with ticketing systems: field names and rule IDs are
-// stable, and SchemaVersion is bumped on any incompatible change.
-package report
+// Package model holds the readiness report's data types: the report, its
+// checks and findings, and the named severity, status and verdict values.
+// It is the contract between the evaluate stage (engine, checks) and the
+// renderers, and it holds no behaviour beyond validation, ordering and the
+// fingerprint recipe. It imports only the standard library and the
+// snapshot's record types (a report lists the snapshot's sources and
+// inventory); renderers, JSON writing and schema validation live in
+// package report and below.
+//
+// The report is the contract with ticketing systems: field names and rule
+// IDs are stable, and SchemaVersion is bumped on any incompatible change.
+package model
 
 import (
 	"crypto/sha256"
@@ -15,54 +22,6 @@ import (
 
 // SchemaVersion is the version of the report format this build writes.
 const SchemaVersion = "1"
-
-// Severities, most severe first.
-const (
-	SeverityCritical = "critical"
-	SeverityHigh     = "high"
-	SeverityMedium   = "medium"
-	SeverityLow      = "low"
-	SeverityInfo     = "info"
-)
-
-// Severities lists the severities from most to least severe.
-func Severities() []string {
-	return []string{SeverityCritical, SeverityHigh, SeverityMedium, SeverityLow, SeverityInfo}
-}
-
-// SeverityRank orders severities: critical 5 ... info 1, unknown 0.
-func SeverityRank(s string) int {
-	switch s {
-	case SeverityCritical:
-		return 5
-	case SeverityHigh:
-		return 4
-	case SeverityMedium:
-		return 3
-	case SeverityLow:
-		return 2
-	case SeverityInfo:
-		return 1
-	}
-	return 0
-}
-
-// Check statuses.
-const (
-	CheckPass          = "pass"
-	CheckFail          = "fail"
-	CheckError         = "error"
-	CheckNotApplicable = "not-applicable"
-	CheckSkipped       = "skipped"
-)
-
-// Verdicts.
-const (
-	VerdictReady      = "ready"
-	VerdictAtRisk     = "at-risk"
-	VerdictBlocked    = "blocked"
-	VerdictIncomplete = "incomplete"
-)
 
 // Report is one scan's result.
 type Report struct {
@@ -111,7 +70,7 @@ type Scan struct {
 
 // Summary is the headline of the report.
 type Summary struct {
-	Verdict string `json:"verdict"`
+	Verdict Verdict `json:"verdict"`
 	// VerdictReasons explains the verdict in a few lines.
 	VerdictReasons []string `json:"verdict_reasons"`
 	// Score is 0-100, higher is better; ScoreFormula states how.
@@ -125,9 +84,9 @@ type Summary struct {
 
 // Counts are finding counts by severity and by category.
 type Counts struct {
-	BySeverity map[string]int `json:"by_severity"`
-	ByCategory map[string]int `json:"by_category"`
-	Total      int            `json:"total"`
+	BySeverity map[Severity]int `json:"by_severity"`
+	ByCategory map[string]int   `json:"by_category"`
+	Total      int              `json:"total"`
 }
 
 // Coverage says which areas were assessed.
@@ -152,14 +111,14 @@ type Estimate struct {
 
 // Check is one rule's outcome.
 type Check struct {
-	RuleID      string `json:"rule_id"`
-	Title       string `json:"title"`
-	Category    string `json:"category"`
-	Severity    string `json:"severity"`
-	Status      string `json:"status"`
-	Findings    int    `json:"findings"`
-	Description string `json:"description"`
-	Remediation string `json:"remediation"`
+	RuleID      string   `json:"rule_id"`
+	Title       string   `json:"title"`
+	Category    string   `json:"category"`
+	Severity    Severity `json:"severity"`
+	Status      Status   `json:"status"`
+	Findings    int      `json:"findings"`
+	Description string   `json:"description"`
+	Remediation string   `json:"remediation"`
 	// Threshold is the profile's parameter set the rule was held against.
 	Threshold map[string]any `json:"threshold,omitempty"`
 	// SourceReference says where the threshold comes from.
@@ -182,7 +141,7 @@ type Object struct {
 type Finding struct {
 	Fingerprint string         `json:"fingerprint"`
 	RuleID      string         `json:"rule_id"`
-	Severity    string         `json:"severity"`
+	Severity    Severity       `json:"severity"`
 	Category    string         `json:"category"`
 	Object      Object         `json:"object"`
 	Message     string         `json:"message"`
@@ -222,12 +181,12 @@ type BaselineRef struct {
 type HistoryPoint struct {
 	ScanID    string    `json:"scan_id"`
 	StartedAt time.Time `json:"started_at"`
-	Verdict   string    `json:"verdict"`
+	Verdict   Verdict   `json:"verdict"`
 	Score     int       `json:"score"`
 	Findings  int       `json:"findings"`
 	// BySeverity counts the run's findings by severity; reports written
 	// before it was recorded have none.
-	BySeverity map[string]int `json:"by_severity,omitempty"`
+	BySeverity map[Severity]int `json:"by_severity,omitempty"`
 }
 
 // FingerprintVersion is the version of the Fingerprint recipe.
@@ -251,7 +210,7 @@ func Fingerprint(ruleID, objectKind, objectID, key string) string {
 func SortFindings(fs []Finding) {
 	sort.SliceStable(fs, func(i, j int) bool {
 		a, b := fs[i], fs[j]
-		if ra, rb := SeverityRank(a.Severity), SeverityRank(b.Severity); ra != rb {
+		if ra, rb := a.Severity.Rank(), b.Severity.Rank(); ra != rb {
 			return ra > rb
 		}
 		if a.RuleID != b.RuleID {
