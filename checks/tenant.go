@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/preflight-scan/preflight/report"
+	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -60,7 +60,7 @@ func reportKind(k string) string {
 func forRecipient(r *snapshot.Recipient) Finding {
 	id := firstNonEmptyOf(r.PrimarySMTP, r.UPN, r.Identity, r.ExchangeGUID)
 	return Finding{
-		Object:   report.Object{Kind: reportKind(RecipientKind(r)), ID: id, Name: firstNonEmptyOf(r.DisplayName, r.Alias, id)},
+		Object:   model.Object{Kind: reportKind(RecipientKind(r)), ID: id, Name: firstNonEmptyOf(r.DisplayName, r.Alias, id)},
 		Identity: r.Side + ":" + strings.ToLower(firstNonEmptyOf(r.ExchangeGUID, id)),
 	}
 }
