@@ -3,7 +3,6 @@ package snapshot
 import (
 	"encoding/binary"
 	"encoding/hex"
-	"fmt"
 	"strconv"
 	"strings"
 )
@@ -95,63 +94,122 @@ func KeepAttribute(name string) (string, bool) {
 // NewDirObject builds a directory object from raw attribute values keyed by
 // attribute name (any case). Attributes not in DirectoryAttributes are
 // dropped; binary attributes are normalised.
+//
+// All values of the object share one string and one slice backing array
+// (each attribute's slice is capped, so appending to it copies): a million
+// objects cost a few allocations each instead of one per value.
 func NewDirObject(dn string, raw map[string][][]byte) *DirObject {
-	o := &DirObject{DN: dn, Attrs: make(map[string][]string, len(raw))}
+	type kept struct {
+		base string
+		vals [][]byte
+	}
+	var keptStack [64]kept
+	attrs := keptStack[:0]
+	nvals, nbytes := 0, 0
 	for name, vals := range raw {
 		base, ok := KeepAttribute(name)
 		if !ok || len(vals) == 0 {
 			continue
 		}
-		out := o.Attrs[base]
-		if out == nil {
-			out = make([]string, 0, len(vals))
-		}
+		attrs = append(attrs, kept{base, vals})
+		nvals += len(vals)
 		for _, v := range vals {
-			out = append(out, normalizeValue(base, v))
+			nbytes += len(v)
 		}
-		o.Attrs[base] = out
+	}
+	var endStack [128]int
+	ends := endStack[:0]
+	var sb strings.Builder
+	sb.Grow(nbytes + 64)
+	var tmp [96]byte
+	for _, a := range attrs {
+		for _, v := range a.vals {
+			if a.base == "objectguid" || a.base == "msexchmailboxguid" || a.base == "objectsid" {
+				sb.Write(appendValue(tmp[:0], a.base, v))
+			} else {
+				sb.Write(v)
+			}
+			ends = append(ends, sb.Len())
+		}
+	}
+	all := sb.String()
+	values := make([]string, nvals)
+	o := &DirObject{DN: dn, Attrs: make(map[string][]string, len(attrs))}
+	i, from := 0, 0
+	for _, a := range attrs {
+		first := i
+		for range a.vals {
+			values[i] = all[from:ends[i]]
+			from = ends[i]
+			i++
+		}
+		if prev, ok := o.Attrs[a.base]; ok {
+			// Two descriptions of one attribute (member, member;range=…).
+			o.Attrs[a.base] = append(prev, values[first:i]...)
+		} else {
+			o.Attrs[a.base] = values[first:i:i]
+		}
 	}
 	o.Kind = KindOf(o.Attrs["objectclass"])
 	o.Domain = DomainOfDN(dn)
 	return o
 }
 
-func normalizeValue(attr string, v []byte) string {
+// appendValue appends the normalised form of one raw value of attr.
+func appendValue(dst []byte, attr string, v []byte) []byte {
 	switch attr {
 	case "objectguid", "msexchmailboxguid":
 		if len(v) == 16 {
-			return FormatGUID(v)
+			return appendGUID(dst, v)
 		}
 	case "objectsid":
-		if s, ok := formatSID(v); ok {
-			return s
+		if validSID(v) {
+			return appendSID(dst, v)
 		}
 	}
-	return string(v)
+	return append(dst, v...)
 }
 
 // FormatGUID renders a 16-byte Active Directory GUID (mixed-endian) in the
 // canonical form Windows shows, lower-case.
 func FormatGUID(b []byte) string {
-	return fmt.Sprintf("%08x-%04x-%04x-%s-%s",
-		binary.LittleEndian.Uint32(b[0:4]), binary.LittleEndian.Uint16(b[4:6]),
-		binary.LittleEndian.Uint16(b[6:8]), hex.EncodeToString(b[8:10]), hex.EncodeToString(b[10:16]))
+	var buf [36]byte
+	return string(appendGUID(buf[:0], b))
 }
 
-func formatSID(b []byte) (string, bool) {
-	if len(b) < 8 || int(b[1])*4+8 != len(b) {
-		return "", false
+func appendGUID(dst, b []byte) []byte {
+	// The first three groups are little-endian, the last two in order.
+	for _, i := range [...]int{3, 2, 1, 0} {
+		dst = hex.AppendEncode(dst, b[i:i+1])
 	}
+	dst = append(dst, '-')
+	dst = hex.AppendEncode(dst, []byte{b[5], b[4]})
+	dst = append(dst, '-')
+	dst = hex.AppendEncode(dst, []byte{b[7], b[6]})
+	dst = append(dst, '-')
+	dst = hex.AppendEncode(dst, b[8:10])
+	dst = append(dst, '-')
+	return hex.AppendEncode(dst, b[10:16])
+}
+
+func validSID(b []byte) bool {
+	return len(b) >= 8 && int(b[1])*4+8 == len(b)
+}
+
+func appendSID(dst, b []byte) []byte {
 	var auth uint64
 	for _, x := range b[2:8] {
 		auth = auth<<8 | uint64(x)
 	}
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "S-%d-%d", b[0], auth)
+	dst = append(dst, 'S', '-')
+	dst = strconv.AppendUint(dst, uint64(b[0]), 10)
+	dst = append(dst, '-')
+	dst = strconv.AppendUint(dst, auth, 10)
 	for i := 0; i < int(b[1]); i++ {
-		fmt.Fprintf(&sb, "-%d", binary.LittleEndian.Uint32(b[8+4*i:]))
+		dst = append(dst, '-')
+		dst = strconv.AppendUint(dst, uint64(binary.LittleEndian.Uint32(b[8+4*i:])), 10)
 	}
-	return sb.String(), true
+	return dst
 }
 
 // KindOf classifies an object by its objectClass values.

@@ -70,9 +70,14 @@ func (t *Tally) Put(r *Record) error {
 			}
 			if o.Kind != KindContact {
 				// A contact's addresses belong to someone else's domain.
-				_, all := o.SMTPAddresses()
-				for _, a := range all {
-					t.seen(domainOf(a), "proxy address")
+				// The addresses of SMTPAddresses, without building its slice.
+				for _, p := range o.Attrs["proxyaddresses"] {
+					if prefix, addr, ok := strings.Cut(p, ":"); ok && strings.EqualFold(prefix, "smtp") {
+						t.seen(domainOf(addr), "proxy address")
+					}
+				}
+				if m := o.First("mail"); m != "" {
+					t.seen(domainOf(m), "proxy address")
 				}
 			}
 		}
@@ -98,6 +103,13 @@ func domainOf(addr string) string {
 }
 
 func (t *Tally) seen(d, where string) {
+	if m, ok := t.domains[d]; ok {
+		// Already checked: most addresses share a few domains.
+		if where != "" && !m[where] {
+			m[where] = true
+		}
+		return
+	}
 	if d == "" || !strings.Contains(d, ".") || strings.HasSuffix(d, ".onmicrosoft.com") || d == "onmicrosoft.com" {
 		return
 	}
