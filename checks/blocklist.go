@@ -28,7 +28,15 @@ type BlocklistParams struct {
 type zoneState struct {
 	selfTests map[string]*snapshot.BlocklistResult
 	listed    []*snapshot.BlocklistResult
-	zoneErr   string
+	// zoneErr is the first error code the zone answered a subject with
+	// (refused, rate limited); zoneErrs counts them. The zone's other
+	// answers still count: a listing is not discarded because another
+	// query was refused.
+	zoneErr  string
+	zoneErrs int
+	// selfErr is an error code answered to a self-test query: then no
+	// answer of the zone can be trusted.
+	selfErr   string
 	failures  int
 	firstFail string
 	subjects  int
@@ -98,8 +106,16 @@ func (c *blocklistCheck) Observe(r *snapshot.Record, _ *Output) {
 	}
 	v := blocklist.Decode(c.prm.Zones[strings.ToLower(b.Zone)], b.Answers)
 	if v.ZoneError != "" {
-		if z.zoneErr == "" {
-			z.zoneErr = fmt.Sprintf("%s for %s", v.ZoneError, b.Subject)
+		switch {
+		case b.SelfTest:
+			if z.selfErr == "" {
+				z.selfErr = fmt.Sprintf("%s for the self-test %s", v.ZoneError, b.Subject)
+			}
+		default:
+			z.zoneErrs++
+			if z.zoneErr == "" {
+				z.zoneErr = fmt.Sprintf("%s for %s", v.ZoneError, b.Subject)
+			}
 		}
 		return
 	}
@@ -140,6 +156,10 @@ func (c *blocklistCheck) Finish(out *Output) {
 		if z.failures > 0 {
 			out.Fail("blocklist %s: %d lookups failed (first: %s)", n, z.failures, z.firstFail)
 		}
+		if z.zoneErrs > 0 {
+			out.Fail("blocklist %s answered %d of %d lookups with an error code, so those subjects were not judged (first: %s)", n, z.zoneErrs, z.subjects, z.zoneErr)
+		}
+		out.Judged(int64(z.subjects - z.failures - z.zoneErrs))
 		info := c.prm.Zones[n]
 		for _, b := range z.listed {
 			obj := model.Object{Kind: "ip", ID: b.Subject, Name: b.Reason}
@@ -161,8 +181,8 @@ func (c *blocklistCheck) Finish(out *Output) {
 
 // distrust returns why a zone's answers cannot be trusted, or "".
 func (c *blocklistCheck) distrust(z *zoneState) string {
-	if z.zoneErr != "" {
-		return z.zoneErr
+	if z.selfErr != "" {
+		return z.selfErr
 	}
 	tests := blocklist.SelfTests(c.kind)
 	for _, t := range tests {

@@ -9,6 +9,7 @@ package checks
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/preflight-scan/preflight/report/model"
@@ -39,6 +40,9 @@ type Env struct {
 	// source (a live scan without mailbox exports): checks then need not
 	// index directory users to name mailbox owners.
 	NoMailboxSource bool
+	// SyncScope is ScopeMailEnabled (the default, "") or ScopeAll: which
+	// users, contacts and groups the directory rules judge.
+	SyncScope string
 	// Shared holds state the checks of one evaluation share (one owner
 	// index for every mailbox rule). The engine sets a new one for each
 	// run; nil gives each check its own.
@@ -95,6 +99,61 @@ type Output struct {
 	// makes its status "skipped": the input it judges was not given
 	// (no allow-list, no probe). It says what is missing.
 	Skipped string
+	// Evaluated counts the objects (directory entries, mailboxes,
+	// domains, hosts, addresses) the check judged. A check that judged
+	// nothing is never "pass".
+	Evaluated int64
+	// NotEvaluated counts, by reason, the objects in the check's scope it
+	// could not judge (an attribute missing, a value unreadable).
+	NotEvaluated map[string]int64
+
+	// needs are the attributes (lower-case) the rule reads; see Require.
+	needs []string
+	// applicable counts the directory objects the rule applies to, and
+	// carrying those of them holding at least one of needs.
+	applicable, carrying int64
+}
+
+// Require declares the directory attributes the rule reads (from the rule
+// record's "attributes"). The engine calls it before the first record.
+func (o *Output) Require(attrs []string) {
+	o.needs = o.needs[:0]
+	for _, a := range attrs {
+		o.needs = append(o.needs, strings.ToLower(a))
+	}
+}
+
+// Consider counts a directory object the rule applies to as evaluated, and
+// notes whether it carries any of the attributes the rule reads.
+func (o *Output) Consider(d *snapshot.DirObject) {
+	o.Evaluated++
+	o.applicable++
+	for _, a := range o.needs {
+		if len(d.Attrs[a]) > 0 {
+			o.carrying++
+			return
+		}
+	}
+}
+
+// Judged counts n objects as evaluated.
+func (o *Output) Judged(n int64) { o.Evaluated += n }
+
+// NotJudged moves one object counted as evaluated to the not-evaluated
+// counts under reason.
+func (o *Output) NotJudged(reason string) {
+	o.Evaluated--
+	if o.NotEvaluated == nil {
+		o.NotEvaluated = map[string]int64{}
+	}
+	o.NotEvaluated[reason]++
+}
+
+// Coverage returns how many directory objects the rule applied to and how
+// many of them carried at least one attribute it reads; ok is false when
+// the rule declared no attribute.
+func (o *Output) Coverage() (applicable, carrying int64, ok bool) {
+	return o.applicable, o.carrying, len(o.needs) > 0
 }
 
 // Skip reports that the check had nothing to judge, and why.

@@ -161,8 +161,10 @@ func (c *unsupportedOS) Observe(r *snapshot.Record, out *Output) {
 	if o.Disabled() {
 		return
 	}
+	out.Consider(o)
 	raw := o.First("operatingsystem")
 	if raw == "" {
+		out.NotJudged("no operatingSystem")
 		return
 	}
 	osName := normalizeOS(raw)

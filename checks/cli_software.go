@@ -321,10 +321,7 @@ func newSoftwareCheck(what string) Spec {
 			}
 			// The directory covers the clients area too (computer
 			// objects), but says nothing about installed software.
-			fd := orgFinding("no-client-inventory", "Client software inventory")
-			fd.Severity = "info"
-			fd.Message = fmt.Sprintf("the scan holds no client software inventory, so %ss were not checked: give --clients (MAP Toolkit or host,product,version CSV)", what)
-			out.Add(fd)
+			out.Skip("the scan holds no client software inventory, so %ss were not checked: give --clients (MAP Toolkit or host,product,version CSV)", what)
 		}, ObserveFunc: func(r *snapshot.Record, out *Output) {
 			hosts.observe(r)
 			c := r.Client
@@ -332,6 +329,7 @@ func newSoftwareCheck(what string) Spec {
 				return
 			}
 			installs++
+			out.Judged(1)
 			m, v, unknown := prm.verdict(c.Product, c.Version, when)
 			if m == nil {
 				return

@@ -75,6 +75,7 @@ func (c *requiredAttrs) Observe(r *snapshot.Record, out *Output) {
 	if o == nil || o.Kind != snapshot.KindUser || !c.scope.in(o) {
 		return
 	}
+	out.Consider(o)
 	person := personMailbox(o)
 	var missing []string
 	for i := range c.groups {
@@ -141,11 +142,12 @@ func newGALFill(cfg galFillParams, _ Env) (Check, error) {
 	return c, nil
 }
 
-func (c *galFill) Observe(r *snapshot.Record, _ *Output) {
+func (c *galFill) Observe(r *snapshot.Record, out *Output) {
 	o := r.Dir
 	if o == nil || o.Kind != snapshot.KindUser || !c.scope.in(o) || !personMailbox(o) {
 		return
 	}
+	out.Consider(o)
 	c.users++
 	label := ""
 	for i := range c.groups {

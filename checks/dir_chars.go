@@ -202,6 +202,7 @@ func (c *unsupportedChars) Observe(r *snapshot.Record, out *Output) {
 	if o == nil || !c.scope.in(o) {
 		return
 	}
+	out.Consider(o)
 	if t := c.mailNickname; t != nil {
 		if v := o.First("mailnickname"); v != "" {
 			c.check(o, t, "mailnickname", v, "", v, "", out)

@@ -55,7 +55,7 @@ func newObjectCount(cfg objectCountParams, _ Env) (Check, error) {
 	return &objectCount{limits: cfg.Limits, counting: cfg.Count}, nil
 }
 
-func (c *objectCount) Observe(r *snapshot.Record, _ *Output) {
+func (c *objectCount) Observe(r *snapshot.Record, out *Output) {
 	o := r.Dir
 	if o == nil {
 		return
@@ -68,11 +68,18 @@ func (c *objectCount) Observe(r *snapshot.Record, _ *Output) {
 	if e.mail {
 		c.inSync++
 	}
+	if e.mail || c.countAll() {
+		out.Consider(o)
+	}
 }
+
+// countAll reports whether every principal counts: the rule's "count"
+// parameter or the run's sync scope says so.
+func (c *objectCount) countAll() bool { return c.counting == "all" || c.scope.all }
 
 func (c *objectCount) Finish(out *Output) {
 	n, what := c.inSync, "mail-enabled users, contacts and groups in sync scope"
-	if c.counting == "all" {
+	if c.countAll() {
 		n, what = c.all, "users, contacts and groups (everything the sync tool synchronizes unless filtered)"
 	}
 	var over []objectLimit
@@ -95,7 +102,7 @@ func (c *objectCount) Finish(out *Output) {
 		ev = append(ev, map[string]any{"objects": l.Objects, "severity": l.Severity, "meaning": l.Meaning, "source": l.Source})
 	}
 	msg := fmt.Sprintf("the directory holds %s %s; %s", count(n), what, strings.Join(parts, "; "))
-	if c.counting != "all" && c.all > n {
+	if !c.countAll() && c.all > n {
 		msg += fmt.Sprintf(" (%s users, contacts and groups in all, mail-enabled or not)", count(c.all))
 	}
 	out.Add(Finding{
@@ -105,7 +112,7 @@ func (c *objectCount) Finish(out *Output) {
 		Severity: worst,
 		Evidence: map[string]any{
 			"observed":        n,
-			"counted":         c.counting,
+			"counted":         map[bool]string{true: "all", false: "mail-enabled"}[c.countAll()],
 			"mail_enabled":    c.inSync,
 			"all_principals":  c.all,
 			"threshold":       over[len(over)-1].Objects,

@@ -293,11 +293,12 @@ func newDuplicateAddress(cfg duplicateAddressParams, _ Env) (Check, error) {
 	return &duplicateAddress{maxListed: cfg.MaxHoldersListed, maxInMsg: cfg.MaxHoldersMessage, addrs: newDupIndex(), sams: newDupIndex()}, nil
 }
 
-func (c *duplicateAddress) Observe(r *snapshot.Record, _ *Output) {
+func (c *duplicateAddress) Observe(r *snapshot.Record, out *Output) {
 	o := r.Dir
 	if o == nil || !c.scope.in(o) {
 		return
 	}
+	out.Consider(o)
 	holder := c.arena.add(o.DN, o.Kind)
 	// Most objects hold the same address several times (mail = primary
 	// proxy = UPN): remember this object's hashes so the shared index is

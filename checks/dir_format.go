@@ -177,6 +177,7 @@ func (c *invalidFormat) Observe(r *snapshot.Record, out *Output) {
 	if o == nil || !c.scope.in(o) {
 		return
 	}
+	out.Consider(o)
 	l := c.lim
 	// mail, the primary proxy address and the UPN are usually the same
 	// string: parse each distinct address once per object.

@@ -205,7 +205,7 @@ func TestScope(t *testing.T) {
 		{"Guesthouse is a person", dirObj(snapshot.KindUser, "CN=Guesthouse Reception,DC=x,DC=com", mail), true},
 		{"Guest", dirObj(snapshot.KindUser, "CN=Guest,DC=x,DC=com", mail), false},
 	} {
-		if got := inScope(tc.o); got != tc.want {
+		if got, _ := Scope(tc.o, ScopeMailEnabled); got != tc.want {
 			t.Errorf("%s: inScope = %v, want %v", tc.name, got, tc.want)
 		}
 	}
@@ -373,7 +373,7 @@ func TestHashTable(t *testing.T) {
 }
 
 func TestScopeCacheFollowsReusedRecords(t *testing.T) {
-	var c scopeCache
+	c := scopeView{c: &scopeCache{}}
 	o := dirObj(snapshot.KindUser, "CN=Jane,DC=x,DC=com", map[string]string{"mail": "jane@x.com"})
 	if !c.in(o) {
 		t.Fatal("mail user not in scope")
@@ -389,7 +389,7 @@ func TestScopeCacheFollowsReusedRecords(t *testing.T) {
 	if !c.in(o) {
 		t.Fatal("cache ignored a changed attribute set")
 	}
-	var nilCache *scopeCache
+	var nilCache scopeView
 	if !nilCache.in(o) {
 		t.Fatal("a nil cache must compute directly")
 	}

@@ -103,6 +103,7 @@ func (c *sipMismatch) Observe(r *snapshot.Record, out *Output) {
 	if o == nil || o.Kind != snapshot.KindUser || !c.scope.in(o) {
 		return
 	}
+	out.Consider(o)
 	if !o.Has("msrtcsip-primaryuseraddress") && !hasSIPProxy(o) {
 		return
 	}
@@ -181,7 +182,7 @@ func newUPNSuffix(cfg upnSuffixParams, _ Env) (Check, error) {
 	return c, nil
 }
 
-func (c *upnSuffix) Observe(r *snapshot.Record, _ *Output) {
+func (c *upnSuffix) Observe(r *snapshot.Record, out *Output) {
 	o := r.Dir
 	if o == nil || !c.scope.in(o) {
 		return
@@ -200,9 +201,11 @@ func (c *upnSuffix) Observe(r *snapshot.Record, _ *Output) {
 	if o.Kind != snapshot.KindUser {
 		return
 	}
+	out.Consider(o)
 	upn := o.First("userprincipalname")
 	_, suffix, ok := splitAddress(upn)
 	if !ok {
+		out.NotJudged("no userPrincipalName with '@'")
 		return
 	}
 	suffix = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(suffix)), ".")
@@ -312,6 +315,7 @@ func (c *forwardingInventory) Observe(r *snapshot.Record, out *Output) {
 	if o == nil || o.Kind != snapshot.KindUser || !c.scope.in(o) {
 		return
 	}
+	out.Consider(o)
 	alt := o.First("altrecipient")
 	target := o.First("targetaddress")
 	delegates := o.Attrs["publicdelegates"]

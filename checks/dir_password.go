@@ -83,8 +83,10 @@ func (c *passwordFresh) Observe(r *snapshot.Record, out *Output) {
 	if o.Kind != snapshot.KindUser || !c.scope.in(o) || o.Disabled() {
 		return
 	}
+	out.Consider(o)
 	ft, ok := o.Int("pwdlastset")
 	if !ok {
+		out.NotJudged("no pwdLastSet")
 		c.missing++
 		c.missingEx.add(o.Label())
 		return
@@ -126,8 +128,10 @@ func (c *passwordFresh) Finish(out *Output) {
 		c.judge(p.object, p.identity, p.domain, p.lastSet, c.domains[p.domain], out)
 	}
 	c.pending = nil
-	if c.missing > 0 {
-		out.Fail("pwdLastSet is missing on %s enabled mail-enabled users (e.g. %s): a Global Catalog query does not return it, query each domain's controller; password freshness was not assessed for them",
+	if c.missing > 0 && out.Evaluated > 0 {
+		// When no user carries it at all, the engine reports the attribute
+		// as absent from the export (the rule's "attributes").
+		out.Fail("pwdLastSet is missing on %s enabled users in scope (e.g. %s): a Global Catalog query does not return it, query each domain's controller; password freshness was not assessed for them",
 			count(c.missing), quoteList(c.missingEx.items))
 	}
 }
@@ -196,8 +200,10 @@ func (c *passwordNeverExpires) Observe(r *snapshot.Record, out *Output) {
 	if o == nil || o.Kind != snapshot.KindUser || !c.scope.in(o) {
 		return
 	}
+	out.Consider(o)
 	uac, ok := o.Int("useraccountcontrol")
 	if !ok {
+		out.NotJudged("no userAccountControl")
 		c.missing++
 		return
 	}
@@ -221,8 +227,8 @@ func (c *passwordNeverExpires) Observe(r *snapshot.Record, out *Output) {
 }
 
 func (c *passwordNeverExpires) Finish(out *Output) {
-	if c.missing > 0 {
-		out.Fail("userAccountControl is missing on %s mail-enabled users: their password flags were not assessed", count(c.missing))
+	if c.missing > 0 && out.Evaluated > 0 {
+		out.Fail("userAccountControl is missing on %s users in scope: their password flags were not assessed", count(c.missing))
 	}
 }
 
@@ -263,6 +269,7 @@ func (c *passwordPolicy) Observe(r *snapshot.Record, out *Output) {
 	if o.Kind != snapshot.KindDomain {
 		return
 	}
+	out.Consider(o)
 	c.domains++
 	add := func(key, attr string, value any, msg string, threshold any) {
 		if c.seen[o.Domain+"|"+key] {

@@ -18,16 +18,35 @@ import (
 // directory rule decides "is this object in sync scope" with inScope, so
 // the rules agree on what they count.
 
-// inScope reports whether a directory object is in sync scope: a
-// mail-enabled user, contact or group that is not one of the well-known
-// system objects IdFix never evaluates (anchors-directory §1.3).
-func inScope(o *snapshot.DirObject) bool {
+// Sync scopes (Env.SyncScope): which users, contacts and groups the
+// directory rules judge.
+const (
+	// ScopeMailEnabled judges mail-enabled objects only (an object with
+	// mail or an SMTP proxy address): what Exchange hybrid synchronises.
+	ScopeMailEnabled = "mail-enabled"
+	// ScopeAll judges every user, contact and group: what Entra Connect
+	// synchronises unless filtered (a POP/IMAP source has no mail
+	// attributes in the directory).
+	ScopeAll = "all"
+)
+
+// SyncScopes lists the sync scopes, the default first.
+func SyncScopes() []string { return []string{ScopeMailEnabled, ScopeAll} }
+
+// Scope places a directory object for the report: excluded (the reason a
+// system object is never synchronised), in (in the sync scope) or
+// neither (a principal outside the scope). Objects that are not users,
+// contacts or groups are neither in nor excluded.
+func Scope(o *snapshot.DirObject, syncScope string) (in bool, excluded string) {
 	switch o.Kind {
 	case snapshot.KindUser, snapshot.KindContact, snapshot.KindGroup:
 	default:
-		return false
+		return false, ""
 	}
-	return o.MailEnabled() && !systemObject(o)
+	if r := snapshot.SystemReason(o); r != "" {
+		return false, r
+	}
+	return syncScope == ScopeAll || o.MailEnabled(), ""
 }
 
 // scopeCache remembers the scope decision for the record being evaluated.
@@ -62,21 +81,39 @@ func (c *scopeCache) entry(o *snapshot.DirObject) *scopeEntry {
 	return e
 }
 
-// in is inScope through the cache; a nil cache computes directly.
-func (c *scopeCache) in(o *snapshot.DirObject) bool { return c.entry(o).mail }
+// scopeView is a check's view of the registry's cache under the run's
+// sync scope.
+type scopeView struct {
+	c   *scopeCache
+	all bool // sync scope "all": every principal is in scope
+}
+
+// in reports whether the object is in sync scope.
+func (v scopeView) in(o *snapshot.DirObject) bool {
+	e := v.c.entry(o)
+	if v.all {
+		return e.principal
+	}
+	return e.mail
+}
+
+func (v scopeView) entry(o *snapshot.DirObject) *scopeEntry { return v.c.entry(o) }
 
 // scoped is embedded by the directory checks to share a registry's cache.
-type scoped struct{ scope *scopeCache }
+type scoped struct{ scope scopeView }
 
-func (s *scoped) setScope(c *scopeCache) { s.scope = c }
+func (s *scoped) setScope(c *scopeCache, syncScope string) {
+	s.scope = scopeView{c: c, all: syncScope == ScopeAll}
+}
 
-// shareScope wraps a factory so that its checks use the registry's cache.
+// shareScope wraps a factory so that its checks use the registry's cache
+// and the run's sync scope.
 func shareScope(c *scopeCache, s Spec) Spec {
 	return s.wrap(func(build func(p any, env Env) (Check, error)) func(p any, env Env) (Check, error) {
 		return func(p any, env Env) (Check, error) {
 			chk, err := build(p, env)
-			if s, ok := chk.(interface{ setScope(*scopeCache) }); ok && err == nil {
-				s.setScope(c)
+			if s, ok := chk.(interface{ setScope(*scopeCache, string) }); ok && err == nil {
+				s.setScope(c, env.SyncScope)
 			}
 			return chk, err
 		}
@@ -88,84 +125,7 @@ func shareScope(c *scopeCache, s Spec) Spec {
 func principal(o *snapshot.DirObject) bool {
 	switch o.Kind {
 	case snapshot.KindUser, snapshot.KindContact, snapshot.KindGroup:
-		return !systemObject(o)
-	}
-	return false
-}
-
-// systemObject reports whether the object is a well-known system or
-// service object that is never synchronized as a recipient: IdFix's
-// exclusions (cn ending in "$", well-known cn prefixes, replication
-// conflict objects, isCriticalSystemObject) with two prefixes tightened so
-// they cannot hide real people ("IWAM_" instead of "iwam", which matched
-// "Iwamoto"; "Guest" only as the whole name).
-func systemObject(o *snapshot.DirObject) bool {
-	if v := o.First("iscriticalsystemobject"); v != "" && strings.EqualFold(strings.TrimSpace(v), "TRUE") {
-		return true
-	}
-	if strings.Contains(o.DN, "CNF:") && (strings.Contains(o.DN, `\0ACNF:`) || strings.Contains(o.DN, `\0aCNF:`) || strings.Contains(o.DN, "\nCNF:")) {
-		return true
-	}
-	cn := o.First("cn")
-	if cn == "" {
-		cn = firstRDNValue(o.DN)
-	}
-	if strings.HasSuffix(cn, "$") {
-		return true
-	}
-	if cn != "" && wellKnownName(cn) {
-		return true
-	}
-	if o.Kind == snapshot.KindUser {
-		if sam := o.First("samaccountname"); sam != "" {
-			switch sam[0] | 0x20 {
-			case 'c', 's', 'm':
-				if hasPrefixFold(sam, "CAS_") || hasPrefixFold(sam, "SUPPORT_") || hasPrefixFold(sam, "MSOL_") {
-					return true
-				}
-			}
-		}
-		if nick := o.First("mailnickname"); nick != "" {
-			switch nick[0] | 0x20 {
-			case 'c', 's':
-				if hasPrefixFold(nick, "CAS_") || hasPrefixFold(nick, "SYSTEMMAILBOX") {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
-// wellKnownName reports whether a cn is one of the well-known system and
-// service account names (by prefix, ASCII case ignored). It dispatches on
-// the first letter: every directory object passes here for every rule.
-func wellKnownName(cn string) bool {
-	switch cn[0] | 0x20 {
-	case 'a':
-		return hasPrefixFold(cn, "Admini")
-	case 'c':
-		return hasPrefixFold(cn, "CAS_{")
-	case 'd':
-		return hasPrefixFold(cn, "DiscoverySearchMailbox")
-	case 'e':
-		return hasPrefixFold(cn, "Exchange Online-ApplicationAccount")
-	case 'f':
-		return hasPrefixFold(cn, "FederatedEmail")
-	case 'g':
-		return strings.EqualFold(cn, "Guest")
-	case 'h':
-		return hasPrefixFold(cn, "HealthMailbox") || hasPrefixFold(cn, "HTTPConnector")
-	case 'i':
-		return hasPrefixFold(cn, "IUSR_") || hasPrefixFold(cn, "IWAM_")
-	case 'k':
-		return hasPrefixFold(cn, "krbtgt")
-	case 'm':
-		return hasPrefixFold(cn, "MSOL_")
-	case 's':
-		return hasPrefixFold(cn, "support_") || hasPrefixFold(cn, "SystemMailbox")
-	case 'w':
-		return hasPrefixFold(cn, "WWIOadmini")
+		return snapshot.SystemReason(o) == ""
 	}
 	return false
 }
@@ -173,24 +133,6 @@ func wellKnownName(cn string) bool {
 // hasPrefixFold is strings.HasPrefix ignoring ASCII case.
 func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
-}
-
-// firstRDNValue returns the value of a DN's first RDN ("Jane" for
-// "CN=Jane,OU=x"), escapes left as they are.
-func firstRDNValue(dn string) string {
-	end := len(dn)
-	for i := 0; i < len(dn); i++ {
-		if dn[i] == '\\' {
-			i++
-			continue
-		}
-		if dn[i] == ',' {
-			end = i
-			break
-		}
-	}
-	_, v, _ := strings.Cut(dn[:end], "=")
-	return strings.TrimSpace(v)
 }
 
 // Recipient types (msExchRecipientTypeDetails) of mailboxes that are not

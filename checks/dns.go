@@ -36,6 +36,7 @@ func dnsCheck(judge func(x *dnsIndex, d string, out *Output)) Check {
 				return
 			}
 			for _, d := range names {
+				out.Judged(1)
 				judge(x, d, out)
 			}
 		},
@@ -111,7 +112,9 @@ func newMXTTLCheck(prm mxTTLParams, env Env) (Check, error) {
 		return nil, fmt.Errorf("param max_ttl_seconds must be positive")
 	}
 	if env.Phase == "post-cutover" {
-		return Funcs{}, nil
+		return Funcs{FinishFunc: func(out *Output) {
+			out.Skip("the MX TTL matters before the cutover only (phase post-cutover)")
+		}}, nil
 	}
 	return dnsCheck(func(x *dnsIndex, d string, out *Output) {
 		r := x.need(out, d, d, "MX")

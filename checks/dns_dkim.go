@@ -137,6 +137,7 @@ func newDKIMCheck(prm dkimParams, env Env) (Check, error) {
 				tenant, from = seen.pick()
 			}
 			for _, d := range names {
+				out.Judged(1)
 				judgeDKIM(x, d, prm, tenant, from, post, out)
 			}
 		},

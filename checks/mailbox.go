@@ -76,6 +76,7 @@ func newFolderItems(prm folderItemsParams, env Env) (Check, error) {
 		if f == nil {
 			return
 		}
+		out.Judged(1)
 		limit, warn := byType[strings.ToLower(strings.ReplaceAll(f.Type, " ", ""))], int64(0)
 		scope := f.Type
 		if limit == 0 {
@@ -127,11 +128,7 @@ func (n *notSeen) finish(what string) func(out *Output) {
 		if n.mailboxes == 0 || n.folders > 0 {
 			return
 		}
-		fd := orgFinding("no-folder-statistics", "Folder statistics")
-		fd.Severity = "info"
-		fd.Evidence = map[string]any{"mailboxes": n.mailboxes, "folders": 0}
-		fd.Message = fmt.Sprintf("%d mailboxes were scanned but no folders, so %s were not checked: give --folder-stats (Get-MailboxFolderStatistics) or an IMAP source", n.mailboxes, what)
-		out.Add(fd)
+		out.Skip("%d mailboxes were scanned but no folders, so %s were not checked: give --folder-stats (Get-MailboxFolderStatistics) or an IMAP source", n.mailboxes, what)
 	}
 }
 
@@ -168,6 +165,7 @@ func newQuota(prm quotaParams, env Env) (Check, error) {
 		if m == nil {
 			return
 		}
+		out.Judged(1)
 		counted := itemBytes(m)
 		if counted <= limit {
 			return
@@ -199,10 +197,11 @@ func newPooledStorage(prm pooledParams, _ Env) (Check, error) {
 	}
 	var total, mailboxes int64
 	return Funcs{
-		ObserveFunc: func(r *snapshot.Record, _ *Output) {
+		ObserveFunc: func(r *snapshot.Record, out *Output) {
 			if r.Mailbox != nil {
 				total += itemBytes(r.Mailbox)
 				mailboxes++
+				out.Judged(1)
 			}
 		},
 		FinishFunc: func(out *Output) {
@@ -262,6 +261,7 @@ func newMigrationLicences(prm licenceParams, env Env) (Check, error) {
 			size := itemBytes(m)
 			n, extra := licencesFor(size, per)
 			mailboxes++
+			out.Judged(1)
 			total += size
 			licences += n
 			if n < 2 {
@@ -313,6 +313,7 @@ func newFolderLimits(prm folderLimitParams, env Env) (Check, error) {
 		if f == nil {
 			return
 		}
+		out.Judged(1)
 		check := func(key, what string, observed, limit, warn int64) {
 			sev, threshold := "", limit
 			switch {
@@ -370,6 +371,7 @@ func newLargeItems(prm largeItemParams, env Env) (Check, error) {
 				return
 			}
 			known++
+			out.Judged(1)
 			if largest <= limit {
 				return
 			}
@@ -392,11 +394,12 @@ func newLargeItems(prm largeItemParams, env Env) (Check, error) {
 		},
 		FinishFunc: func(out *Output) {
 			if seen > 0 && known == 0 {
-				fd := orgFinding("large-items-unknown", "Largest item sizes")
-				fd.Severity = "info"
-				fd.Evidence = map[string]any{"threshold": limit}
-				fd.Message = "the exports do not hold item sizes, so items over the migration limit could not be looked for: export Get-MailboxFolderStatistics with -IncludeAnalysis (TopSubjectSize)"
-				out.Add(fd)
+				out.Skip("the exports do not hold item sizes for any of %d mailboxes and folders, so items over the migration limit could not be looked for: export Get-MailboxFolderStatistics with -IncludeAnalysis (TopSubjectSize)", seen)
+			} else if seen > known {
+				if out.NotEvaluated == nil {
+					out.NotEvaluated = map[string]int64{}
+				}
+				out.NotEvaluated["no largest-item size"] += seen - known
 			}
 		},
 	}, nil

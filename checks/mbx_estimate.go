@@ -53,13 +53,14 @@ func newEstimate(prm estimateParams, env Env) (Check, error) {
 	per := int64(prm.GBPerLicence * float64(gib))
 	var mailboxes, total, licences, largest int64
 	return Funcs{
-		ObserveFunc: func(r *snapshot.Record, _ *Output) {
+		ObserveFunc: func(r *snapshot.Record, out *Output) {
 			m := r.Mailbox
 			if m == nil {
 				return
 			}
 			size := itemBytes(m)
 			mailboxes++
+			out.Judged(1)
 			total += size
 			n, _ := licencesFor(size, per)
 			licences += n

@@ -67,6 +67,9 @@ func newReachabilityCheck(prm ReachabilityParams, _ Env) (Check, error) {
 			}
 			hp := pr.Host + ":" + strconv.Itoa(pr.Port)
 			var msg string
+			if pr.Outcome != snapshot.ProbeDNSError && pr.Outcome != snapshot.ProbeError {
+				out.Judged(1)
+			}
 			switch pr.Outcome {
 			case snapshot.ProbeOpen:
 				return
@@ -122,6 +125,7 @@ func newTLSInterceptionCheck(prm tlsParams, _ Env) (Check, error) {
 				}
 			}
 			n++
+			out.Judged(1)
 			if pr.ChainTrusted {
 				return
 			}
@@ -207,6 +211,7 @@ func newRangesCheck(prm rangesParams, _ Env) (Check, error) {
 					continue
 				}
 				seen[rq.p] = true
+				out.Judged(1)
 				un := netrange.Uncovered(rq.p, allow)
 				if len(un) == 0 {
 					continue
@@ -268,6 +273,7 @@ func newNATCheck(prm natParams, _ Env) (Check, error) {
 				return
 			}
 			if float64(u) < prm.MinUsers {
+				out.Judged(u)
 				return
 			}
 			e := egress
@@ -278,6 +284,7 @@ func newNATCheck(prm natParams, _ Env) (Check, error) {
 				out.Skip("%d users but the number of public egress addresses is unknown (give --egress-ip, or set param egress_ips)", u)
 				return
 			}
+			out.Judged(u)
 			ratio := float64(u) / float64(e)
 			if ratio <= prm.MaxUsersPerIP {
 				return

@@ -47,6 +47,18 @@ type Run struct {
 	bound   []*bound
 	sources []snapshot.Source
 	tally   *snapshot.Tally
+	// needed are the attributes (lower-case → display spelling) the bound
+	// rules read; seen those carried by a principal or computer since the
+	// last source record (collectors run one after another, each source
+	// record after its objects).
+	needed map[string]string
+	seen   map[string]bool
+	scope  model.Scope
+	dirs   int64
+	// recs counts the records since the last source record; yielded
+	// holds that count for each source, in order.
+	recs    int64
+	yielded []int64
 }
 
 // New binds every rule to its check under the profile in opts.Env.Profile,
@@ -71,7 +83,15 @@ func New(opts Options) (*Run, error) {
 	for _, id := range opts.Only {
 		only[id] = true
 	}
-	run := &Run{opts: opts, tally: snapshot.NewTally()}
+	run := &Run{opts: opts, tally: snapshot.NewTally(), needed: map[string]string{}, seen: map[string]bool{}}
+	if opts.Env.SyncScope == "" {
+		opts.Env.SyncScope = checks.ScopeMailEnabled
+		run.opts.Env.SyncScope = checks.ScopeMailEnabled
+	}
+	if opts.Env.SyncScope != checks.ScopeMailEnabled && opts.Env.SyncScope != checks.ScopeAll {
+		return nil, fmt.Errorf("engine: unknown sync scope %q (want %s)", opts.Env.SyncScope, strings.Join(checks.SyncScopes(), " or "))
+	}
+	run.scope = model.Scope{SyncScope: opts.Env.SyncScope, Excluded: map[string]int64{}}
 	env := opts.Env
 	env.Shared = checks.NewShared()
 	for _, r := range opts.Rules {
@@ -89,6 +109,10 @@ func New(opts Options) (*Run, error) {
 				return nil, fmt.Errorf("engine: rule %s: %w", r.ID, err)
 			}
 			b.check = c
+			b.out.Require(r.Attributes)
+			for _, a := range r.Attributes {
+				run.needed[strings.ToLower(a)] = a
+			}
 		}
 		run.bound = append(run.bound, b)
 	}
@@ -98,7 +122,17 @@ func New(opts Options) (*Run, error) {
 // Put feeds one record to every check.
 func (r *Run) Put(rec *snapshot.Record) error {
 	if rec.Source != nil {
-		r.sources = append(r.sources, *rec.Source)
+		src := *rec.Source
+		src.MissingAttributes = r.missingAttributes(&src)
+		r.sources = append(r.sources, src)
+		r.yielded = append(r.yielded, r.recs)
+		clear(r.seen)
+		r.recs = 0
+	} else {
+		r.recs++
+	}
+	if o := rec.Dir; o != nil {
+		r.observeDir(o)
 	}
 	_ = r.tally.Put(rec)
 	for _, b := range r.bound {
@@ -109,15 +143,60 @@ func (r *Run) Put(rec *snapshot.Record) error {
 	return nil
 }
 
+// observeDir counts the object for the scope summary and notes which of
+// the needed attributes it carries.
+func (r *Run) observeDir(o *snapshot.DirObject) {
+	r.dirs++
+	in, excluded := checks.Scope(o, r.opts.Env.SyncScope)
+	switch {
+	case excluded != "":
+		r.scope.Excluded[excluded]++
+		return
+	case in:
+		r.scope.InScope++
+	case o.Kind == snapshot.KindUser || o.Kind == snapshot.KindContact || o.Kind == snapshot.KindGroup:
+		r.scope.OutsideScope++
+	case o.Kind != snapshot.KindComputer && o.Kind != snapshot.KindDomain:
+		return
+	}
+	if len(r.seen) == len(r.needed) {
+		return
+	}
+	for a := range o.Attrs {
+		if _, ok := r.needed[a]; ok {
+			r.seen[a] = true
+		}
+	}
+}
+
+// missingAttributes returns, for a directory source, the attributes the
+// rules read that none of its objects carried.
+func (r *Run) missingAttributes(src *snapshot.Source) []string {
+	dir := false
+	for _, a := range src.Areas {
+		dir = dir || a == snapshot.AreaDirectory
+	}
+	if !dir || src.Status != snapshot.StatusOK || r.recs == 0 {
+		return src.MissingAttributes
+	}
+	var out []string
+	for l, a := range r.needed {
+		if !r.seen[l] {
+			out = append(out, a)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Tally returns the inventory counted so far: the users, mail domains and
 // objects of the records put into the run.
 func (r *Run) Tally() *snapshot.Tally { return r.tally }
 
 // Meta describes the scan for the report.
 type Meta struct {
-	Tool         model.Tool
-	Scan         model.Scan
-	Organisation string
+	Tool model.Tool
+	Scan model.Scan
 }
 
 // Finish concludes every check and builds the report.
@@ -169,6 +248,10 @@ func (r *Run) FinishContext(ctx context.Context, meta Meta) (*model.Report, erro
 	sort.Slice(rep.Checks, func(i, j int) bool { return rep.Checks[i].RuleID < rep.Checks[j].RuleID })
 	model.SortFindings(rep.Findings)
 	rep.Summary.Inventory = r.tally.Inventory()
+	if r.dirs > 0 {
+		sc := r.scope
+		rep.Summary.Scope = &sc
+	}
 	Summarize(rep)
 	return rep, nil
 }
@@ -239,8 +322,25 @@ func (r *Run) conclude(b *bound, areas map[snapshot.Area]string) (model.Check, [
 		}
 		out = append(out, rf)
 	}
-	c.Findings = len(out)
+	c.Evaluated = b.out.Evaluated
+	if c.Evaluated < 0 {
+		c.Evaluated = 0
+	}
+	if len(b.out.NotEvaluated) > 0 {
+		c.NotEvaluated = map[string]int64{}
+		for k, v := range b.out.NotEvaluated {
+			c.NotEvaluated[k] = v
+		}
+	}
 	errs := append(failed, b.out.Errors...)
+	if why := r.attributesAbsent(b); why != "" {
+		// The findings of a rule whose attributes the export lacks are
+		// artefacts of the export (every user "has no givenName"): not
+		// judged.
+		errs = append([]string{why}, errs...)
+		out, c.Evaluated = nil, 0
+	}
+	c.Findings = len(out)
 	switch {
 	case len(errs) > 0:
 		c.Status = model.StatusError
@@ -248,6 +348,9 @@ func (r *Run) conclude(b *bound, areas map[snapshot.Area]string) (model.Check, [
 	case len(out) == 0 && b.out.Skipped != "":
 		c.Status = model.StatusSkipped
 		c.Error = "not assessed: " + b.out.Skipped
+	case len(out) == 0 && c.Evaluated == 0:
+		c.Status = model.StatusSkipped
+		c.Error = "not assessed: " + r.nothingInScope(rule)
 	case worst > model.SeverityInfo.Rank():
 		c.Status = model.StatusFail
 	default:
@@ -296,4 +399,111 @@ func dedupe(ss []string) []string {
 		}
 	}
 	return out
+}
+
+// attributesAbsent returns why a rule was not judged when none of the
+// objects it applies to carries any attribute it reads, or "".
+func (r *Run) attributesAbsent(b *bound) string {
+	applicable, carrying, ok := b.out.Coverage()
+	if !ok || applicable == 0 || carrying > 0 || b.rule.AttributesSparse {
+		return ""
+	}
+	names := orList(b.rule.Attributes)
+	return fmt.Sprintf("not judged: none of the %s objects the rule applies to carries %s; the export does not hold the attribute (an LDAP search or ldapsearch command that did not request it, or a Global Catalog query): re-export with the attribute list in the README",
+		count(applicable), names)
+}
+
+// nothingInScope says why a check judged nothing, from the rule's area
+// and what the sources held.
+func (r *Run) nothingInScope(rule *rules.Rule) string {
+	switch rule.Category {
+	case string(snapshot.AreaDirectory):
+		return r.directoryEmpty()
+	case string(snapshot.AreaMailbox):
+		if e := r.emptySources(snapshot.AreaMailbox, "no mailboxes in"); e != "" {
+			return e
+		}
+		return "no mailbox or folder the rule applies to in the mailbox sources"
+	case string(snapshot.AreaClients):
+		return "no computer object or client-software row the rule applies to"
+	}
+	return "nothing the rule applies to was collected"
+}
+
+// directoryEmpty describes what the directory held when a rule found
+// nothing in scope.
+func (r *Run) directoryEmpty() string {
+	sc := r.scope
+	var excl int64
+	for _, n := range sc.Excluded {
+		excl += n
+	}
+	var notes []string
+	if e := r.emptySources(snapshot.AreaDirectory, "no directory object in"); e != "" {
+		notes = append(notes, e)
+	}
+	for _, s := range r.sources {
+		if s.Unclassified > 0 || s.DNOnly > 0 {
+			notes = append(notes, fmt.Sprintf("%s: %s entries could not be classified and %s carried only their DN", s.Name, count(s.Unclassified), count(s.DNOnly)))
+		}
+	}
+	var msg string
+	switch {
+	case sc.InScope > 0:
+		msg = fmt.Sprintf("none of the %s objects in sync scope is one the rule applies to", count(sc.InScope))
+	case sc.SyncScope == checks.ScopeMailEnabled:
+		msg = fmt.Sprintf("no mail-enabled object in the export (%s users, contacts and groups are outside the sync scope mail-enabled, %s system objects excluded); when mail does not live in this directory, give --sync-scope all",
+			count(sc.OutsideScope), count(excl))
+	default:
+		msg = fmt.Sprintf("no user, contact or group in the export (%s system objects excluded)", count(excl))
+	}
+	if len(notes) > 0 {
+		msg += "; " + strings.Join(notes, "; ")
+	}
+	return msg
+}
+
+// emptySources returns "<prefix> NAME" for each ok source of the area
+// that yielded no object, joined, or "".
+func (r *Run) emptySources(area snapshot.Area, prefix string) string {
+	var out []string
+	for i, s := range r.sources {
+		if s.Status != snapshot.StatusOK || s.Objects > 0 || r.yielded[i] > 0 {
+			continue
+		}
+		for _, a := range s.Areas {
+			if a == area {
+				out = append(out, prefix+" "+s.Name)
+				break
+			}
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// count renders an integer with thousands separators.
+func count(n int64) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return s
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// orList renders names as "a", "a or b", "a, b or c".
+func orList(names []string) string {
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }

@@ -21,6 +21,9 @@ type flagParams struct {
 // the severity given by the "severity" param.
 var flagUsers = checks.Typed(func(cfg flagParams, _ checks.Env) (checks.Check, error) {
 	return checks.Funcs{ObserveFunc: func(r *snapshot.Record, out *checks.Output) {
+		if r.Dir != nil {
+			out.Judged(1)
+		}
 		if r.Dir != nil && r.Dir.First("sn") == "bad" {
 			f := checks.ForDir(r.Dir)
 			f.Message = "bad sn"
@@ -79,7 +82,7 @@ func TestCheckStatuses(t *testing.T) {
 		verdict model.Verdict
 	}{
 		{"no source: skipped, never pass", nil,
-			map[string]model.Status{"TST-001": "skipped", "TST-002": "skipped", "TST-003": "not-applicable"}, "ready"},
+			map[string]model.Status{"TST-001": "skipped", "TST-002": "skipped", "TST-003": "not-applicable"}, "incomplete"},
 		{"failed source: error and incomplete", []*snapshot.Record{source("error")},
 			map[string]model.Status{"TST-001": "error", "TST-002": "error"}, "incomplete"},
 		{"clean", []*snapshot.Record{user("CN=a", "g1", "ok"), source("ok")},

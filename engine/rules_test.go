@@ -52,7 +52,8 @@ func TestRulesComplete(t *testing.T) {
 		for _, tc := range r.Tests {
 			if tc.Expect.Findings > 0 {
 				flag = true
-			} else if tc.Expect.Status == "" || tc.Expect.Status == "pass" {
+			}
+			if tc.Expect.Status == "pass" || (tc.Expect.Status == "" && tc.Expect.Findings == 0) {
 				clean = true
 			}
 		}
@@ -121,9 +122,12 @@ func TestRuleCases(t *testing.T) {
 				for _, f := range fs {
 					all += f.Message + "\n"
 				}
+				if c.Error != "" {
+					all += c.Error + "\n"
+				}
 				for _, sub := range tc.Expect.MessageContains {
 					if !strings.Contains(all, sub) {
-						t.Errorf("no finding message contains %q; messages:\n%s", sub, all)
+						t.Errorf("no finding message (or the check's error) contains %q; messages:\n%s", sub, all)
 					}
 				}
 			})

@@ -53,30 +53,60 @@ func Summarize(rep *model.Report) {
 		}
 	}
 
-	// Coverage: an area is assessed when a source covers it; failed when
-	// one of its sources failed.
-	assessed := map[string]bool{}
-	failed := map[string]bool{}
+	// Coverage: an area is assessed when a source covers it and a check
+	// of the area judged at least one object; failed when one of its
+	// sources failed; else not assessed, with the reason.
+	covered := map[string]bool{}
+	failed := map[string]string{}
 	for _, src := range rep.Sources {
 		for _, a := range src.Areas {
 			switch src.Status {
 			case snapshot.StatusOK:
-				assessed[string(a)] = true
+				covered[string(a)] = true
 			case snapshot.StatusError:
-				failed[string(a)] = true
+				if failed[string(a)] == "" {
+					failed[string(a)] = fmt.Sprintf("source %s failed: %s", src.Name, src.Error)
+				}
 			}
 		}
 	}
-	s.Coverage = model.Coverage{Assessed: []string{}, NotAssessed: []string{}, Failed: []string{}}
-	for _, a := range snapshot.Areas() {
-		switch {
-		case failed[string(a)]:
-			s.Coverage.Failed = append(s.Coverage.Failed, string(a))
-		case assessed[string(a)]:
-			s.Coverage.Assessed = append(s.Coverage.Assessed, string(a))
-		default:
-			s.Coverage.NotAssessed = append(s.Coverage.NotAssessed, string(a))
+	judged := map[string]bool{}
+	why := map[string]string{}
+	anyJudged := false
+	for _, c := range rep.Checks {
+		if c.Evaluated > 0 && (c.Status == model.StatusPass || c.Status == model.StatusFail) && covered[c.Category] {
+			judged[c.Category] = true
+			anyJudged = true
 		}
+		if c.Status == model.StatusSkipped && why[c.Category] == "" && c.Error != "" {
+			why[c.Category] = strings.TrimPrefix(c.Error, "not assessed: ")
+		}
+	}
+	s.Coverage = model.Coverage{Assessed: []string{}, NotAssessed: []string{}, Failed: []string{}, Reasons: map[string]string{}}
+	var given []string
+	for _, a := range snapshot.Areas() {
+		area := string(a)
+		switch {
+		case failed[area] != "":
+			s.Coverage.Failed = append(s.Coverage.Failed, area)
+			s.Coverage.Reasons[area] = failed[area]
+		case covered[area] && judged[area]:
+			s.Coverage.Assessed = append(s.Coverage.Assessed, area)
+		case covered[area]:
+			s.Coverage.NotAssessed = append(s.Coverage.NotAssessed, area)
+			r := why[area]
+			if r == "" {
+				r = "its sources yielded nothing any rule could judge"
+			}
+			s.Coverage.Reasons[area] = r
+			given = append(given, area+" ("+r+")")
+		default:
+			s.Coverage.NotAssessed = append(s.Coverage.NotAssessed, area)
+			s.Coverage.Reasons[area] = "no source given"
+		}
+	}
+	if len(s.Coverage.Reasons) == 0 {
+		s.Coverage.Reasons = nil
 	}
 
 	score := 1.0
@@ -105,7 +135,7 @@ func Summarize(rep *model.Report) {
 	}
 	var reasons []string
 	switch {
-	case len(errored) > 0 || rep.Scan.Interrupted || sourceFailed:
+	case len(errored) > 0 || rep.Scan.Interrupted || sourceFailed || !anyJudged:
 		s.Verdict = model.VerdictIncomplete
 		if rep.Scan.Interrupted {
 			reasons = append(reasons, "the scan was interrupted before it finished")
@@ -119,6 +149,9 @@ func Summarize(rep *model.Report) {
 			sort.Strings(errored)
 			reasons = append(reasons, fmt.Sprintf("%d check(s) could not be evaluated: %s", len(errored), strings.Join(errored, ", ")))
 		}
+		if !anyJudged {
+			reasons = append(reasons, "nothing was judged: no check evaluated a single object, so the scan cannot say the environment is ready")
+		}
 	case s.Counts.BySeverity[model.SeverityCritical] > 0:
 		s.Verdict = model.VerdictBlocked
 		reasons = append(reasons, fmt.Sprintf("%d critical finding(s) in %s", s.Counts.BySeverity[model.SeverityCritical], rulesAt(rep, model.SeverityCritical)))
@@ -129,8 +162,17 @@ func Summarize(rep *model.Report) {
 		s.Verdict = model.VerdictReady
 		reasons = append(reasons, "no critical or high findings in the areas assessed")
 	}
-	if len(s.Coverage.NotAssessed) > 0 {
-		reasons = append(reasons, "not assessed (no source given): "+strings.Join(s.Coverage.NotAssessed, ", "))
+	var none []string
+	for _, a := range s.Coverage.NotAssessed {
+		if s.Coverage.Reasons[a] == "no source given" {
+			none = append(none, a)
+		}
+	}
+	if len(given) > 0 {
+		reasons = append(reasons, "not assessed (nothing in scope): "+strings.Join(given, "; "))
+	}
+	if len(none) > 0 {
+		reasons = append(reasons, "not assessed (no source given): "+strings.Join(none, ", "))
 	}
 	s.VerdictReasons = reasons
 }

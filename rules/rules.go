@@ -95,15 +95,24 @@ type TestCase struct {
 
 // Rule is one rule record.
 type Rule struct {
-	ID          string         `json:"id"`
-	Title       string         `json:"title"`
-	Category    string         `json:"category"`
-	Severity    model.Severity `json:"severity"`
-	Check       string         `json:"check"`
-	Requires    []string       `json:"requires"`
-	Description string         `json:"description"`
-	Remediation string         `json:"remediation"`
-	References  []Reference    `json:"references"`
+	ID       string         `json:"id"`
+	Title    string         `json:"title"`
+	Category string         `json:"category"`
+	Severity model.Severity `json:"severity"`
+	Check    string         `json:"check"`
+	Requires []string       `json:"requires"`
+	// Attributes are the directory attributes the rule reads (LDAP
+	// display-name spelling). When none of the objects the rule applies
+	// to carries any of them, the export did not hold them: the rule is
+	// "error", not judged, and names them.
+	Attributes []string `json:"attributes,omitempty"`
+	// AttributesSparse is set when the attributes are normally absent
+	// from most objects (forwarding, SIP addresses): their absence from
+	// every object is then no sign of a short export.
+	AttributesSparse bool        `json:"attributes_sparse,omitempty"`
+	Description      string      `json:"description"`
+	Remediation      string      `json:"remediation"`
+	References       []Reference `json:"references"`
 	// Profiles maps a profile name to its parameters; nil means the rule
 	// does not apply under that profile.
 	Profiles map[string]*Profile `json:"profiles"`

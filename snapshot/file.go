@@ -105,6 +105,7 @@ func read(ctx context.Context, r io.Reader, name string, sink Sink, maxLine int)
 	if h.SnapshotVersion > FileVersion {
 		return h, &InputError{File: name, Line: 1, Msg: fmt.Sprintf("snapshot version %d is newer than this preflight reads (%d)", h.SnapshotVersion, FileVersion)}
 	}
+	sources := 0
 	for {
 		if err := ctx.Err(); err != nil {
 			return h, err
@@ -112,6 +113,9 @@ func read(ctx context.Context, r io.Reader, name string, sink Sink, maxLine int)
 		b, err := next()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
+				if sources == 0 {
+					return h, &InputError{File: name, Line: line, Msg: "the snapshot holds no source record, so nothing says what was collected (cut off, or not written by preflight scan --save-snapshot): refusing to evaluate it"}
+				}
 				return h, nil
 			}
 			return h, &InputError{File: name, Line: line + 1, Msg: readProblem(err)}
@@ -120,10 +124,46 @@ func read(ctx context.Context, r io.Reader, name string, sink Sink, maxLine int)
 		if err := json.Unmarshal(b, &rec); err != nil {
 			return h, &InputError{File: name, Line: line, Msg: "bad record: " + err.Error()}
 		}
+		if rec.Source != nil {
+			if msg := CheckSource(rec.Source); msg != "" {
+				return h, &InputError{File: name, Line: line, Msg: "bad source record: " + msg}
+			}
+			sources++
+		}
 		if err := sink.Put(&rec); err != nil {
 			return h, err
 		}
 	}
+}
+
+// sourceKinds are the kinds a Source may have (the report schema's enum).
+var sourceKinds = map[string]bool{"ldap": true, "ldif": true, "csv": true, "dns": true, "tcp": true, "file": true, "imap": true}
+
+// CheckSource returns why a source record read from a file is not one
+// this build can report on (an unknown kind, area or status, a negative
+// count), or "".
+func CheckSource(s *Source) string {
+	if !sourceKinds[s.Kind] {
+		return fmt.Sprintf("unknown kind %q", s.Kind)
+	}
+	switch s.Status {
+	case StatusOK, StatusError, StatusSkipped:
+	default:
+		return fmt.Sprintf("unknown status %q", s.Status)
+	}
+	known := map[Area]bool{}
+	for _, a := range Areas() {
+		known[a] = true
+	}
+	for _, a := range s.Areas {
+		if !known[a] {
+			return fmt.Sprintf("unknown area %q", a)
+		}
+	}
+	if s.Objects < 0 || s.SkippedRows < 0 || s.DurationMS < 0 || s.Unclassified < 0 || s.DNOnly < 0 {
+		return "negative count"
+	}
+	return ""
 }
 
 // readProblem words a read failure: a limit, or corrupt or truncated

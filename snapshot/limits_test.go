@@ -33,7 +33,7 @@ const header = `{"snapshot_version":1,"tool":"preflight"}` + "\n"
 // read whole with ReadBytes and killed the process).
 func TestReadBoundsTheLine(t *testing.T) {
 	discard := SinkFunc(func(*Record) error { return nil })
-	rec := `{"source":{"name":"` + strings.Repeat("x", 100) + `"}}`
+	rec := `{"source":{"kind":"file","status":"ok","name":"` + strings.Repeat("x", 100) + `"}}`
 	if _, err := read(context.Background(), bytes.NewReader(gz(t, header+rec+"\n")), "s", discard, len(rec)); err != nil {
 		t.Fatalf("record at the limit: %v", err)
 	}
@@ -76,7 +76,7 @@ func TestReadStopsWhenCancelled(t *testing.T) {
 	var b strings.Builder
 	b.WriteString(header)
 	for range 1000 {
-		b.WriteString(`{"source":{"name":"a"}}` + "\n")
+		b.WriteString(`{"source":{"name":"a","kind":"file","status":"ok"}}` + "\n")
 	}
 	n := 0
 	_, err := Read(ctx, bytes.NewReader(gz(t, b.String())), "s", SinkFunc(func(*Record) error {

@@ -10,7 +10,6 @@ package snapshot
 
 import (
 	"context"
-	"time"
 )
 
 // Area is one assessed part of the environment. Checks declare the areas
@@ -62,6 +61,16 @@ type Source struct {
 	// Notes carries facts about the collection that are not errors, such as
 	// referrals that were seen and not followed.
 	Notes []string `json:"notes,omitempty"`
+	// Unclassified counts directory entries whose kind could not be told
+	// (no objectClass and nothing certain in their other attributes);
+	// DNOnly counts entries that carried nothing but their DN. Neither is
+	// judged by any rule.
+	Unclassified int64 `json:"unclassified,omitempty"`
+	DNOnly       int64 `json:"dn_only,omitempty"`
+	// MissingAttributes lists the attributes the rules read that no user,
+	// contact, group or computer of this source carried. The engine fills
+	// it in the report; it is not part of the snapshot.
+	MissingAttributes []string `json:"missing_attributes,omitempty"`
 }
 
 // Record is one item of a snapshot. Exactly one field is set.
@@ -124,6 +133,3 @@ func Tee(sinks ...Sink) Sink {
 type Collector interface {
 	Collect(ctx context.Context, sink Sink) (Source, error)
 }
-
-// Clock gives the collectors and the engine the scan's notion of now.
-type Clock func() time.Time

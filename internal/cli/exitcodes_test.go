@@ -181,8 +181,10 @@ func TestEvaluateSnapshotWritesValidReport(t *testing.T) {
 // checks first that the report holds what makes its exit code right.
 func TestFailOnExitCodes(t *testing.T) {
 	dir := t.TempDir()
-	// Only info findings (no client inventory, ...).
-	infoOnly := writeSnapshot(t, mkdir(t, dir, "info"))
+	// Only info findings: one mailbox gives the migration-licence total
+	// and the estimate (MBX-004, MBX-007), nothing more.
+	infoOnly := writeSnapshot(t, mkdir(t, dir, "info"), &snapshot.Record{Mailbox: &snapshot.Mailbox{Identity: "alice", TotalBytes: 1 << 30, ItemCount: 10}},
+		&snapshot.Record{Source: &snapshot.Source{Name: "mbx.csv", Kind: "csv", Areas: []snapshot.Area{snapshot.AreaMailbox}, Status: snapshot.StatusOK, Objects: 1}})
 	// alice and bob: passwords too old (DIR-007, high), bob's never
 	// expires (DIR-008, high); nothing critical.
 	high := writeSnapshot(t, mkdir(t, dir, "high"),

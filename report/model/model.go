@@ -80,6 +80,8 @@ type Summary struct {
 	Coverage     Coverage           `json:"coverage"`
 	Inventory    snapshot.Inventory `json:"inventory"`
 	Estimate     *Estimate          `json:"estimate,omitempty"`
+	// Scope is set when the scan held directory objects.
+	Scope *Scope `json:"scope,omitempty"`
 }
 
 // Counts are finding counts by severity and by category.
@@ -95,6 +97,21 @@ type Coverage struct {
 	NotAssessed []string `json:"not_assessed"`
 	// Failed lists areas whose source failed: their checks are "error".
 	Failed []string `json:"failed"`
+	// Reasons says, per area not assessed or failed, why.
+	Reasons map[string]string `json:"reasons,omitempty"`
+}
+
+// Scope says which directory objects the rules judged.
+type Scope struct {
+	// SyncScope is mail-enabled or all.
+	SyncScope string `json:"sync_scope"`
+	// InScope counts the users, contacts and groups in the sync scope;
+	// OutsideScope those outside it (not mail-enabled, under scope
+	// mail-enabled).
+	InScope      int64 `json:"in_scope"`
+	OutsideScope int64 `json:"outside_scope"`
+	// Excluded counts system objects never judged, by reason.
+	Excluded map[string]int64 `json:"excluded"`
 }
 
 // Estimate is the migration estimate (MBX-007).
@@ -111,14 +128,20 @@ type Estimate struct {
 
 // Check is one rule's outcome.
 type Check struct {
-	RuleID      string   `json:"rule_id"`
-	Title       string   `json:"title"`
-	Category    string   `json:"category"`
-	Severity    Severity `json:"severity"`
-	Status      Status   `json:"status"`
-	Findings    int      `json:"findings"`
-	Description string   `json:"description"`
-	Remediation string   `json:"remediation"`
+	RuleID   string   `json:"rule_id"`
+	Title    string   `json:"title"`
+	Category string   `json:"category"`
+	Severity Severity `json:"severity"`
+	Status   Status   `json:"status"`
+	Findings int      `json:"findings"`
+	// Evaluated counts the objects the check judged; a check that judged
+	// nothing is never "pass".
+	Evaluated int64 `json:"evaluated"`
+	// NotEvaluated counts, by reason, objects in the check's scope that it
+	// could not judge.
+	NotEvaluated map[string]int64 `json:"not_evaluated,omitempty"`
+	Description  string           `json:"description"`
+	Remediation  string           `json:"remediation"`
 	// Threshold is the profile's parameter set the rule was held against.
 	Threshold map[string]any `json:"threshold,omitempty"`
 	// SourceReference says where the threshold comes from.
