@@ -194,6 +194,7 @@ func (c *t2tCheck) onMicrosoft(out *Output) {
 			continue
 		}
 		judged++
+		out.Judged(1)
 		has := false
 		for _, a := range r.Addresses {
 			p, ok := TenantPrefix(addrDomain(a))
@@ -251,6 +252,7 @@ func (c *t2tCheck) stillHeld(out *Output) {
 		return
 	}
 	post := c.env.Phase == "post-cutover"
+	out.Judged(int64(len(c.source)))
 	for _, r := range c.source {
 		var held []string
 		add := func(what, v string) {
@@ -302,6 +304,7 @@ func (c *t2tCheck) targetContacts(out *Output) {
 		if k != "contact" && k != "mailuser" {
 			continue
 		}
+		out.Judged(1)
 		var held []string
 		for _, a := range append([]string{r.PrimarySMTP, r.ExternalAddress}, r.Addresses...) {
 			if inMigrating(a, c.env.MigratingDomains) && !containsFold(held, addrBare(a)) {
@@ -346,6 +349,7 @@ func (c *t2tCheck) collision(out *Output) {
 		if k != "mailbox" && k != "group" {
 			continue
 		}
+		out.Judged(1)
 		var hit []string
 		for _, a := range append([]string{t.PrimarySMTP}, t.Addresses...) {
 			b := strings.ToLower(addrBare(a))
@@ -372,6 +376,7 @@ func (c *t2tCheck) forwarding(out *Output) {
 		out.Skip(noSourceExports)
 		return
 	}
+	out.Judged(int64(len(c.source)))
 	for _, r := range c.source {
 		if r.Forwarding == "" && r.ForwardTo == "" {
 			continue
