@@ -189,7 +189,7 @@ type noParams struct{}
 func Default() Registry {
 	r := Registry{}
 	for _, add := range []func(Registry){
-		addDirectory, addClients, addMailbox, addDNS, addBlocklist, addNetwork,
+		addDirectory, addClients, addMailbox, addDNS, addBlocklist, addNetwork, addTenant,
 	} {
 		add(r)
 	}

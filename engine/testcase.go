@@ -48,6 +48,9 @@ func RunCase(rule *rules.Rule, tc rules.TestCase, reg checks.Registry) (model.Ch
 	if v := tc.Env.Tenant; v != "" {
 		env.Tenant = v
 	}
+	if v := tc.Env.MigratingDomains; len(v) > 0 {
+		env.MigratingDomains = v
+	}
 	var overrides map[string]map[string]any
 	if len(tc.Params) > 0 {
 		overrides = map[string]map[string]any{rule.ID: tc.Params}

@@ -70,6 +70,8 @@ type CaseEnv struct {
 	BandwidthMbps float64 `json:"bandwidth_mbps,omitempty"`
 	// Tenant is the tenant name (the initial domain's prefix).
 	Tenant string `json:"tenant,omitempty"`
+	// MigratingDomains are the domains of a tenant-to-tenant move.
+	MigratingDomains []string `json:"migrating_domains,omitempty"`
 }
 
 // TestCase is a must-flag or must-not-flag case carried with the rule.
