@@ -43,19 +43,44 @@ type Env struct {
 	// SyncScope is ScopeMailEnabled (the default, "") or ScopeAll: which
 	// users, contacts and groups the directory rules judge.
 	SyncScope string
-	// Shared holds state the checks of one evaluation share (one owner
-	// index for every mailbox rule). The engine sets a new one for each
-	// run; nil gives each check its own.
+	// Shared is the evaluation's shared per-record stage (one owner index
+	// for every mailbox rule, one scope decision per directory object for
+	// every directory rule). The engine makes a new one for each run and
+	// calls its Observe once per record, before any check sees the record;
+	// nil gives each check its own index and scope decisions.
 	Shared *Shared
 }
 
-// Shared is state shared by the checks of one evaluation.
+// Shared is the per-record work the checks of one evaluation share. It is
+// an explicit stage: the engine calls Observe once for every record before
+// handing the record to the checks, and the checks only read what it
+// built. Checks ask for a part when they are built (the owner index is
+// filled only when a mailbox rule asked for it).
 type Shared struct {
-	owners *ownerFeed
+	// owners is the mailbox owner index; nil until a check asks for it.
+	owners *owners
+	// noMailbox skips indexing directory users (no mailbox source).
+	noMailbox bool
+	// scoped is set when a directory check uses the scope decisions.
+	scoped bool
+	// cur is the scope decision for the record being evaluated.
+	cur *scopeEntry
 }
 
-// NewShared returns empty shared state for one evaluation.
+// NewShared returns an empty shared stage for one evaluation.
 func NewShared() *Shared { return &Shared{} }
+
+// Observe does the shared work for one record. The engine calls it once
+// per record, before any check's Observe.
+func (s *Shared) Observe(r *snapshot.Record) {
+	if s.owners != nil && (!s.noMailbox || r.Dir == nil) {
+		s.owners.observe(r)
+	}
+	s.cur = nil
+	if s.scoped && r.Dir != nil {
+		s.cur = newScopeEntry(r.Dir)
+	}
+}
 
 // Cutover returns the cutover date, or Now when none was given.
 func (e Env) Cutover() time.Time {

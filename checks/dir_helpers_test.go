@@ -373,7 +373,7 @@ func TestHashTable(t *testing.T) {
 }
 
 func TestScopeCacheFollowsReusedRecords(t *testing.T) {
-	c := scopeView{c: &scopeCache{}}
+	c := scopeView{sh: NewShared()}
 	o := dirObj(snapshot.KindUser, "CN=Jane,DC=x,DC=com", map[string]string{"mail": "jane@x.com"})
 	if !c.in(o) {
 		t.Fatal("mail user not in scope")

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -49,16 +48,10 @@ func Scope(o *snapshot.DirObject, syncScope string) (in bool, excluded string) {
 	return syncScope == ScopeAll || o.MailEnabled(), ""
 }
 
-// scopeCache remembers the scope decision for the record being evaluated.
-// The engine hands one record to every check in turn; with the cache the
-// twelve directory checks of a registry decide scope once per record
-// instead of twelve times (each decision costs several attribute-map
-// lookups). An entry matches only the same DirObject, with the same DN
-// and attribute count, so a collector that reuses its records for the next
-// object never gets a stale answer. Entries are immutable and swapped
-// atomically, so runs sharing a registry may run concurrently.
-type scopeCache struct{ last atomic.Pointer[scopeEntry] }
-
+// scopeEntry is the scope decision for one directory object. The shared
+// stage (Shared.Observe) makes one per record, so the twelve directory
+// checks decide scope once per record instead of twelve times (each
+// decision costs several attribute-map lookups).
 type scopeEntry struct {
 	o         *snapshot.DirObject
 	dn        string
@@ -67,57 +60,71 @@ type scopeEntry struct {
 	mail      bool // mail-enabled
 }
 
-func (c *scopeCache) entry(o *snapshot.DirObject) *scopeEntry {
-	if c != nil {
-		if e := c.last.Load(); e != nil && e.o == o && e.n == len(o.Attrs) && e.dn == o.DN {
-			return e
-		}
-	}
+func newScopeEntry(o *snapshot.DirObject) *scopeEntry {
 	e := &scopeEntry{o: o, dn: o.DN, n: len(o.Attrs), principal: principal(o)}
 	e.mail = e.principal && o.MailEnabled()
-	if c != nil {
-		c.last.Store(e)
-	}
 	return e
 }
 
-// scopeView is a check's view of the registry's cache under the run's
-// sync scope.
+// scopeView is a directory check's view of the shared stage's scope
+// decisions under the run's sync scope.
 type scopeView struct {
-	c   *scopeCache
+	sh  *Shared
 	all bool // sync scope "all": every principal is in scope
+}
+
+// entry returns the decision for o: the shared stage's for the record
+// being evaluated, else (no shared stage, or a record it has not seen)
+// a fresh one.
+func (v scopeView) entry(o *snapshot.DirObject) *scopeEntry {
+	if v.sh != nil {
+		if e := v.sh.cur; e != nil && e.o == o && e.n == len(o.Attrs) && e.dn == o.DN {
+			return e
+		}
+	}
+	return newScopeEntry(o)
 }
 
 // in reports whether the object is in sync scope.
 func (v scopeView) in(o *snapshot.DirObject) bool {
-	e := v.c.entry(o)
+	e := v.entry(o)
 	if v.all {
 		return e.principal
 	}
 	return e.mail
 }
 
-func (v scopeView) entry(o *snapshot.DirObject) *scopeEntry { return v.c.entry(o) }
-
-// scoped is embedded by the directory checks to share a registry's cache.
+// scoped is embedded by the directory checks; scopeFrom sets it from the
+// check's Env when the check is built.
 type scoped struct{ scope scopeView }
 
-func (s *scoped) setScope(c *scopeCache, syncScope string) {
-	s.scope = scopeView{c: c, all: syncScope == ScopeAll}
-}
+// scopeUser is a directory check that embeds scoped.
+type scopeUser interface{ useScope(v scopeView) }
 
-// shareScope wraps a factory so that its checks use the registry's cache
-// and the run's sync scope.
-func shareScope(c *scopeCache, s Spec) Spec {
+func (s *scoped) useScope(v scopeView) { s.scope = v }
+
+// withScope wraps a directory check's factory so that every check it
+// builds reads the scope decisions of the Env it is built with. It holds
+// no state: the decisions live in the evaluation's Shared stage.
+func withScope(s Spec) Spec {
 	return s.wrap(func(build func(p any, env Env) (Check, error)) func(p any, env Env) (Check, error) {
 		return func(p any, env Env) (Check, error) {
 			chk, err := build(p, env)
-			if s, ok := chk.(interface{ setScope(*scopeCache, string) }); ok && err == nil {
-				s.setScope(c, env.SyncScope)
+			if u, ok := chk.(scopeUser); ok && err == nil {
+				u.useScope(scopeFrom(env))
 			}
 			return chk, err
 		}
 	})
+}
+
+// scopeFrom returns the scope view of a check built with env and asks the
+// shared stage to decide scope for every directory record.
+func scopeFrom(env Env) scopeView {
+	if env.Shared != nil {
+		env.Shared.scoped = true
+	}
+	return scopeView{sh: env.Shared, all: env.SyncScope == ScopeAll}
 }
 
 // principal reports whether the object is a user, contact or group that is

@@ -1,10 +1,10 @@
 package checks
 
 // addDirectory registers the directory checks (rules DIR-001 … DIR-012).
-// The checks share one scope cache per registry (see scopeCache).
+// Each check reads its scope decisions from the evaluation's shared stage
+// (see Shared and scopeFrom).
 func addDirectory(r Registry) {
-	sc := &scopeCache{}
-	add := func(name string, s Spec) { r[name] = shareScope(sc, s) }
+	add := func(name string, s Spec) { r[name] = withScope(s) }
 	add("dir.unsupported_characters", Typed(newUnsupportedChars))
 	add("dir.invalid_format", Typed(newInvalidFormat))
 	add("dir.required_attributes", Typed(newRequiredAttrs))

@@ -32,36 +32,35 @@ const ambiguous = int32(-1)
 
 func newOwners() *owners { return &owners{keys: map[uint64]int32{}} }
 
-// ownerFeed hands one owner index to several checks. Every consumer calls
-// observe once for every record, in the engine's order; the index takes
-// each record on the first of those calls only, so k mailbox rules cost one
-// index, not k.
+// ownerFeed is a mailbox check's view of the owner index. With the
+// evaluation's shared stage (Env.Shared) the stage fills the one index all
+// mailbox rules read, so k mailbox rules cost one index, not k, and the
+// check's observe does nothing; without it the check fills an index of its
+// own.
 type ownerFeed struct {
 	*owners
-	consumers, calls int
-	noMailbox        bool
+	own       bool
+	noMailbox bool
 }
 
 func (f *ownerFeed) observe(r *snapshot.Record) {
-	first := f.calls%f.consumers == 0
-	f.calls++
-	if !first || (f.noMailbox && r.Dir != nil) {
+	if !f.own || (f.noMailbox && r.Dir != nil) {
 		return
 	}
 	f.owners.observe(r)
 }
 
-// ownerIndex returns the evaluation's owner index and counts the caller
-// as one of its consumers.
+// ownerIndex returns the owner index a mailbox check reads, asking the
+// shared stage to build it.
 func (e Env) ownerIndex() *ownerFeed {
 	if e.Shared == nil {
-		return &ownerFeed{owners: newOwners(), consumers: 1, noMailbox: e.NoMailboxSource}
+		return &ownerFeed{owners: newOwners(), own: true, noMailbox: e.NoMailboxSource}
 	}
 	if e.Shared.owners == nil {
-		e.Shared.owners = &ownerFeed{owners: newOwners(), noMailbox: e.NoMailboxSource}
+		e.Shared.owners = newOwners()
+		e.Shared.noMailbox = e.NoMailboxSource
 	}
-	e.Shared.owners.consumers++
-	return e.Shared.owners
+	return &ownerFeed{owners: e.Shared.owners}
 }
 
 func joinKey(s string) (uint64, bool) {

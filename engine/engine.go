@@ -59,6 +59,9 @@ type Run struct {
 	// holds that count for each source, in order.
 	recs    int64
 	yielded []int64
+	// shared is the checks' shared per-record stage, run once per record
+	// before the checks.
+	shared *checks.Shared
 }
 
 // New binds every rule to its check under the profile in opts.Env.Profile,
@@ -93,7 +96,8 @@ func New(opts Options) (*Run, error) {
 	}
 	run.scope = model.Scope{SyncScope: opts.Env.SyncScope, Excluded: map[string]int64{}}
 	env := opts.Env
-	env.Shared = checks.NewShared()
+	run.shared = checks.NewShared()
+	env.Shared = run.shared
 	for _, r := range opts.Rules {
 		if len(only) > 0 && !only[r.ID] {
 			continue
@@ -135,6 +139,7 @@ func (r *Run) Put(rec *snapshot.Record) error {
 		r.observeDir(o)
 	}
 	_ = r.tally.Put(rec)
+	r.shared.Observe(rec)
 	for _, b := range r.bound {
 		if b.check != nil {
 			b.check.Observe(rec, &b.out)
