@@ -32,17 +32,17 @@ func TestConfigKeysAndDefaultsUnchanged(t *testing.T) {
 		"imap-password-file": s, "imap-url": s, "ldap-ca-file": s, "ldap-insecure-plaintext": b, "ldap-url": s, "ldif": l,
 		"lenient": b, "mailbox-stats": s, "mailbox-usage": s, "offline": b, "out": s, "phase": s, "plan": s, "probe": l,
 		"probe-defaults": b, "probe-timeout": s, "profile": s, "quiet": b, "resolver": l, "rhsbl-zone": l, "sample": b,
-		"save-snapshot": s, "tenant": s, "timeout": s,
+		"save-snapshot": s, "sync-scope": s, "tenant": s, "timeout": s,
 		"recipients": s, "mailboxes": s, "users": s, "archive-stats": s, "target-recipients": s, "migrating-domain": l,
 	}
 	evaluate := config.Flags{
 		"bandwidth-mbps": n, "baseline": s, "config": s, "cutover-date": s, "fail-on": s, "fail-on-new": s, "format": l,
-		"history": s, "out": s, "phase": s, "plan": s, "profile": s, "quiet": b, "tenant": s, "timeout": s,
+		"history": s, "out": s, "phase": s, "plan": s, "profile": s, "quiet": b, "sync-scope": s, "tenant": s, "timeout": s,
 		"migrating-domain": l,
 	}
 	defaults := map[string]string{
 		"dns-authoritative": "true", "dns-concurrency": "16", "dns-deadline": "10m0s", "dns-retries": "1", "dns-timeout": "2s",
-		"fail-on": "none", "imap-admin-mode": "master", "imap-master-separator": "*", "out": ".", "phase": "pre-cutover",
+		"fail-on": "none", "imap-admin-mode": "master", "imap-master-separator": "*", "out": ".", "phase": "pre-cutover", "sync-scope": "mail-enabled",
 		"probe-timeout": "5s", "profile": "exchange-online", "timeout": "2m0s",
 	}
 	for _, tc := range []struct {

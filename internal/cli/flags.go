@@ -250,6 +250,8 @@ func scanFlagDefs(o *scanOptions) []flagDef {
 			usage: "planned cutover `YYYY-MM-DD` (default: the scan date)"},
 		{group: groupOutputs, name: "phase", value: stringFlag(&out.Phase, "pre-cutover"),
 			usage: "migration `PHASE`: pre-cutover or post-cutover"},
+		{group: groupOutputs, name: "sync-scope", value: stringFlag(&out.SyncScope, "mail-enabled"),
+			usage: "which users, contacts and groups the directory rules judge: `SCOPE` mail-enabled (only objects with mail attributes, as Exchange sees them) or all (everything Entra Connect synchronises unless filtered; use it when mail lives outside AD, e.g. on POP/IMAP)"},
 		{group: groupOutputs, name: "tenant", value: stringFlag(&out.Tenant, ""),
 			usage: "Microsoft 365 tenant `NAME`, the prefix of its initial domain (fabrikam for fabrikam.onmicrosoft.com), for the DKIM CNAMEs of DNS-008 and the onmicrosoft.com addresses of T2T-001 (default: from the directory's or the tenant exports' onmicrosoft.com addresses)"},
 		{group: groupOutputs, name: "bandwidth-mbps", value: floatFlag(&out.BandwidthMbps, 0),

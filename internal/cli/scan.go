@@ -36,6 +36,7 @@ type outputOptions struct {
 	Profile       string
 	CutoverDate   string
 	Phase         string
+	SyncScope     string
 	BandwidthMbps float64
 	Tenant        string
 	Migrating     listFlag
@@ -110,10 +111,11 @@ func newScanCommand(sys IO, evaluate bool) *cobra.Command {
 // one of a few words.
 func registerScanCompletions(cmd *cobra.Command) {
 	words := map[string][]string{
-		"profile": rules.Profiles(),
-		"phase":   {"pre-cutover", "post-cutover"},
-		"fail-on": {"critical", "high", "medium", "low", "info", "none"},
-		"format":  {"json", "table", "pdf", "html", "csv", "jsonl"},
+		"profile":    rules.Profiles(),
+		"phase":      {"pre-cutover", "post-cutover"},
+		"sync-scope": checks.SyncScopes(),
+		"fail-on":    {"critical", "high", "medium", "low", "info", "none"},
+		"format":     {"json", "table", "pdf", "html", "csv", "jsonl"},
 
 		"fail-on-new":     {"critical", "high", "medium", "low", "info"},
 		"imap-admin-mode": {"master", "authzid"},
@@ -220,7 +222,7 @@ func prepareScan(c scanCommand, pos []string, sys IO) (*scanRun, error) {
 
 // checksEnv returns what the checks know of the run besides the records.
 func (o *scanOptions) checksEnv(now time.Time, evaluate bool) checks.Env {
-	cenv := checks.Env{Profile: o.Profile, Now: now, Phase: o.Phase, BandwidthMbps: o.BandwidthMbps, Tenant: o.Tenant, MigratingDomains: migratingDomains(o.Migrating)}
+	cenv := checks.Env{Profile: o.Profile, Now: now, Phase: o.Phase, SyncScope: o.SyncScope, BandwidthMbps: o.BandwidthMbps, Tenant: o.Tenant, MigratingDomains: migratingDomains(o.Migrating)}
 	// A live scan knows its sources up front; a snapshot may hold anything.
 	m := &o.mailboxOptions
 	cenv.NoMailboxSource = !evaluate && !o.Sample && m.MailboxStats == "" && m.FolderStats == "" && m.MailboxUsage == "" && m.IMAPURL == ""
@@ -353,6 +355,9 @@ func (o *scanOptions) validate(evaluate bool, pos []string) error {
 	}
 	if o.Phase != "pre-cutover" && o.Phase != "post-cutover" {
 		return usagef("unknown phase %q (want pre-cutover or post-cutover)", o.Phase)
+	}
+	if o.SyncScope != checks.ScopeMailEnabled && o.SyncScope != checks.ScopeAll {
+		return usagef("unknown sync scope %q (want %s)", o.SyncScope, strings.Join(checks.SyncScopes(), " or "))
 	}
 	if o.CutoverDate != "" {
 		if _, err := time.Parse("2006-01-02", o.CutoverDate); err != nil {

@@ -97,3 +97,36 @@ func TestEvaluateNothingJudgedIsIncomplete(t *testing.T) {
 		t.Errorf("directory reason %q", rep.Summary.Coverage.Reasons["directory"])
 	}
 }
+
+// TestSyncScopeFlag: --sync-scope all judges the sample's users that carry
+// no mail attributes too, and the report says which scope was used and how
+// many objects fell outside it; an unknown scope is refused before any work.
+func TestSyncScopeFlag(t *testing.T) {
+	scopeOf := func(args ...string) *model.Scope {
+		t.Helper()
+		dir := t.TempDir()
+		code, _, stderr := runCLI(t, nil, append([]string{"scan", "--sample", "--offline", "--quiet", "--format", "json", "--out", dir}, args...)...)
+		if code == ExitUsage || code == ExitInternal {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		rep, err := report.ReadFile(filepath.Join(dir, "report.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Summary.Scope == nil {
+			t.Fatal("report has no scope")
+		}
+		return rep.Summary.Scope
+	}
+	def, all := scopeOf(), scopeOf("--sync-scope", "all")
+	if def.SyncScope != "mail-enabled" || all.SyncScope != "all" {
+		t.Errorf("scopes reported %q and %q, want mail-enabled and all", def.SyncScope, all.SyncScope)
+	}
+	if def.OutsideScope == 0 || all.InScope <= def.InScope || all.OutsideScope >= def.OutsideScope {
+		t.Errorf("mail-enabled %+v, all %+v: want all to judge more objects and leave fewer outside", def, all)
+	}
+	code, _, stderr := runCLI(t, nil, "scan", "--sample", "--offline", "--quiet", "--out", t.TempDir(), "--sync-scope", "everyone")
+	if code != ExitUsage || !strings.Contains(stderr, `unknown sync scope "everyone"`) {
+		t.Errorf("exit %d, %q: want exit 2 naming the scope", code, stderr)
+	}
+}
