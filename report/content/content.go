@@ -312,3 +312,44 @@ func Affected(rep *model.Report, fs []model.Finding) string {
 	}
 	return n
 }
+
+// SourceDetail is the detail column of a data source: its error, its notes
+// and the count of malformed rows skipped, joined with "; ".
+func SourceDetail(s snapshot.Source) string {
+	detail := s.Error
+	if len(s.Notes) > 0 {
+		if detail != "" {
+			detail += "; "
+		}
+		detail += strings.Join(s.Notes, "; ")
+	}
+	if s.SkippedRows > 0 {
+		detail = strings.TrimPrefix(detail+fmt.Sprintf("; %d malformed row(s) skipped", s.SkippedRows), "; ")
+	}
+	return detail
+}
+
+// SourceAreas names the areas a source covers, in its order.
+func SourceAreas(s snapshot.Source) []string {
+	var out []string
+	for _, a := range s.Areas {
+		out = append(out, AreaName(string(a)))
+	}
+	return out
+}
+
+// SuppressionText says why a finding is suppressed and until when ("yes"
+// when the suppression gives no reason); "" when it is not.
+func SuppressionText(s *model.Suppression) string {
+	if s == nil {
+		return ""
+	}
+	text := s.Reason
+	if s.Expires != "" {
+		text += " (until " + s.Expires + ")"
+	}
+	if text == "" {
+		text = "yes"
+	}
+	return text
+}

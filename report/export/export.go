@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/preflight-scan/preflight/report/content"
 	"github.com/preflight-scan/preflight/report/model"
 )
 
@@ -42,16 +43,7 @@ func WriteCSV(rep *model.Report, w io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("csv: finding %s: %w", f.Fingerprint, err)
 		}
-		supp := ""
-		if f.Suppressed != nil {
-			supp = f.Suppressed.Reason
-			if f.Suppressed.Expires != "" {
-				supp += " (until " + f.Suppressed.Expires + ")"
-			}
-			if supp == "" {
-				supp = "yes"
-			}
-		}
+		supp := content.SuppressionText(f.Suppressed)
 		row := []string{
 			f.Fingerprint, f.RuleID, string(f.Severity), f.Category,
 			f.Object.Kind, f.Object.ID, f.Object.Name,

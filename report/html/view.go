@@ -142,20 +142,7 @@ func build(rep *model.Report) *page {
 func sources(ss []snapshot.Source) []sourceRow {
 	var out []sourceRow
 	for _, s := range ss {
-		detail := s.Error
-		if len(s.Notes) > 0 {
-			if detail != "" {
-				detail += "; "
-			}
-			detail += strings.Join(s.Notes, "; ")
-		}
-		if s.SkippedRows > 0 {
-			detail = strings.TrimPrefix(detail+fmt.Sprintf("; %d malformed row(s) skipped", s.SkippedRows), "; ")
-		}
-		var areas []string
-		for _, a := range s.Areas {
-			areas = append(areas, content.AreaName(string(a)))
-		}
+		detail, areas := content.SourceDetail(s), content.SourceAreas(s)
 		st, cls := s.Status, "muted"
 		switch s.Status {
 		case snapshot.StatusOK:
@@ -329,16 +316,7 @@ func findingsJSON(rep *model.Report) ([]byte, error) {
 	}
 	fs := make([][]any, 0, len(rep.Findings))
 	for _, f := range rep.Findings {
-		supp := ""
-		if f.Suppressed != nil {
-			supp = f.Suppressed.Reason
-			if f.Suppressed.Expires != "" {
-				supp += " (until " + f.Suppressed.Expires + ")"
-			}
-			if supp == "" {
-				supp = "yes"
-			}
-		}
+		supp := content.SuppressionText(f.Suppressed)
 		rem := f.Remediation
 		if rem == remedy[f.RuleID] {
 			rem = ""

@@ -26,20 +26,7 @@ func (w *writer) sources() {
 		}
 		var rows [][]string
 		for _, s := range rep.Sources {
-			detail := s.Error
-			if len(s.Notes) > 0 {
-				if detail != "" {
-					detail += "; "
-				}
-				detail += strings.Join(s.Notes, "; ")
-			}
-			if s.SkippedRows > 0 {
-				detail = strings.TrimPrefix(detail+fmt.Sprintf("; %d malformed row(s) skipped", s.SkippedRows), "; ")
-			}
-			var areas []string
-			for _, a := range s.Areas {
-				areas = append(areas, content.AreaName(string(a)))
-			}
+			detail, areas := content.SourceDetail(s), content.SourceAreas(s)
 			status := s.Status
 			if status == "ok" {
 				status = "OK"
