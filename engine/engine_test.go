@@ -61,7 +61,7 @@ func source(status string) *snapshot.Record {
 func evaluate(t *testing.T, rs []*rules.Rule, recs ...*snapshot.Record) *model.Report {
 	t.Helper()
 	run, err := New(Options{Rules: rs, Registry: checks.Registry{"test.flag": flagUsers},
-		Env: checks.Env{Profile: "exchange-online", Now: CaseNow()}})
+		Env: checks.Env{Profile: "exchange-online", Now: caseNow()}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func TestDeterministicJSON(t *testing.T) {
 func TestOverrides(t *testing.T) {
 	rs := []*rules.Rule{testRule("TST-001", "high", true)}
 	reg := checks.Registry{"test.flag": flagUsers}
-	env := checks.Env{Profile: "exchange-online", Now: CaseNow()}
+	env := checks.Env{Profile: "exchange-online", Now: caseNow()}
 	if _, err := New(Options{Rules: rs, Registry: reg, Env: env, Overrides: map[string]map[string]any{"NOPE-001": {"x": 1}}}); err == nil {
 		t.Error("override of an unknown rule accepted")
 	}

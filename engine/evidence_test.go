@@ -18,7 +18,7 @@ func evalCatalogue(t *testing.T, scope string, recs ...*snapshot.Record) *model.
 		t.Fatal(err)
 	}
 	run, err := New(Options{Rules: rs, Registry: checks.Default(),
-		Env: checks.Env{Profile: "exchange-online", Now: CaseNow(), SyncScope: scope}})
+		Env: checks.Env{Profile: "exchange-online", Now: caseNow(), SyncScope: scope}})
 	if err != nil {
 		t.Fatal(err)
 	}

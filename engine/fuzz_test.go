@@ -58,7 +58,7 @@ func FuzzEngine(f *testing.F) {
 			return
 		}
 		p := profiles[int(profile)%len(profiles)]
-		run, err := New(Options{Rules: rs, Registry: checks.Default(), Env: checks.Env{Profile: p, Now: CaseNow(), BandwidthMbps: float64(profile)}})
+		run, err := New(Options{Rules: rs, Registry: checks.Default(), Env: checks.Env{Profile: p, Now: caseNow(), BandwidthMbps: float64(profile)}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -153,7 +153,7 @@ func TestCaseRecordsStrict(t *testing.T) {
 		{`{}`, `rules: DIR-003 case "typo": record 1: empty record`},
 	} {
 		c := rules.TestCase{Name: "typo", Records: []json.RawMessage{json.RawMessage(tc.rec)}}
-		_, _, err := RunCase(r, c, checks.Default())
+		_, _, err := runCase(r, c, checks.Default())
 		if err == nil || err.Error() != tc.want {
 			t.Errorf("got %v\nwant %s", err, tc.want)
 		}

@@ -85,7 +85,7 @@ func TestRuleCases(t *testing.T) {
 				if !reg[r.Check].Valid() {
 					t.Skipf("check %s not registered", r.Check)
 				}
-				c, fs, err := RunCase(r, tc, reg)
+				c, fs, err := runCase(r, tc, reg)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -1,4 +1,4 @@
-package checks_test
+package engine
 
 import (
 	"fmt"
@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/preflight-scan/preflight/checks"
-	"github.com/preflight-scan/preflight/engine"
 	"github.com/preflight-scan/preflight/internal/golden"
 	"github.com/preflight-scan/preflight/rules"
 )
@@ -29,7 +28,7 @@ func TestDirectoryMessagesGolden(t *testing.T) {
 			continue
 		}
 		for _, tc := range r.Tests {
-			c, fs, err := engine.RunCase(r, tc, reg)
+			c, fs, err := runCase(r, tc, reg)
 			if err != nil {
 				t.Fatalf("%s/%s: %v", r.ID, tc.Name, err)
 			}

@@ -12,15 +12,15 @@ import (
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
-// CaseNow is the scan time of rule test cases that give none:
+// caseNow is the scan time of rule test cases that give none:
 // 2026-11-01T00:00:00Z.
-func CaseNow() time.Time { return time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) }
+func caseNow() time.Time { return time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) }
 
-// RunCase evaluates one of a rule's own test cases and returns the rule's
+// runCase evaluates one of a rule's own test cases and returns the rule's
 // check and findings. Records without a source record get an "ok" source
 // for each area the rule requires.
-func RunCase(rule *rules.Rule, tc rules.TestCase, reg checks.Registry) (model.Check, []model.Finding, error) {
-	env := checks.Env{Profile: rules.DefaultProfile, Now: CaseNow(), Phase: "pre-cutover"}
+func runCase(rule *rules.Rule, tc rules.TestCase, reg checks.Registry) (model.Check, []model.Finding, error) {
+	env := checks.Env{Profile: rules.DefaultProfile, Now: caseNow(), Phase: "pre-cutover"}
 	if tc.Profile != "" {
 		env.Profile = tc.Profile
 	}
@@ -61,7 +61,7 @@ func RunCase(rule *rules.Rule, tc rules.TestCase, reg checks.Registry) (model.Ch
 	}
 	hasSource := false
 	for i, raw := range tc.Records {
-		rec, err := DecodeRecord(raw)
+		rec, err := decodeRecord(raw)
 		if err != nil {
 			return model.Check{}, nil, caseErr("record %d: %v", i+1, err)
 		}
@@ -86,10 +86,10 @@ func RunCase(rule *rules.Rule, tc rules.TestCase, reg checks.Registry) (model.Ch
 	return rep.Checks[0], rep.Findings, nil
 }
 
-// DecodeRecord decodes one snapshot record of a rule test case strictly:
+// decodeRecord decodes one snapshot record of a rule test case strictly:
 // a key the record (or anything in it) does not have is an error, so that
 // a typo cannot leave a case with an empty record that passes vacuously.
-func DecodeRecord(raw []byte) (*snapshot.Record, error) {
+func decodeRecord(raw []byte) (*snapshot.Record, error) {
 	v, err := decodeStrict(raw, reflect.TypeFor[snapshot.Record]())
 	if err != nil {
 		return nil, err
