@@ -41,8 +41,8 @@ lint:
 	$(GO) tool staticcheck ./...
 	$(GO) tool golangci-lint run --allow-serial-runners ./...
 
-## fuzz: run every fuzz target for FUZZTIME each (.ci/run: 3s each, a
-## smoke test; FUZZTIME=60s for a real run). Crashers are written to the
+## fuzz: run every fuzz target for FUZZTIME each (.ci/run: 2000x, a count,
+## as a smoke test; FUZZTIME=60s for a real run). Crashers are written to the
 ## package's testdata/fuzz/<target>, where make test replays them.
 fuzz:
 	@for pkg in $$($(GO) list ./...); do \

@@ -127,6 +127,9 @@ func New(opts Options) (*Run, error) {
 func (r *Run) Put(rec *snapshot.Record) error {
 	if rec.Source != nil {
 		src := *rec.Source
+		if src.Areas == nil {
+			src.Areas = []snapshot.Area{} // the report lists none, not null
+		}
 		src.MissingAttributes = r.missingAttributes(&src)
 		r.sources = append(r.sources, src)
 		r.yielded = append(r.yielded, r.recs)
