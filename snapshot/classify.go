@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-
-	"github.com/preflight-scan/preflight/internal/clip"
 )
 
 // KindUnclassified is the kind of an entry whose kind cannot be told: it
@@ -224,7 +222,7 @@ func (c *EntryCount) Fill(src *Source) {
 	if c.unclassified > 0 {
 		src.Notes = append(src.Notes, fmt.Sprintf(
 			"%d entr%s carried no objectClass and nothing else that tells user, contact, group or computer apart (first: %s): not judged by any rule; re-export requesting objectClass",
-			c.unclassified, plural(c.unclassified), clip.Quote(c.example)))
+			c.unclassified, plural(c.unclassified), quoteDN(c.example)))
 	}
 	if n := c.inferred[BasisSAMAccountType] + c.inferred[BasisObjectCategory] + c.inferred[BasisAccountControl]; n > 0 {
 		var from []string
@@ -251,4 +249,18 @@ func wasWere(n int64) string {
 		return "was"
 	}
 	return "were"
+}
+
+// quoteDN quotes a DN for a note, clipped to 200 bytes, control
+// characters escaped (the report's renderers neutralise the rest).
+func quoteDN(dn string) string {
+	const limit = 200
+	if len(dn) > limit {
+		cut := limit
+		for cut > 0 && dn[cut]&0xC0 == 0x80 {
+			cut--
+		}
+		return strconv.Quote(dn[:cut]) + "..."
+	}
+	return strconv.Quote(dn)
 }
