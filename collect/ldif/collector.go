@@ -247,7 +247,9 @@ func (c *converter) object(e *Entry) *snapshot.DirObject {
 		// attribute first, then the others.
 		k := n - 1
 		if k < 0 || c.attrs[k].Name != base {
-			for k = 0; k < n && c.attrs[k].Name != base; k++ {
+			k = 0
+			for k < n && c.attrs[k].Name != base {
+				k++
 			}
 		}
 		if k == n {
