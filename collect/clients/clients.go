@@ -29,9 +29,9 @@ var (
 
 // Collector reads one inventory file.
 type Collector struct {
-	Path     string
-	Open     func() (io.ReadCloser, error)
-	Lenient  bool
+	Path    string
+	Open    func() (io.ReadCloser, error)
+	Lenient bool
 	// Encoding decodes a file without a byte-order mark (zero: UTF-8).
 	Encoding csvin.Encoding
 	Progress *progress.Reporter
