@@ -61,8 +61,6 @@ type Shared struct {
 	owners *owners
 	// noMailbox skips indexing directory users (no mailbox source).
 	noMailbox bool
-	// scoped is set when a directory check uses the scope decisions.
-	scoped bool
 	// cur is the scope decision for the record being evaluated.
 	cur *scopeEntry
 }
@@ -77,9 +75,18 @@ func (s *Shared) Observe(r *snapshot.Record) {
 		s.owners.observe(r)
 	}
 	s.cur = nil
-	if s.scoped && r.Dir != nil {
+	if r.Dir != nil {
 		s.cur = newScopeEntry(r.Dir)
 	}
+}
+
+// Scope is checks.Scope for the directory record the stage observed last
+// (decided once for the engine and every check), or for o decided afresh.
+func (s *Shared) Scope(o *snapshot.DirObject, syncScope string) (in bool, excluded string) {
+	if e := s.cur; e.matches(o) {
+		return e.place(syncScope)
+	}
+	return Scope(o, syncScope)
 }
 
 // Cutover returns the cutover date, or Now when none was given.
@@ -100,7 +107,11 @@ type Finding struct {
 	// Key is the problem's identity on the object for the fingerprint
 	// (the duplicated address, the attribute name); "" when the rule can
 	// report only one problem per object.
-	Key     string
+	Key string
+	// Group names the value that this finding shares with others of its
+	// rule (the UPN suffix of DIR-010's users): renderers show the rule's
+	// findings under one heading per group. "" for an ungrouped finding.
+	Group   string
 	Message string
 	// Evidence holds attribute, value, observed, threshold and anything
 	// else that shows the problem. The engine adds "source" (where the
