@@ -120,7 +120,6 @@ type Collector struct {
 	NotProbed string
 }
 
-
 // Collect emits facts, ranges and one ProbeResult per target.
 func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.Source, error) {
 	start := time.Now()
