@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -356,6 +357,11 @@ func (r *Run) conclude(b *bound, areas map[snapshot.Area]string) (model.Check, [
 	case len(out) == 0 && b.out.Skipped != "":
 		c.Status = model.StatusSkipped
 		c.Error = "not assessed: " + b.out.Skipped
+		if e := r.emptyRequired(rule); e != "" {
+			// The export given held nothing: say so first, the check's
+			// own reason ("give --clients") after it.
+			c.Error = "not assessed: " + e + "; " + b.out.Skipped
+		}
 	case len(out) == 0 && c.Evaluated == 0:
 		c.Status = model.StatusSkipped
 		c.Error = "not assessed: " + r.nothingInScope(rule)
@@ -434,6 +440,9 @@ func (r *Run) nothingInScope(rule *rules.Rule) string {
 		}
 		return "no mailbox or folder the rule applies to in the mailbox sources"
 	case string(snapshot.AreaClients):
+		if e := r.emptyRequired(rule); e != "" {
+			return e
+		}
 		return "no computer object or client-software row the rule applies to"
 	}
 	return "nothing the rule applies to was collected"
@@ -473,7 +482,8 @@ func (r *Run) directoryEmpty() string {
 }
 
 // emptySources returns "<prefix> NAME" for each ok source of the area
-// that yielded no object, joined, or "".
+// that yielded no object, joined, or "". A source that says what it
+// holds words it so: "no folders in NAME".
 func (r *Run) emptySources(area snapshot.Area, prefix string) string {
 	var out []string
 	for i, s := range r.sources {
@@ -482,9 +492,28 @@ func (r *Run) emptySources(area snapshot.Area, prefix string) string {
 		}
 		for _, a := range s.Areas {
 			if a == area {
-				out = append(out, prefix+" "+s.Name)
+				p := prefix
+				if s.Holds != "" {
+					p = "no " + s.Holds + " in"
+				}
+				out = append(out, p+" "+s.Name)
 				break
 			}
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// emptyRequired is emptySources over the areas the rule requires, for
+// the sources that say what they hold (a header-only CSV export), or "".
+func (r *Run) emptyRequired(rule *rules.Rule) string {
+	var out []string
+	for i, s := range r.sources {
+		if s.Status != snapshot.StatusOK || s.Objects > 0 || r.yielded[i] > 0 || s.Holds == "" {
+			continue
+		}
+		if slices.ContainsFunc(s.Areas, func(a snapshot.Area) bool { return slices.Contains(rule.Requires, string(a)) }) {
+			out = append(out, "no "+s.Holds+" in "+s.Name)
 		}
 	}
 	return strings.Join(out, "; ")
