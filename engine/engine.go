@@ -49,11 +49,12 @@ type Run struct {
 	sources []snapshot.Source
 	tally   *snapshot.Tally
 	// needed are the attributes (lower-case → display spelling) the bound
-	// rules read; seen those carried by a principal or computer since the
-	// last source record (collectors run one after another, each source
-	// record after its objects).
+	// rules read (collectors run one after another, each source record
+	// after its objects).
 	needed map[string]string
-	seen   map[string]bool
+	// unseen are the needed attributes (lower-case) no principal or
+	// computer has carried since the last source record: each object is asked only for these.
+	unseen []string
 	scope  model.Scope
 	dirs   int64
 	// recs counts the records since the last source record; yielded
@@ -87,7 +88,7 @@ func New(opts Options) (*Run, error) {
 	for _, id := range opts.Only {
 		only[id] = true
 	}
-	run := &Run{opts: opts, tally: snapshot.NewTally(), needed: map[string]string{}, seen: map[string]bool{}}
+	run := &Run{opts: opts, tally: snapshot.NewTally(), needed: map[string]string{}}
 	if opts.Env.SyncScope == "" {
 		opts.Env.SyncScope = checks.ScopeMailEnabled
 		run.opts.Env.SyncScope = checks.ScopeMailEnabled
@@ -121,6 +122,7 @@ func New(opts Options) (*Run, error) {
 		}
 		run.bound = append(run.bound, b)
 	}
+	run.resetUnseen()
 	return run, nil
 }
 
@@ -134,16 +136,16 @@ func (r *Run) Put(rec *snapshot.Record) error {
 		src.MissingAttributes = r.missingAttributes(&src)
 		r.sources = append(r.sources, src)
 		r.yielded = append(r.yielded, r.recs)
-		clear(r.seen)
+		r.resetUnseen()
 		r.recs = 0
 	} else {
 		r.recs++
 	}
+	_ = r.tally.Put(rec)
+	r.shared.Observe(rec)
 	if o := rec.Dir; o != nil {
 		r.observeDir(o)
 	}
-	_ = r.tally.Put(rec)
-	r.shared.Observe(rec)
 	for _, b := range r.bound {
 		if b.check != nil {
 			b.check.Observe(rec, &b.out)
@@ -156,7 +158,7 @@ func (r *Run) Put(rec *snapshot.Record) error {
 // the needed attributes it carries.
 func (r *Run) observeDir(o *snapshot.DirObject) {
 	r.dirs++
-	in, excluded := checks.Scope(o, r.opts.Env.SyncScope)
+	in, excluded := r.shared.Scope(o, r.opts.Env.SyncScope)
 	switch {
 	case excluded != "":
 		r.scope.Excluded[excluded]++
@@ -168,13 +170,22 @@ func (r *Run) observeDir(o *snapshot.DirObject) {
 	case o.Kind != snapshot.KindComputer && o.Kind != snapshot.KindDomain:
 		return
 	}
-	if len(r.seen) == len(r.needed) {
-		return
-	}
-	for a := range o.Attrs {
-		if _, ok := r.needed[a]; ok {
-			r.seen[a] = true
+	for i := 0; i < len(r.unseen); {
+		if _, ok := o.Attrs[r.unseen[i]]; ok {
+			last := len(r.unseen) - 1
+			r.unseen[i] = r.unseen[last]
+			r.unseen = r.unseen[:last]
+			continue
 		}
+		i++
+	}
+}
+
+// resetUnseen starts a source: no needed attribute seen yet.
+func (r *Run) resetUnseen() {
+	r.unseen = r.unseen[:0]
+	for l := range r.needed {
+		r.unseen = append(r.unseen, l)
 	}
 }
 
@@ -189,10 +200,8 @@ func (r *Run) missingAttributes(src *snapshot.Source) []string {
 		return src.MissingAttributes
 	}
 	var out []string
-	for l, a := range r.needed {
-		if !r.seen[l] {
-			out = append(out, a)
-		}
+	for _, l := range r.unseen {
+		out = append(out, r.needed[l])
 	}
 	sort.Strings(out)
 	return out
