@@ -106,7 +106,11 @@ type Finding struct {
 	// Key is the problem's identity on the object for the fingerprint
 	// (the duplicated address, the attribute name); "" when the rule can
 	// report only one problem per object.
-	Key     string
+	Key string
+	// Group names the value that this finding shares with others of its
+	// rule (the UPN suffix of DIR-010's users): renderers show the rule's
+	// findings under one heading per group. "" for an ungrouped finding.
+	Group   string
 	Message string
 	// Evidence holds attribute, value, observed, threshold and anything
 	// else that shows the problem. The engine adds "source" (where the

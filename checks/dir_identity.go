@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/preflight-scan/preflight/report/model"
@@ -146,21 +147,26 @@ func hasSIPProxy(o *snapshot.DirObject) bool {
 	return false
 }
 
-// suffixStat aggregates the users of one UPN suffix.
-type suffixStat struct {
-	users  int64
-	sample sampler
+// upnUser is one user whose UPN suffix DIR-010 judges when the mail
+// domains are all known.
+type upnUser struct {
+	obj      model.Object
+	identity string
+	upn      string
 }
 
-// upnSuffix is DIR-010: UPN suffixes that are not public, routable domains
-// or are not mail domains of the organisation.
+// upnSuffix is DIR-010: users whose UPN suffix is not a public, routable
+// domain or is not a mail domain of the organisation, one finding per
+// user grouped by suffix.
 type upnSuffix struct {
 	scoped
 	nonRoutable  map[string]bool
 	sevNotMail   string
 	sevSubdomain string
-	suffixes     map[string]*suffixStat
-	mailDomains  map[string]bool
+	// users holds, per suffix, the users whose suffix was not yet known
+	// as a mail domain when they were seen; Finish judges them.
+	users       map[string][]upnUser
+	mailDomains map[string]bool
 }
 
 // upnSuffixParams are the parameters of newUPNSuffix.
@@ -175,7 +181,7 @@ func newUPNSuffix(cfg upnSuffixParams, _ Env) (Check, error) {
 		return nil, errParam("non_routable_tlds", "missing")
 	}
 	c := &upnSuffix{nonRoutable: map[string]bool{}, sevNotMail: cfg.NotMailSeverity, sevSubdomain: cfg.SubdomainSev,
-		suffixes: map[string]*suffixStat{}, mailDomains: map[string]bool{}}
+		users: map[string][]upnUser{}, mailDomains: map[string]bool{}}
 	for _, t := range cfg.NonRoutable {
 		c.nonRoutable[strings.ToLower(strings.TrimPrefix(t, "."))] = true
 	}
@@ -209,13 +215,13 @@ func (c *upnSuffix) Observe(r *snapshot.Record, out *Output) {
 		return
 	}
 	suffix = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(suffix)), ".")
-	s := c.suffixes[suffix]
-	if s == nil {
-		s = &suffixStat{sample: sampler{k: 5}}
-		c.suffixes[suffix] = s
+	if c.mailDomains[suffix] {
+		// Mail domains only grow: this user's suffix is fine (the common
+		// case, kept out of memory).
+		return
 	}
-	s.users++
-	s.sample.add(upn)
+	f := ForDir(o)
+	c.users[suffix] = append(c.users[suffix], upnUser{obj: f.Object, identity: f.Identity, upn: strings.Clone(upn)})
 }
 
 func (c *upnSuffix) mailDomain(addr string) {
@@ -236,57 +242,59 @@ func (c *upnSuffix) mailDomain(addr string) {
 	c.mailDomains[strings.Clone(d)] = true
 }
 
+// judge says why a UPN suffix cannot be used as is and how severe that is,
+// or "" when it can.
+func (c *upnSuffix) judge(suffix string) (why, sev string) {
+	tld := suffix
+	if i := strings.LastIndexByte(suffix, '.'); i >= 0 {
+		tld = suffix[i+1:]
+	}
+	switch {
+	case suffix == "":
+		return "it is empty", "high"
+	case !strings.Contains(suffix, "."):
+		return "it is a single-label name, not a public domain", "high"
+	case c.nonRoutable[tld]:
+		return fmt.Sprintf("'.%s' is not a public top-level domain", tld), "high"
+	case !validTLD(tld) || addressProblems("x@"+suffix) != 0:
+		return "it is not a valid DNS domain name", "high"
+	case suffix == "onmicrosoft.com" || strings.HasSuffix(suffix, ".onmicrosoft.com"):
+		return "", ""
+	case c.mailDomains[suffix]:
+		return "", ""
+	}
+	if parent := c.mailParent(suffix); parent != "" {
+		return fmt.Sprintf("it is not a mail domain but a subdomain of the mail domain %s; add it to the tenant as a subdomain", parent), c.sevSubdomain
+	}
+	return "it is not among the mail domains of the directory; it must be verified in the tenant, and sign-in names will differ from e-mail addresses", c.sevNotMail
+}
+
 func (c *upnSuffix) Finish(out *Output) {
-	for _, suffix := range sortedKeys(c.suffixes) {
-		s := c.suffixes[suffix]
-		var why, sev string
-		tld := suffix
-		if i := strings.LastIndexByte(suffix, '.'); i >= 0 {
-			tld = suffix[i+1:]
-		}
-		switch {
-		case suffix == "":
-			why, sev = "it is empty", "high"
-		case !strings.Contains(suffix, "."):
-			why, sev = "it is a single-label name, not a public domain", "high"
-		case c.nonRoutable[tld]:
-			why, sev = fmt.Sprintf("'.%s' is not a public top-level domain", tld), "high"
-		case !validTLD(tld) || addressProblems("x@"+suffix) != 0:
-			why, sev = "it is not a valid DNS domain name", "high"
-		case suffix == "onmicrosoft.com" || strings.HasSuffix(suffix, ".onmicrosoft.com"):
-			continue
-		case c.mailDomains[suffix]:
-			continue
-		default:
-			if parent := c.mailParent(suffix); parent != "" {
-				why, sev = fmt.Sprintf("it is not a mail domain but a subdomain of the mail domain %s; add it to the tenant as a subdomain", parent), c.sevSubdomain
-			} else {
-				why, sev = "it is not among the mail domains of the directory; it must be verified in the tenant, and sign-in names will differ from e-mail addresses", c.sevNotMail
-			}
-		}
+	for _, suffix := range sortedKeys(c.users) {
+		why, sev := c.judge(suffix)
 		if sev == "" {
 			continue
 		}
-		more := ""
-		if int64(len(s.sample.items)) < s.users {
-			more = fmt.Sprintf(" and %s more", count(s.users-int64(len(s.sample.items))))
+		users := c.users[suffix]
+		sort.Slice(users, func(i, j int) bool { return users[i].obj.ID < users[j].obj.ID })
+		for _, u := range users {
+			out.Add(Finding{
+				Object:   u.obj,
+				Identity: u.identity,
+				Key:      "upn-suffix:" + suffix,
+				Group:    suffix,
+				Severity: model.Severity(sev),
+				Message: fmt.Sprintf("UPN '%s' of user '%s' must change: its suffix '%s' cannot be used as is: %s; unless a verified domain is used, Entra ID replaces it with the tenant's onmicrosoft.com domain",
+					u.upn, u.obj.Name, suffix, why),
+				Evidence: map[string]any{
+					"attribute": "userPrincipalName",
+					"value":     u.upn,
+					"suffix":    suffix,
+					"reason":    why,
+					"threshold": "a public DNS domain that is a verified (mail) domain of the organisation",
+				},
+			})
 		}
-		out.Add(Finding{
-			Object:   aggregateObject("domain", suffix, suffix),
-			Key:      "upn-suffix",
-			Severity: model.Severity(sev),
-			Message: fmt.Sprintf("UPN suffix '%s' of %s cannot be used as is: %s; unless a verified domain is used, Entra ID replaces it with the tenant's onmicrosoft.com domain (e.g. %s%s)",
-				suffix, plural(s.users, "mail-enabled user", "mail-enabled users"), why, quoteList(s.sample.items), more),
-			Evidence: map[string]any{
-				"attribute":    "userPrincipalName",
-				"value":        suffix,
-				"users":        s.users,
-				"sample":       s.sample.items,
-				"reason":       why,
-				"mail_domains": sortedKeys(c.mailDomains),
-				"threshold":    "a public DNS domain that is a verified (mail) domain of the organisation",
-			},
-		})
 	}
 }
 

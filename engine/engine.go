@@ -373,6 +373,7 @@ func (r *Run) finding(b *bound, f checks.Finding) model.Finding {
 		Severity:    b.rule.Severity,
 		Category:    b.rule.Category,
 		Object:      f.Object,
+		Group:       f.Group,
 		Message:     f.Message,
 		Evidence:    map[string]any{},
 		Remediation: b.rule.Remediation,

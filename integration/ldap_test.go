@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/preflight-scan/preflight/collect/ldap"
 	"github.com/preflight-scan/preflight/internal/cli"
+	"github.com/preflight-scan/preflight/report"
 	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/snapshot"
 )
@@ -247,6 +249,19 @@ func TestLiveScanMatchesLDIFExport(t *testing.T) {
 	}
 	if a, b := findingKeys(live.rep), findingKeys(file.rep); !slices.Equal(a, b) {
 		t.Errorf("findings differ between the live scan (first) and the LDIF export (second):\n%s", diffKeys(a, b))
+	}
+	// The live scan's snapshot, evaluated again later: the same findings.
+	again := t.TempDir()
+	var stdout, evalErr bytes.Buffer
+	code := cli.Main(ctx, []string{"evaluate", filepath.Join(live.dir, "snapshot.gz"), "--quiet", "--out", again, "--format", "json", "--cutover-date", "2026-12-01"},
+		cli.IO{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &evalErr, Getenv: os.Getenv, Now: time.Now})
+	if code != live.code {
+		t.Errorf("evaluate of the live snapshot: exit %d, the scan %d (%s)", code, live.code, evalErr.String())
+	}
+	if rep, err := report.ReadFile(filepath.Join(again, "report.json")); err != nil {
+		t.Errorf("evaluate of the live snapshot: %v", err)
+	} else if a, b := findingKeys(live.rep), findingKeys(rep); !slices.Equal(a, b) {
+		t.Errorf("findings differ between the live scan (first) and its snapshot evaluated again (second):\n%s", diffKeys(a, b))
 	}
 	if len(live.rep.Findings) == 0 {
 		t.Log("no findings in this build: the comparison covered records only")

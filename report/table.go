@@ -61,12 +61,16 @@ func WriteTable(rep *model.Report, w io.Writer) error {
 	}
 
 	example := map[string]model.Finding{}
+	byRule := map[string][]model.Finding{}
 	for _, f := range rep.Findings {
 		if f.Suppressed != nil {
 			continue
 		}
 		if _, ok := example[f.RuleID]; !ok {
 			example[f.RuleID] = f
+		}
+		if f.Group != "" {
+			byRule[f.RuleID] = append(byRule[f.RuleID], f)
 		}
 	}
 	var shown []model.Check
@@ -98,6 +102,16 @@ func WriteTable(rep *model.Report, w io.Writer) error {
 		}
 		if err := t.Append(c.RuleID, c.Severity, c.Status, fmt.Sprint(c.Findings), Clip(c.Title, 40), Clip(ex, 80)); err != nil {
 			return err
+		}
+		if c.Status != model.StatusFail {
+			continue
+		}
+		// Grouped findings (DIR-010's UPN suffixes): a row per group with
+		// its count, worst severity and one example.
+		for _, g := range model.GroupFindings(byRule[c.RuleID], 1) {
+			if err := t.Append("", g.Severity, "", fmt.Sprint(g.Count), Clip("↳ "+g.Name, 40), Clip(g.Shown[0].Message, 80)); err != nil {
+				return err
+			}
 		}
 	}
 	return t.Render()

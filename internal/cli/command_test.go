@@ -34,11 +34,12 @@ func TestConfigKeysAndDefaultsUnchanged(t *testing.T) {
 		"probe-defaults": b, "probe-timeout": s, "profile": s, "quiet": b, "resolver": l, "rhsbl-zone": l, "sample": b,
 		"save-snapshot": s, "sync-scope": s, "tenant": s, "timeout": s,
 		"recipients": s, "mailboxes": s, "users": s, "archive-stats": s, "target-recipients": s, "migrating-domain": l,
+		"target-domain": s, "batch-mapping": s,
 	}
 	evaluate := config.Flags{
 		"bandwidth-mbps": n, "baseline": s, "config": s, "cutover-date": s, "fail-on": s, "fail-on-new": s, "format": l,
 		"history": s, "out": s, "phase": s, "plan": s, "profile": s, "quiet": b, "sync-scope": s, "tenant": s, "timeout": s,
-		"migrating-domain": l,
+		"migrating-domain": l, "target-domain": s, "batch-mapping": s,
 	}
 	defaults := map[string]string{
 		"dns-authoritative": "true", "dns-concurrency": "16", "dns-deadline": "10m0s", "dns-retries": "1", "dns-timeout": "2s",

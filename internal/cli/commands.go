@@ -70,7 +70,7 @@ func runReport(pos []string, formats listFlag, out, hist string, sys IO) error {
 	}
 	var set atomicfile.Set
 	defer set.Abort()
-	if err := writeOutputs(context.Background(), &set, rep, fl, out, sys); err != nil {
+	if err := writeOutputs(context.Background(), &set, rep, fl, out, sys, nil); err != nil {
 		return err
 	}
 	return set.Commit()

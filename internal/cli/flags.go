@@ -142,6 +142,7 @@ func validateFlags(defs []flagDef) error {
 // fields of o. Evaluate has the rows that are not scanOnly.
 func scanFlagDefs(o *scanOptions) []flagDef {
 	d, m, t, n, out, x := &o.directoryOptions, &o.mailboxOptions, &o.tenantOptions, &o.networkOptions, &o.outputOptions, &o.nightlyOptions
+	mg := &o.migrationOptions
 	return []flagDef{
 		{group: groupGeneral, name: "sample", value: boolFlag(&out.Sample, false), scanOnly: true,
 			usage: "scan the bundled sample organisation (no server, no files)"},
@@ -206,6 +207,10 @@ func scanFlagDefs(o *scanOptions) []flagDef {
 			usage: "target tenant's Get-EXORecipient CSV export `FILE` (collisions, contacts to delete)"},
 		{group: groupTenant, name: "migrating-domain", value: listFlagOf(&out.Migrating),
 			usage: "`DOMAIN` that moves from the source to the target tenant (repeatable)"},
+		{group: groupTenant, name: "target-domain", value: stringFlag(&mg.TargetDomain, ""),
+			usage: "`DOMAIN` the target addresses of migration-batches.csv are formed at (the source address's local part @DOMAIN; default: the target recipients' onmicrosoft.com domain, else their most common primary domain)"},
+		{group: groupTenant, name: "batch-mapping", value: stringFlag(&mg.BatchMapping, ""),
+			usage: "CSV `FILE` with source and target columns: the target address of each mailbox in migration-batches.csv (mailboxes not in it get --target-domain's)"},
 
 		{group: groupClients, name: "clients", value: stringFlag(&m.Clients, ""), scanOnly: true,
 			usage: "client software inventory CSV `FILE` (MAP Toolkit or host,product,version)"},
@@ -255,11 +260,11 @@ func scanFlagDefs(o *scanOptions) []flagDef {
 		{group: groupOutputs, name: "tenant", value: stringFlag(&out.Tenant, ""),
 			usage: "Microsoft 365 tenant `NAME`, the prefix of its initial domain (fabrikam for fabrikam.onmicrosoft.com), for the DKIM CNAMEs of DNS-008 and the onmicrosoft.com addresses of T2T-001 (default: from the directory's or the tenant exports' onmicrosoft.com addresses)"},
 		{group: groupOutputs, name: "bandwidth-mbps", value: floatFlag(&out.BandwidthMbps, 0),
-			usage: "migration bandwidth in Mbit/s, for the migration estimate"},
+			usage: "migration bandwidth in Mbit/s, for the migration estimate and the wave size of migration-batches.csv (3 mailboxes per Mbit/s)"},
 		{group: groupOutputs, name: "out", value: stringFlag(&out.Out, "."),
 			usage: "`DIR` receiving report.json, report.pdf, report.html, findings.csv (\"-\": a single file format to stdout)"},
 		{group: groupOutputs, name: "format", value: listFlagOf(&out.Formats),
-			usage: "output `FORMATS`, comma-separated or repeated: json, table, pdf, html, csv, jsonl (default json,table)"},
+			usage: "output `FORMATS`, comma-separated or repeated: json, table, pdf, html, csv, jsonl, addresses (addresses.csv), batches (migration-batches.csv) (default json,table)"},
 		{group: groupOutputs, name: "fail-on", value: stringFlag(&out.FailOn, "none"),
 			usage: "exit 1 when a finding is at or above this `SEVERITY`: critical, high, medium, low, info, none"},
 		{group: groupOutputs, name: "save-snapshot", value: stringFlag(&out.SaveSnapshot, ""), scanOnly: true,

@@ -18,6 +18,9 @@ type renderer struct {
 	// file is the output's file name in --out; "" writes to stdout.
 	file   string
 	render func(rep *model.Report, w io.Writer) error
+	// records marks a format written from the snapshot records, not the
+	// report (see writeOutputs).
+	records bool
 }
 
 // renderers returns the output formats of --format by name.
@@ -29,6 +32,9 @@ func renderers() map[string]renderer {
 		"html":  {file: "report.html", render: renderHTML},
 		"csv":   {file: "findings.csv", render: renderCSV},
 		"jsonl": {file: "findings.jsonl", render: renderJSONL},
+
+		"addresses": {file: "addresses.csv", records: true},
+		"batches":   {file: "migration-batches.csv", records: true},
 	}
 }
 
@@ -48,7 +54,7 @@ func parseFormats(list []string) ([]string, error) {
 				continue
 			}
 			if _, ok := known[f]; !ok {
-				return nil, usagef("unknown format %q (want json, table, pdf, html, csv, jsonl)", f)
+				return nil, usagef("unknown format %q (want json, table, pdf, html, csv, jsonl, addresses, batches)", f)
 			}
 			seen[f] = true
 			out = append(out, f)

@@ -14,9 +14,16 @@ import (
 // writeOutputs renders the report in every format: files into set (to
 // be replaced together with the run's other outputs when set is
 // committed; "-" writes a single file format to stdout), tables to
-// stdout. Rendering stops with ctx's error when ctx is done.
-func writeOutputs(ctx context.Context, set *atomicfile.Set, rep *model.Report, formats []string, dir string, sys IO) error {
+// stdout. records writes the formats made from the snapshot records
+// (addresses, batches); without it they are refused. Rendering stops
+// with ctx's error when ctx is done.
+func writeOutputs(ctx context.Context, set *atomicfile.Set, rep *model.Report, formats []string, dir string, sys IO, records map[string]func(io.Writer) error) error {
 	rs := renderers()
+	for _, f := range formats {
+		if rs[f].records && records[f] == nil {
+			return usagef("--format %s is written from the collected records: use preflight scan, or preflight evaluate SNAPSHOT", f)
+		}
+	}
 	if dir != "-" {
 		for _, f := range formats {
 			if rs[f].file != "" {
@@ -36,6 +43,13 @@ func writeOutputs(ctx context.Context, set *atomicfile.Set, rep *model.Report, f
 			continue
 		}
 		path := filepath.Join(dir, r.file)
+		if r.records {
+			write := records[f]
+			if err := set.Write(path, func(w io.Writer) error { return write(ctxWriter{ctx, w}) }); err != nil {
+				return fmt.Errorf("render %s: %w", f, err)
+			}
+			continue
+		}
 		if err := set.Write(path, func(w io.Writer) error { return r.render(rep, ctxWriter{ctx, w}) }); err != nil {
 			return fmt.Errorf("render %s: %w", f, err)
 		}

@@ -26,6 +26,7 @@ import (
 	"github.com/preflight-scan/preflight/internal/atomicfile"
 	"github.com/preflight-scan/preflight/internal/clip"
 	"github.com/preflight-scan/preflight/progress"
+	"github.com/preflight-scan/preflight/report/migration"
 	"github.com/preflight-scan/preflight/report/model"
 	"github.com/preflight-scan/preflight/rules"
 	"github.com/preflight-scan/preflight/snapshot"
@@ -56,6 +57,7 @@ type scanOptions struct {
 	directoryOptions
 	mailboxOptions
 	tenantOptions
+	migrationOptions
 	networkOptions
 	outputOptions
 	nightlyOptions
@@ -115,7 +117,7 @@ func registerScanCompletions(cmd *cobra.Command) {
 		"phase":      {"pre-cutover", "post-cutover"},
 		"sync-scope": checks.SyncScopes(),
 		"fail-on":    {"critical", "high", "medium", "low", "info", "none"},
-		"format":     {"json", "table", "pdf", "html", "csv", "jsonl"},
+		"format":     {"json", "table", "pdf", "html", "csv", "jsonl", "addresses", "batches"},
 
 		"fail-on-new":     {"critical", "high", "medium", "low", "info"},
 		"imap-admin-mode": {"master", "authzid"},
@@ -152,6 +154,10 @@ type scanRun struct {
 	engine  *engine.Run
 	sink    snapshot.Sink
 	snap    *pendingSnapshot
+	// book gathers addresses.csv and migration-batches.csv (nil unless
+	// asked for); mapping is --batch-mapping's.
+	book    *migration.Book
+	mapping map[string]string
 }
 
 func runScan(ctx context.Context, c scanCommand, pos []string, sys IO) error {
@@ -161,6 +167,9 @@ func runScan(ctx context.Context, c scanCommand, pos []string, sys IO) error {
 	}
 	if s.snap != nil {
 		defer s.snap.abort()
+	}
+	if s.book != nil {
+		defer s.book.Close()
 	}
 	if err := s.collect(ctx, pos); err != nil {
 		return err
@@ -216,6 +225,12 @@ func prepareScan(c scanCommand, pos []string, sys IO) (*scanRun, error) {
 			return nil, err
 		}
 		s.sink = snapshot.Tee(run, s.snap)
+	}
+	if err := s.prepareMigration(); err != nil {
+		if s.snap != nil {
+			s.snap.abort()
+		}
+		return nil, err
 	}
 	return s, nil
 }
@@ -319,7 +334,7 @@ func (s *scanRun) report(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := writeOutputs(abort, &set, rep, s.formats, o.Out, s.sys); err != nil {
+	if err := writeOutputs(abort, &set, rep, s.formats, o.Out, s.sys, s.recordRenderers()); err != nil {
 		if abort.Err() != nil {
 			return aborted()
 		}

@@ -21,6 +21,7 @@ var CSVColumns = []string{
 	"fingerprint", "rule_id", "severity", "category",
 	"object_kind", "object_id", "object_name",
 	"message", "remediation", "status", "suppressed", "evidence",
+	"group",
 }
 
 // WriteCSV writes one row per finding (suppressed ones included, marked in
@@ -48,6 +49,7 @@ func WriteCSV(rep *model.Report, w io.Writer) error {
 			f.Fingerprint, f.RuleID, string(f.Severity), f.Category,
 			f.Object.Kind, f.Object.ID, f.Object.Name,
 			f.Message, f.Remediation, f.Status, supp, ev,
+			f.Group,
 		}
 		for j := range row {
 			row[j] = SafeCell(row[j])

@@ -31,7 +31,7 @@ func TestCSVOpensInExcel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(rows[0], ",") != "fingerprint,rule_id,severity,category,object_kind,object_id,object_name,message,remediation,status,suppressed,evidence" {
+	if strings.Join(rows[0], ",") != "fingerprint,rule_id,severity,category,object_kind,object_id,object_name,message,remediation,status,suppressed,evidence,group" {
 		t.Errorf("columns changed: %v", rows[0])
 	}
 	if len(rows) != len(rep.Findings)+1 {

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"html"
 	"path/filepath"
 	"regexp"
@@ -200,5 +201,25 @@ func TestVisible(t *testing.T) {
 	}
 	if got := Visible("Анна"); got != "Анна" {
 		t.Errorf("Visible changed plain text: %q", got)
+	}
+}
+
+// TestGroupedFindings: DIR-010's users come under one heading per UPN
+// suffix, most severe first, with at most MaxExamples users each and the
+// rest counted.
+func TestGroupedFindings(t *testing.T) {
+	rep := reporttest.WithUPNSuffixes(reporttest.Report(), 25, 2)
+	page := string(render(t, rep))
+	local := strings.Index(page, `<h4 class="group" dir="auto">corp.local — 25 users, high</h4>`)
+	public := strings.Index(page, `<h4 class="group" dir="auto">example.org — 2 users, medium</h4>`)
+	if local < 0 || public < local {
+		t.Fatalf("group headings missing or out of order (%d, %d)", local, public)
+	}
+	if !strings.Contains(page, fmt.Sprintf("and %d more in the findings list below and in findings.csv", 25-MaxExamples)) {
+		t.Error("the users not shown are not counted")
+	}
+	block := page[local:public]
+	if n := strings.Count(block, "<tr><td"); n != MaxExamples {
+		t.Errorf("corp.local shows %d users, want %d", n, MaxExamples)
 	}
 }

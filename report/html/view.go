@@ -71,6 +71,15 @@ type ruleView struct {
 	Open                                           int
 	Examples                                       []example
 	More                                           int
+	// Groups, when the rule's findings carry a group (DIR-010's UPN
+	// suffix), replace Examples: a heading per group, then its examples.
+	Groups []exampleGroup
+}
+
+// exampleGroup is one group of a rule's findings.
+type exampleGroup struct {
+	Heading, More string
+	Examples      []example
 }
 
 type example struct {
@@ -181,18 +190,35 @@ func rules(rep *model.Report) []ruleView {
 			rv.Affected = content.Affected(rep, fs)
 		}
 		rv.ThresholdLabel, rv.Threshold = content.ThresholdLine(c)
-		for _, f := range fs {
-			if f.Suppressed != nil {
-				continue
+		toExample := func(f model.Finding) example {
+			ex := example{Name: f.Object.Name, ID: f.Object.ID, Message: report.Clip(f.Message, 400)}
+			if ex.Name == "" || ex.Name == ex.ID {
+				ex.Name, ex.ID = ex.ID, ""
 			}
-			rv.Open++
-			if len(rv.Examples) < MaxExamples {
-				ex := example{Name: f.Object.Name, ID: f.Object.ID, Message: report.Clip(f.Message, 400)}
-				if ex.Name == "" || ex.Name == ex.ID {
-					ex.Name, ex.ID = ex.ID, ""
+			return ex
+		}
+		groups := content.Groups(fs, MaxExamples)
+		grouped := content.Grouped(groups)
+		for _, g := range groups {
+			rv.Open += g.Count
+			eg := exampleGroup{Heading: content.GroupHeading(g)}
+			if g.More > 0 {
+				eg.More = fmt.Sprintf("and %d more in the findings list below and in findings.csv", g.More)
+			}
+			for _, f := range g.Shown {
+				if grouped {
+					eg.Examples = append(eg.Examples, toExample(f))
+				} else if len(rv.Examples) < MaxExamples {
+					rv.Examples = append(rv.Examples, toExample(f))
 				}
-				rv.Examples = append(rv.Examples, ex)
 			}
+			if grouped {
+				rv.Groups = append(rv.Groups, eg)
+			}
+		}
+		if grouped {
+			out = append(out, rv)
+			continue
 		}
 		rv.More = rv.Open - len(rv.Examples)
 		out = append(out, rv)

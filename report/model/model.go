@@ -1,8 +1,8 @@
 // Package model holds the readiness report's data types: the report, its
 // checks and findings, and the named severity, status and verdict values.
 // It is the contract between the evaluate stage (engine, checks) and the
-// renderers, and it holds no behaviour beyond validation, ordering and the
-// fingerprint recipe. It imports only the standard library and the
+// renderers, and it holds no behaviour beyond validation, ordering and
+// grouping of findings, and the fingerprint recipe. It imports only the standard library and the
 // snapshot's record types (a report lists the snapshot's sources and
 // inventory); renderers, JSON writing and schema validation live in
 // package report and below.
@@ -162,11 +162,18 @@ type Object struct {
 
 // Finding is one problem on one object.
 type Finding struct {
-	Fingerprint string         `json:"fingerprint"`
-	RuleID      string         `json:"rule_id"`
-	Severity    Severity       `json:"severity"`
-	Category    string         `json:"category"`
-	Object      Object         `json:"object"`
+	Fingerprint string   `json:"fingerprint"`
+	RuleID      string   `json:"rule_id"`
+	Severity    Severity `json:"severity"`
+	Category    string   `json:"category"`
+	Object      Object   `json:"object"`
+	// Group is the value this finding shares with other findings of its
+	// rule, one finding per object (DIR-010: the UPN suffix of each user
+	// whose suffix must change). The PDF, the HTML report and the
+	// terminal table show a rule's findings under one heading per group,
+	// with its count and worst severity; findings.csv has it in its group
+	// column. Empty for findings that are not grouped.
+	Group       string         `json:"group,omitempty"`
 	Message     string         `json:"message"`
 	Evidence    map[string]any `json:"evidence"`
 	Remediation string         `json:"remediation"`

@@ -20,7 +20,7 @@ func (w *writer) rules() {
 		return
 	}
 	t := content.Tally(w.rep)
-	w.para(fmt.Sprintf("%d rule(s) need attention, most severe first. %d passed, %d do not apply to this profile, %d were skipped because their area was not assessed. Each rule shows at most %d examples; findings.csv lists every finding.", len(checks), t.Passed, t.NotApplicable, t.Skipped, MaxExamples), 9.5, colMuted)
+	w.para(fmt.Sprintf("%d rule(s) need attention, most severe first. %d passed, %d do not apply to this profile, %d were skipped because their area was not assessed. Each rule, or each group of a rule (such as a UPN suffix), shows at most %d examples; findings.csv lists every finding.", len(checks), t.Passed, t.NotApplicable, t.Skipped, MaxExamples), 9.5, colMuted)
 	p.Ln(2)
 
 	byRule := map[string][]model.Finding{}
@@ -78,23 +78,23 @@ func (w *writer) ruleBlock(c model.Check, fs []model.Finding) {
 	if c.Remediation != "" {
 		w.labelled("What to do", c.Remediation)
 	}
-	if len(shown) > 0 {
+	if groups := content.Groups(fs, MaxExamples); content.Grouped(groups) {
+		for _, g := range groups {
+			p.Ln(1)
+			w.need(16)
+			w.font("B", 9.5)
+			w.p.MultiCell(contentW, 5, w.clean(content.GroupHeading(g)), "", "L", false)
+			w.examples(g.Shown)
+			if m := content.GroupMore(g); m != "" {
+				w.para("… "+m+".", 8.5, colMuted)
+			}
+		}
+	} else if len(shown) > 0 {
 		ex := shown
 		if len(ex) > MaxExamples {
 			ex = ex[:MaxExamples]
 		}
-		rows := make([][]string, 0, len(ex))
-		for _, f := range ex {
-			obj := f.Object.Name
-			if obj == "" {
-				obj = f.Object.ID
-			} else if f.Object.ID != "" && f.Object.ID != obj {
-				obj += "\n" + f.Object.ID
-			}
-			rows = append(rows, []string{report.Clip(obj, 160), report.Clip(f.Message, 400)})
-		}
-		p.Ln(1)
-		w.table([]column{{"Object", 64, "", true}, {"Problem", contentW - 64, "", false}}, rows, 8, nil)
+		w.examples(ex)
 		if len(shown) > len(ex) {
 			w.para(fmt.Sprintf("… and %d more; the full list is in findings.csv.", len(shown)-len(ex)), 8.5, colMuted)
 		}
@@ -105,4 +105,20 @@ func (w *writer) ruleBlock(c model.Check, fs []model.Finding) {
 	yy := p.GetY()
 	p.Line(margin, yy, margin+contentW, yy)
 	p.Ln(2)
+}
+
+// examples draws a table of findings: the object and the problem.
+func (w *writer) examples(ex []model.Finding) {
+	rows := make([][]string, 0, len(ex))
+	for _, f := range ex {
+		obj := f.Object.Name
+		if obj == "" {
+			obj = f.Object.ID
+		} else if f.Object.ID != "" && f.Object.ID != obj {
+			obj += "\n" + f.Object.ID
+		}
+		rows = append(rows, []string{report.Clip(obj, 160), report.Clip(f.Message, 400)})
+	}
+	w.p.Ln(1)
+	w.table([]column{{"Object", 64, "", true}, {"Problem", contentW - 64, "", false}}, rows, 8, nil)
 }

@@ -177,3 +177,23 @@ func TestCoverage(t *testing.T) {
 		t.Error("DejaVu Sans has no CJK ideographs; the fallback note depends on knowing that")
 	}
 }
+
+// TestGroupedFindings: DIR-010's users come under one heading per UPN
+// suffix, most severe first, with at most MaxExamples users each and the
+// rest counted, so 25 users stay readable.
+func TestGroupedFindings(t *testing.T) {
+	rep := reporttest.WithUPNSuffixes(reporttest.Report(), 25, 2)
+	text := poppler(t, "pdftotext", "-layout", writeTemp(t, rep), "-")
+	flat := strings.Join(strings.Fields(text), " ")
+	local := strings.Index(flat, "corp.local — 25 users, high")
+	public := strings.Index(flat, "example.org — 2 users, medium")
+	if local < 0 || public < 0 || public < local {
+		t.Fatalf("group headings missing or out of order (%d, %d):\n%s", local, public, text)
+	}
+	if !strings.Contains(flat, "and 15 more — all in findings.csv") {
+		t.Error("the users not shown are not counted")
+	}
+	if strings.Contains(flat, "user010@corp.local") || !strings.Contains(flat, "user009@corp.local") {
+		t.Errorf("want the first %d users of corp.local shown, and no more", MaxExamples)
+	}
+}

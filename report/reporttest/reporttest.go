@@ -180,3 +180,32 @@ func HostileReport() *model.Report {
 	}
 	return rep
 }
+
+// WithUPNSuffixes adds DIR-010 to rep as the rule reports it: one finding
+// per user whose UPN suffix must change, grouped by suffix; local users
+// under corp.local (high) and public ones under example.org (medium).
+func WithUPNSuffixes(rep *model.Report, local, public int) *model.Report {
+	add := func(n int, suffix string, sev model.Severity) {
+		for i := 0; i < n; i++ {
+			dn := fmt.Sprintf("CN=User %03d %s,OU=Staff,DC=corp,DC=local", i, suffix)
+			upn := fmt.Sprintf("user%03d@%s", i, suffix)
+			f := finding("DIR-010", sev, "directory", "user", dn, fmt.Sprintf("user%03d", i), "upn-suffix:"+suffix,
+				fmt.Sprintf("UPN '%s' of user 'user%03d' must change: its suffix '%s' cannot be used as is", upn, i, suffix))
+			f.Group = suffix
+			rep.Findings = append(rep.Findings, f)
+		}
+	}
+	add(local, "corp.local", model.SeverityHigh)
+	add(public, "example.org", model.SeverityMedium)
+	rep.Checks = append(rep.Checks, model.Check{
+		RuleID: "DIR-010", Title: "Non-routable UPN suffix", Category: "directory", Severity: model.SeverityHigh,
+		Status: model.StatusFail, Findings: local + public, Evaluated: 1204,
+		Description: "Checks the UPN suffixes.", Remediation: "Change the users' UPN suffix.", SourceReference: "ext",
+	})
+	rep.Summary.Counts.BySeverity[model.SeverityHigh] += local
+	rep.Summary.Counts.BySeverity[model.SeverityMedium] += public
+	rep.Summary.Counts.ByCategory["directory"] += local + public
+	rep.Summary.Counts.Total += local + public
+	model.SortFindings(rep.Findings)
+	return rep
+}
