@@ -64,8 +64,6 @@ type Shared struct {
 	facts *facts
 	// noMailbox skips indexing directory users (no mailbox source).
 	noMailbox bool
-	// scoped is set when a directory check uses the scope decisions.
-	scoped bool
 	// cur is the scope decision for the record being evaluated.
 	cur *scopeEntry
 }
@@ -83,9 +81,18 @@ func (s *Shared) Observe(r *snapshot.Record) {
 		s.facts.observe(r)
 	}
 	s.cur = nil
-	if s.scoped && r.Dir != nil {
+	if r.Dir != nil {
 		s.cur = newScopeEntry(r.Dir)
 	}
+}
+
+// Scope is checks.Scope for the directory record the stage observed last
+// (decided once for the engine and every check), or for o decided afresh.
+func (s *Shared) Scope(o *snapshot.DirObject, syncScope string) (in bool, excluded string) {
+	if e := s.cur; e.matches(o) {
+		return e.place(syncScope)
+	}
+	return Scope(o, syncScope)
 }
 
 // Cutover returns the cutover date, or Now when none was given.

@@ -146,18 +146,31 @@ func (t *hashTable) grow() {
 	}
 }
 
-// dnArena stores holders' DNs and kinds compactly.
+// dnArena stores holders' DNs and kinds compactly. A DN is stored as its
+// first RDN and the number of its parent DN, kept once: a directory has
+// few containers, so a million DNs cost little more than their RDNs.
 type dnArena struct {
-	chunks [][]byte
-	refs   []dnRef
+	chunks  [][]byte
+	refs    []dnRef
+	parents map[string]uint32 // parent DN -> number in parentDN
+	parent  []string
 }
 
+// dnRef locates one holder's RDN (or whole DN, with no parent number).
 type dnRef struct {
-	chunk, off, n uint32
-	kind          uint8
+	off, n uint32
+	parent uint32 // noParent: the bytes are the whole DN
+	chunk  uint16
+	kind   uint8
 }
 
-const arenaChunk = 1 << 20
+const (
+	arenaChunk = 1 << 20
+	noParent   = ^uint32(0)
+	// maxParents bounds the parent table: a DN whose parent is not among
+	// the first maxParents is stored whole.
+	maxParents = 1 << 16
+)
 
 var kindCodes = [...]snapshot.ObjectKind{snapshot.KindUser, snapshot.KindContact, snapshot.KindGroup, snapshot.KindComputer, snapshot.KindDomain, snapshot.KindOther}
 
@@ -170,38 +183,92 @@ func kindCode(k snapshot.ObjectKind) uint8 {
 	return uint8(len(kindCodes) - 1)
 }
 
+// splitRDN returns the first RDN of dn and the rest after its separating
+// comma (an escaped comma does not separate); ok is false without one.
+func splitRDN(dn string) (rdn, parent string, ok bool) {
+	for i := 0; i < len(dn); i++ {
+		switch dn[i] {
+		case '\\':
+			i++
+		case ',':
+			return dn[:i], dn[i+1:], true
+		}
+	}
+	return dn, "", false
+}
+
 func (a *dnArena) add(dn string, kind snapshot.ObjectKind) uint32 {
+	head, par := dn, noParent
+	if rdn, parent, ok := splitRDN(dn); ok {
+		if p, found := a.parents[parent]; found {
+			head, par = rdn, p
+		} else if len(a.parent) < maxParents && len(a.chunks) <= 0xffff {
+			if a.parents == nil {
+				a.parents = map[string]uint32{}
+			}
+			p := uint32(len(a.parent))
+			parent = strings.Clone(parent) // not a piece of the record
+			a.parents[parent] = p
+			a.parent = append(a.parent, parent)
+			head, par = rdn, p
+		}
+	}
 	last := len(a.chunks) - 1
-	if last < 0 || len(a.chunks[last])+len(dn) > cap(a.chunks[last]) {
+	if last < 0 || len(a.chunks[last])+len(head) > cap(a.chunks[last]) {
 		size := arenaChunk
-		if len(dn) > size {
-			size = len(dn)
+		if len(head) > size {
+			size = len(head)
 		}
 		a.chunks = append(a.chunks, make([]byte, 0, size))
 		last++
 	}
 	off := len(a.chunks[last])
-	a.chunks[last] = append(a.chunks[last], dn...)
-	a.refs = append(a.refs, dnRef{chunk: uint32(last), off: uint32(off), n: uint32(len(dn)), kind: kindCode(kind)})
+	a.chunks[last] = append(a.chunks[last], head...)
+	a.refs = append(a.refs, dnRef{chunk: uint16(last), off: uint32(off), n: uint32(len(head)), parent: par, kind: kindCode(kind)})
 	return uint32(len(a.refs) - 1)
 }
 
-func (a *dnArena) dn(i uint32) string {
+// head returns the stored bytes of holder i and its parent DN ("" with
+// none stored).
+func (a *dnArena) head(i uint32) ([]byte, string, bool) {
 	r := a.refs[i]
-	return string(a.chunks[r.chunk][r.off : r.off+r.n])
+	b := a.chunks[r.chunk][r.off : r.off+r.n]
+	if r.parent == noParent {
+		return b, "", false
+	}
+	return b, a.parent[r.parent], true
+}
+
+func (a *dnArena) dn(i uint32) string {
+	b, parent, ok := a.head(i)
+	if !ok {
+		return string(b)
+	}
+	return string(b) + "," + parent
 }
 
 func (a *dnArena) kind(i uint32) snapshot.ObjectKind { return kindCodes[a.refs[i].kind] }
 
-// sameDN compares a stored DN with dn, ignoring case, without allocating.
+// sameDN compares a stored DN with dn, ignoring ASCII case, without
+// allocating.
 func (a *dnArena) sameDN(i uint32, dn string) bool {
-	r := a.refs[i]
-	b := a.chunks[r.chunk][r.off : r.off+r.n]
-	if len(b) != len(dn) {
+	b, parent, ok := a.head(i)
+	if !ok {
+		return foldEqual(b, dn)
+	}
+	if len(dn) != len(b)+1+len(parent) || dn[len(b)] != ',' {
+		return false
+	}
+	return foldEqual(b, dn[:len(b)]) && foldEqual(parent, dn[len(b)+1:])
+}
+
+// foldEqual reports whether b and s are equal ignoring ASCII case.
+func foldEqual[T []byte | string](b T, s string) bool {
+	if len(b) != len(s) {
 		return false
 	}
 	for j := 0; j < len(b); j++ {
-		x, y := b[j], dn[j]
+		x, y := b[j], s[j]
 		if x == y {
 			continue
 		}

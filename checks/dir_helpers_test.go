@@ -417,3 +417,35 @@ func TestSIPMatchesAgreesWithSIPAddresses(t *testing.T) {
 		}
 	}
 }
+
+// The arena gives back every DN exactly as added, with its parent stored
+// once, and compares DNs ignoring case.
+func TestDNArenaKeepsDNs(t *testing.T) {
+	var a dnArena
+	dns := []string{
+		"CN=Jane,OU=Users,DC=x,DC=com",
+		`CN=Smith\, John,OU=Users,DC=x,DC=com`,
+		"DC=x,DC=com",
+		"nocomma",
+		`CN=trailing\\,OU=Users,DC=x,DC=com`,
+		"CN=Empty,",
+	}
+	var ids []uint32
+	for _, dn := range dns {
+		ids = append(ids, a.add(dn, snapshot.KindUser))
+	}
+	for i, dn := range dns {
+		if got := a.dn(ids[i]); got != dn {
+			t.Errorf("dn %d = %q, want %q", i, got, dn)
+		}
+		if !a.sameDN(ids[i], strings.ToUpper(dn)) || a.sameDN(ids[i], dn+"x") {
+			t.Errorf("sameDN %q wrong", dn)
+		}
+	}
+	if len(a.parent) != 3 {
+		t.Errorf("parents %q, want OU=Users,DC=x,DC=com, DC=com and the empty parent once each", a.parent)
+	}
+	if a.sameDN(ids[0], "CN=Jane;OU=Users,DC=x,DC=com") {
+		t.Error("a DN with another separator compared equal")
+	}
+}

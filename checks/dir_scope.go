@@ -37,33 +37,48 @@ func SyncScopes() []string { return []string{ScopeMailEnabled, ScopeAll} }
 // neither (a principal outside the scope). Objects that are not users,
 // contacts or groups are neither in nor excluded.
 func Scope(o *snapshot.DirObject, syncScope string) (in bool, excluded string) {
-	switch o.Kind {
-	case snapshot.KindUser, snapshot.KindContact, snapshot.KindGroup:
-	default:
-		return false, ""
-	}
-	if r := snapshot.SystemReason(o); r != "" {
-		return false, r
-	}
-	return syncScope == ScopeAll || o.MailEnabled(), ""
+	return newScopeEntry(o).place(syncScope)
 }
 
 // scopeEntry is the scope decision for one directory object. The shared
-// stage (Shared.Observe) makes one per record, so the twelve directory
-// checks decide scope once per record instead of twelve times (each
-// decision costs several attribute-map lookups).
+// stage (Shared.Observe) makes one per record, so the engine's scope
+// summary and the twelve directory checks decide scope once per record
+// instead of thirteen times (each decision costs several attribute-map
+// lookups).
 type scopeEntry struct {
 	o         *snapshot.DirObject
 	dn        string
 	n         int
-	principal bool // user, contact or group, not a system object
-	mail      bool // mail-enabled
+	principal bool   // user, contact or group, not a system object
+	mail      bool   // mail-enabled
+	excluded  string // why a user, contact or group is never synchronised
 }
 
 func newScopeEntry(o *snapshot.DirObject) *scopeEntry {
-	e := &scopeEntry{o: o, dn: o.DN, n: len(o.Attrs), principal: principal(o)}
+	e := &scopeEntry{o: o, dn: o.DN, n: len(o.Attrs)}
+	switch o.Kind {
+	case snapshot.KindUser, snapshot.KindContact, snapshot.KindGroup:
+		e.excluded = snapshot.SystemReason(o)
+		e.principal = e.excluded == ""
+	}
 	e.mail = e.principal && o.MailEnabled()
 	return e
+}
+
+// place is Scope's answer from the decision.
+func (e *scopeEntry) place(syncScope string) (in bool, excluded string) {
+	if e.excluded != "" {
+		return false, e.excluded
+	}
+	if !e.principal {
+		return false, ""
+	}
+	return syncScope == ScopeAll || e.mail, ""
+}
+
+// matches reports whether the decision is o's.
+func (e *scopeEntry) matches(o *snapshot.DirObject) bool {
+	return e != nil && e.o == o && e.n == len(o.Attrs) && e.dn == o.DN
 }
 
 // scopeView is a directory check's view of the shared stage's scope
@@ -78,7 +93,7 @@ type scopeView struct {
 // a fresh one.
 func (v scopeView) entry(o *snapshot.DirObject) *scopeEntry {
 	if v.sh != nil {
-		if e := v.sh.cur; e != nil && e.o == o && e.n == len(o.Attrs) && e.dn == o.DN {
+		if e := v.sh.cur; e.matches(o) {
 			return e
 		}
 	}
@@ -118,23 +133,10 @@ func withScope(s Spec) Spec {
 	})
 }
 
-// scopeFrom returns the scope view of a check built with env and asks the
-// shared stage to decide scope for every directory record.
+// scopeFrom returns the scope view of a check built with env: the shared
+// stage's decisions for every directory record.
 func scopeFrom(env Env) scopeView {
-	if env.Shared != nil {
-		env.Shared.scoped = true
-	}
 	return scopeView{sh: env.Shared, all: env.SyncScope == ScopeAll}
-}
-
-// principal reports whether the object is a user, contact or group that is
-// not a well-known system object, mail-enabled or not.
-func principal(o *snapshot.DirObject) bool {
-	switch o.Kind {
-	case snapshot.KindUser, snapshot.KindContact, snapshot.KindGroup:
-		return snapshot.SystemReason(o) == ""
-	}
-	return false
 }
 
 // hasPrefixFold is strings.HasPrefix ignoring ASCII case.

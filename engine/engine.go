@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -48,11 +49,12 @@ type Run struct {
 	sources []snapshot.Source
 	tally   *snapshot.Tally
 	// needed are the attributes (lower-case → display spelling) the bound
-	// rules read; seen those carried by a principal or computer since the
-	// last source record (collectors run one after another, each source
-	// record after its objects).
+	// rules read (collectors run one after another, each source record
+	// after its objects).
 	needed map[string]string
-	seen   map[string]bool
+	// unseen are the needed attributes (lower-case) no principal or
+	// computer has carried since the last source record: each object is asked only for these.
+	unseen []string
 	scope  model.Scope
 	dirs   int64
 	// recs counts the records since the last source record; yielded
@@ -86,7 +88,7 @@ func New(opts Options) (*Run, error) {
 	for _, id := range opts.Only {
 		only[id] = true
 	}
-	run := &Run{opts: opts, tally: snapshot.NewTally(), needed: map[string]string{}, seen: map[string]bool{}}
+	run := &Run{opts: opts, tally: snapshot.NewTally(), needed: map[string]string{}}
 	if opts.Env.SyncScope == "" {
 		opts.Env.SyncScope = checks.ScopeMailEnabled
 		run.opts.Env.SyncScope = checks.ScopeMailEnabled
@@ -120,6 +122,7 @@ func New(opts Options) (*Run, error) {
 		}
 		run.bound = append(run.bound, b)
 	}
+	run.resetUnseen()
 	return run, nil
 }
 
@@ -133,16 +136,16 @@ func (r *Run) Put(rec *snapshot.Record) error {
 		src.MissingAttributes = r.missingAttributes(&src)
 		r.sources = append(r.sources, src)
 		r.yielded = append(r.yielded, r.recs)
-		clear(r.seen)
+		r.resetUnseen()
 		r.recs = 0
 	} else {
 		r.recs++
 	}
+	_ = r.tally.Put(rec)
+	r.shared.Observe(rec)
 	if o := rec.Dir; o != nil {
 		r.observeDir(o)
 	}
-	_ = r.tally.Put(rec)
-	r.shared.Observe(rec)
 	for _, b := range r.bound {
 		if b.check != nil {
 			b.check.Observe(rec, &b.out)
@@ -155,7 +158,7 @@ func (r *Run) Put(rec *snapshot.Record) error {
 // the needed attributes it carries.
 func (r *Run) observeDir(o *snapshot.DirObject) {
 	r.dirs++
-	in, excluded := checks.Scope(o, r.opts.Env.SyncScope)
+	in, excluded := r.shared.Scope(o, r.opts.Env.SyncScope)
 	switch {
 	case excluded != "":
 		r.scope.Excluded[excluded]++
@@ -167,13 +170,22 @@ func (r *Run) observeDir(o *snapshot.DirObject) {
 	case o.Kind != snapshot.KindComputer && o.Kind != snapshot.KindDomain:
 		return
 	}
-	if len(r.seen) == len(r.needed) {
-		return
-	}
-	for a := range o.Attrs {
-		if _, ok := r.needed[a]; ok {
-			r.seen[a] = true
+	for i := 0; i < len(r.unseen); {
+		if _, ok := o.Attrs[r.unseen[i]]; ok {
+			last := len(r.unseen) - 1
+			r.unseen[i] = r.unseen[last]
+			r.unseen = r.unseen[:last]
+			continue
 		}
+		i++
+	}
+}
+
+// resetUnseen starts a source: no needed attribute seen yet.
+func (r *Run) resetUnseen() {
+	r.unseen = r.unseen[:0]
+	for l := range r.needed {
+		r.unseen = append(r.unseen, l)
 	}
 }
 
@@ -188,10 +200,8 @@ func (r *Run) missingAttributes(src *snapshot.Source) []string {
 		return src.MissingAttributes
 	}
 	var out []string
-	for l, a := range r.needed {
-		if !r.seen[l] {
-			out = append(out, a)
-		}
+	for _, l := range r.unseen {
+		out = append(out, r.needed[l])
 	}
 	sort.Strings(out)
 	return out
@@ -356,6 +366,11 @@ func (r *Run) conclude(b *bound, areas map[snapshot.Area]string) (model.Check, [
 	case len(out) == 0 && b.out.Skipped != "":
 		c.Status = model.StatusSkipped
 		c.Error = "not assessed: " + b.out.Skipped
+		if e := r.emptyRequired(rule); e != "" {
+			// The export given held nothing: say so first, the check's
+			// own reason ("give --clients") after it.
+			c.Error = "not assessed: " + e + "; " + b.out.Skipped
+		}
 	case len(out) == 0 && c.Evaluated == 0:
 		c.Status = model.StatusSkipped
 		c.Error = "not assessed: " + r.nothingInScope(rule)
@@ -434,6 +449,9 @@ func (r *Run) nothingInScope(rule *rules.Rule) string {
 		}
 		return "no mailbox or folder the rule applies to in the mailbox sources"
 	case string(snapshot.AreaClients):
+		if e := r.emptyRequired(rule); e != "" {
+			return e
+		}
 		return "no computer object or client-software row the rule applies to"
 	}
 	return "nothing the rule applies to was collected"
@@ -473,7 +491,8 @@ func (r *Run) directoryEmpty() string {
 }
 
 // emptySources returns "<prefix> NAME" for each ok source of the area
-// that yielded no object, joined, or "".
+// that yielded no object, joined, or "". A source that says what it
+// holds words it so: "no folders in NAME".
 func (r *Run) emptySources(area snapshot.Area, prefix string) string {
 	var out []string
 	for i, s := range r.sources {
@@ -482,9 +501,28 @@ func (r *Run) emptySources(area snapshot.Area, prefix string) string {
 		}
 		for _, a := range s.Areas {
 			if a == area {
-				out = append(out, prefix+" "+s.Name)
+				p := prefix
+				if s.Holds != "" {
+					p = "no " + s.Holds + " in"
+				}
+				out = append(out, p+" "+s.Name)
 				break
 			}
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// emptyRequired is emptySources over the areas the rule requires, for
+// the sources that say what they hold (a header-only CSV export), or "".
+func (r *Run) emptyRequired(rule *rules.Rule) string {
+	var out []string
+	for i, s := range r.sources {
+		if s.Status != snapshot.StatusOK || s.Objects > 0 || r.yielded[i] > 0 || s.Holds == "" {
+			continue
+		}
+		if slices.ContainsFunc(s.Areas, func(a snapshot.Area) bool { return slices.Contains(rule.Requires, string(a)) }) {
+			out = append(out, "no "+s.Holds+" in "+s.Name)
 		}
 	}
 	return strings.Join(out, "; ")

@@ -78,8 +78,13 @@ func Summarize(rep *model.Report) {
 			judged[c.Category] = true
 			anyJudged = true
 		}
-		if c.Status == model.StatusSkipped && why[c.Category] == "" && c.Error != "" {
-			why[c.Category] = strings.TrimPrefix(c.Error, "not assessed: ")
+		// The area's reason is the first skipped check's, preferring one
+		// that looked over one that lacked a source of another area
+		// (CLI-001 needs the directory, the clients area may have one).
+		if c.Status == model.StatusSkipped && c.Error != "" && (why[c.Category] == "" || strings.HasPrefix(why[c.Category], "no source for ")) {
+			if w := strings.TrimPrefix(c.Error, "not assessed: "); why[c.Category] == "" || !strings.HasPrefix(w, "no source for ") {
+				why[c.Category] = w
+			}
 		}
 	}
 	s.Coverage = model.Coverage{Assessed: []string{}, NotAssessed: []string{}, Failed: []string{}, Reasons: map[string]string{}}

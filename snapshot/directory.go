@@ -93,6 +93,13 @@ func KeepAttribute(name string) (string, bool) {
 	return l, true
 }
 
+// RawAttr is one attribute of an entry as a collector read it: its name
+// (any case, with or without options) and its raw values.
+type RawAttr struct {
+	Name string
+	Vals [][]byte
+}
+
 // NewDirObject builds a directory object from raw attribute values keyed by
 // attribute name (any case). Attributes not in DirectoryAttributes are
 // dropped; binary attributes are normalised.
@@ -101,6 +108,19 @@ func KeepAttribute(name string) (string, bool) {
 // (each attribute's slice is capped, so appending to it copies): a million
 // objects cost a few allocations each instead of one per value.
 func NewDirObject(dn string, raw map[string][][]byte) *DirObject {
+	var keptStack [64]RawAttr
+	attrs := keptStack[:0]
+	for name, vals := range raw {
+		attrs = append(attrs, RawAttr{Name: name, Vals: vals})
+	}
+	return NewDirObjectAttrs(dn, attrs)
+}
+
+// NewDirObjectAttrs is NewDirObject from a list of attributes, as a
+// collector that reads them in order holds them (no map to build per
+// object). Two attributes of one base name (member, member;range=0-1499)
+// are merged in list order.
+func NewDirObjectAttrs(dn string, raw []RawAttr) *DirObject {
 	type kept struct {
 		base string
 		vals [][]byte
@@ -108,7 +128,8 @@ func NewDirObject(dn string, raw map[string][][]byte) *DirObject {
 	var keptStack [64]kept
 	attrs := keptStack[:0]
 	nvals, nbytes := 0, 0
-	for name, vals := range raw {
+	for _, r := range raw {
+		name, vals := r.Name, r.Vals
 		base, ok := KeepAttribute(name)
 		if !ok || len(vals) == 0 {
 			continue

@@ -139,6 +139,9 @@ func read(ctx context.Context, r io.Reader, name string, sink Sink, maxLine int)
 // sourceKinds are the kinds a Source may have (the report schema's enum).
 var sourceKinds = map[string]bool{"ldap": true, "ldif": true, "csv": true, "dns": true, "tcp": true, "file": true, "imap": true}
 
+// holdsWords are the values of Source.Holds the collectors write.
+var holdsWords = map[string]bool{"": true, HoldsMailboxes: true, HoldsFolders: true, HoldsClients: true, HoldsRecipients: true}
+
 // CheckSource returns why a source record read from a file is not one
 // this build can report on (an unknown kind, area or status, a negative
 // count), or "".
@@ -159,6 +162,9 @@ func CheckSource(s *Source) string {
 		if !known[a] {
 			return fmt.Sprintf("unknown area %q", a)
 		}
+	}
+	if !holdsWords[s.Holds] {
+		return fmt.Sprintf("unknown holds %q", s.Holds)
 	}
 	if s.Objects < 0 || s.SkippedRows < 0 || s.DurationMS < 0 || s.Unclassified < 0 || s.DNOnly < 0 {
 		return "negative count"

@@ -54,6 +54,10 @@ type Source struct {
 	Error string `json:"error,omitempty"`
 	// Objects counts the records the source produced.
 	Objects int64 `json:"objects"`
+	// Holds is set on a source that yielded no object: what it should
+	// have held, in the plural ("mailboxes", "folders", "clients",
+	// "recipients"), for the reason it gives: "no folders in FILE".
+	Holds string `json:"holds,omitempty"`
 	// SkippedRows counts input rows skipped in lenient mode.
 	SkippedRows int64 `json:"skipped_rows,omitempty"`
 	// DurationMS is how long collection took.
@@ -72,6 +76,14 @@ type Source struct {
 	// it in the report; it is not part of the snapshot.
 	MissingAttributes []string `json:"missing_attributes,omitempty"`
 }
+
+// The values of Source.Holds.
+const (
+	HoldsMailboxes  = "mailboxes"
+	HoldsFolders    = "folders"
+	HoldsClients    = "clients"
+	HoldsRecipients = "recipients"
+)
 
 // Record is one item of a snapshot. Exactly one field is set.
 type Record struct {

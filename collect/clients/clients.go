@@ -29,9 +29,11 @@ var (
 
 // Collector reads one inventory file.
 type Collector struct {
-	Path     string
-	Open     func() (io.ReadCloser, error)
-	Lenient  bool
+	Path    string
+	Open    func() (io.ReadCloser, error)
+	Lenient bool
+	// Encoding decodes a file without a byte-order mark (zero: UTF-8).
+	Encoding csvin.Encoding
 	Progress *progress.Reporter
 }
 
@@ -49,7 +51,7 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 		return src, nil
 	}
 	defer func() { _ = f.Close() }() // read-only
-	t, err := csvin.Open(c.Path, f, c.Lenient)
+	t, err := csvin.OpenWith(c.Path, f, csvin.Options{Lenient: c.Lenient, Encoding: c.Encoding})
 	if err != nil {
 		return src, err
 	}
@@ -65,7 +67,7 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 	if err != nil {
 		return src, err
 	}
-	var n int64
+	var n, noProduct int64
 	for {
 		row, err := t.Next()
 		if errors.Is(err, io.EOF) {
@@ -90,7 +92,8 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 			continue
 		}
 		if ci.Product == "" {
-			continue // MAP writes hosts it could not inventory with no product
+			noProduct++ // MAP writes hosts it could not inventory with no product
+			continue
 		}
 		if err := sink.Put(&snapshot.Record{Client: ci}); err != nil {
 			return src, fmt.Errorf("clients: %s: %w", c.Path, err)
@@ -100,6 +103,15 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 	src.SkippedRows = t.Skipped()
 	if src.SkippedRows > 0 {
 		src.Notes = append(src.Notes, fmt.Sprintf("%d malformed row(s) skipped (--lenient)", src.SkippedRows))
+	}
+	if noProduct > 0 {
+		src.Notes = append(src.Notes, fmt.Sprintf("%d row(s) name a host and no product (not inventoried): left out", noProduct))
+	}
+	if src.Status == snapshot.StatusOK {
+		src.Notes = append(src.Notes, t.SourceNotes(snapshot.HoldsClients)...)
+		if src.Objects == 0 {
+			src.Holds = snapshot.HoldsClients
+		}
 	}
 	src.DurationMS = time.Since(start).Milliseconds()
 	c.Progress.Done(c.Path, src.Objects, 0, src.Status)

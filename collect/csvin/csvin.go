@@ -40,18 +40,44 @@ type Table struct {
 	sep     rune
 	line    int
 	skipped int64
+	rows    int64
+	// check is set when the text was not decoded (UTF-8) and each row
+	// is checked for invalid UTF-8; as says what the file was read as.
+	check bool
+	as    string
+	notes []string
 }
 
-// Open starts reading a CSV export. name is the file name used in errors.
-// With lenient, malformed rows are skipped and counted (see Skipped)
-// instead of failing.
+// Options say how a file is read.
+type Options struct {
+	// Lenient skips malformed rows and counts them (see Skipped) instead
+	// of failing. Text that is not valid UTF-8 fails even so: it is the
+	// whole file that was read in the wrong encoding.
+	Lenient bool
+	// Encoding decodes a file without a byte-order mark (the zero value:
+	// UTF-8, checked).
+	Encoding Encoding
+}
+
+// Open starts reading a CSV export in UTF-8 (or with a byte-order mark).
+// name is the file name used in errors. With lenient, malformed rows are
+// skipped and counted (see Skipped) instead of failing.
 func Open(name string, r io.Reader, lenient bool) (*Table, error) {
-	return open(name, r, lenient, limits.CSVHeaderBytes, limits.CSVRecordBytes)
+	return OpenWith(name, r, Options{Lenient: lenient})
 }
 
-func open(name string, r io.Reader, lenient bool, maxHeader, maxRecord int) (*Table, error) {
-	br := bufio.NewReaderSize(Decode(r), 64<<10)
-	t := &Table{name: name, lenient: lenient, index: map[string]int{}}
+// OpenWith starts reading a CSV export as o says.
+func OpenWith(name string, r io.Reader, o Options) (*Table, error) {
+	return open(name, r, o, limits.CSVHeaderBytes, limits.CSVRecordBytes)
+}
+
+func open(name string, r io.Reader, o Options, maxHeader, maxRecord int) (*Table, error) {
+	d := decode(r, o.Encoding)
+	br := bufio.NewReaderSize(d.r, 64<<10)
+	t := &Table{name: name, lenient: o.Lenient, index: map[string]int{}, check: d.check, as: d.as}
+	if d.note != "" {
+		t.notes = append(t.notes, name+": "+d.note)
+	}
 	first, n, err := logicalLine(br, maxHeader)
 	if err != nil && first == "" {
 		if errors.Is(err, io.EOF) {
@@ -71,6 +97,9 @@ func open(name string, r io.Reader, lenient bool, maxHeader, maxRecord int) (*Ta
 			return nil, &snapshot.InputError{File: name, Line: t.off + 1, Msg: "no header line after the #TYPE line"}
 		}
 		t.off += n
+	}
+	if b, bad := invalidUTF8(first); bad && t.check {
+		return nil, &snapshot.InputError{File: name, Line: t.off, Msg: notUTF8(b, first)}
 	}
 	t.sep = detectSeparator(first)
 	hr := csv.NewReader(strings.NewReader(first))
@@ -123,6 +152,41 @@ func (t *Table) Header() []string { return append([]string(nil), t.header...) }
 
 // Skipped is the number of rows skipped in lenient mode.
 func (t *Table) Skipped() int64 { return t.skipped }
+
+// ReadAs names the encoding the file was read as: "utf-8",
+// "utf-8 (byte-order mark)", "windows-1252 (--csv-encoding)"...
+func (t *Table) ReadAs() string { return t.as }
+
+// Notes are remarks for the source's notes: an encoding given and not
+// used, a file with a header and no rows (once Next returned io.EOF).
+func (t *Table) Notes() []string { return append([]string(nil), t.notes...) }
+
+// Empty reports whether the file had a header and not one data row
+// (valid when Next has returned io.EOF).
+func (t *Table) Empty() bool { return t.rows == 0 && t.skipped == 0 }
+
+// SourceNotes are the notes a collector gives its source once the
+// table is read: Notes, the encoding when --csv-encoding was used, and
+// EmptyNote(holds).
+func (t *Table) SourceNotes(holds string) []string {
+	notes := t.Notes()
+	if strings.HasSuffix(t.as, "(--csv-encoding)") {
+		notes = append(notes, fmt.Sprintf("%s: read as %s", t.name, t.as))
+	}
+	if e := t.EmptyNote(holds); e != "" {
+		notes = append(notes, e)
+	}
+	return notes
+}
+
+// EmptyNote is the source note of a file that had a header and no rows,
+// naming what it should have held ("mailboxes"), or "".
+func (t *Table) EmptyNote(holds string) string {
+	if !t.Empty() {
+		return ""
+	}
+	return fmt.Sprintf("the file has a header and no rows: no %s in %s", holds, t.name)
+}
 
 // Col returns the index of the first of names present in the header, or -1.
 func (t *Table) Col(names ...string) int {
@@ -214,6 +278,15 @@ func (t *Table) Next() (Row, error) {
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" && len(t.header) > 1 {
 			continue // a blank line made of spaces
 		}
+		if t.check {
+			for _, f := range rec {
+				if b, bad := invalidUTF8(f); bad {
+					// Not skipped in lenient mode: the whole file is in
+					// another encoding.
+					return Row{}, &snapshot.InputError{File: t.name, Line: line, Msg: notUTF8(b, f)}
+				}
+			}
+		}
 		switch {
 		case len(rec) < len(t.header):
 			if e := t.bad(line, t.header[len(rec)], fmt.Sprintf("row has %d fields, the header has %d (is the file truncated?)", len(rec), len(t.header))); e != nil {
@@ -226,6 +299,7 @@ func (t *Table) Next() (Row, error) {
 			}
 			continue
 		}
+		t.rows++
 		return Row{t: t, Line: line, Fields: rec}, nil
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/preflight-scan/preflight/snapshot"
 )
@@ -137,6 +138,9 @@ func TestEmpty(t *testing.T) {
 	}
 }
 
+// fuzzEncodings are the encodings FuzzTable reads its input in.
+var fuzzEncodings = []string{"", "windows-1252", "windows-1251", "ibm850", "koi8-r", "utf-16le", "utf-16be", "shift_jis"}
+
 func FuzzTable(f *testing.F) {
 	for _, s := range []string{
 		"#TYPE X\r\n\"A\";\"B\"\r\n\"1\";\"2\"\r\n",
@@ -144,17 +148,32 @@ func FuzzTable(f *testing.F) {
 		"A\tB\n\"unterminated\n",
 		string(utf16le("A;B\r\n1;2\r\n", true)),
 		"\xfe\xff\x00A\x00,\x00B",
+		"Name,Size\r\nJ\xf6rg,1\r\nJ\xfcrg,2\r\n",
+		"\xef\xbb\xbfName;Size\r\nJ\xc3\xb6rg;1\r\n",
+		"Name,Size\r\n\"\xc8\xe2\xe0\xed\",1\r\n\"x\n\xff\",2\r\n",
+		"Name\r\n\xe9\xc3",
 	} {
-		f.Add([]byte(s), false)
-		f.Add([]byte(s), true)
+		for e := range fuzzEncodings {
+			f.Add([]byte(s), false, uint8(e))
+		}
+		f.Add([]byte(s), true, uint8(0))
 	}
-	f.Fuzz(func(t *testing.T, data []byte, lenient bool) {
-		tb, err := Open("fuzz.csv", bytes.NewReader(data), lenient)
+	f.Fuzz(func(t *testing.T, data []byte, lenient bool, e uint8) {
+		enc, err := LookupEncoding(fuzzEncodings[int(e)%len(fuzzEncodings)])
+		if err != nil {
+			t.Fatal(err)
+		}
+		tb, err := OpenWith("fuzz.csv", bytes.NewReader(data), Options{Lenient: lenient, Encoding: enc})
 		if err != nil {
 			if !errors.Is(err, snapshot.ErrBadInput) {
 				t.Fatalf("Open: error %v does not wrap ErrBadInput", err)
 			}
 			return
+		}
+		for _, h := range tb.Header() {
+			if !utf8.ValidString(h) {
+				t.Fatalf("header %q is not UTF-8", h)
+			}
 		}
 		prev := 0
 		for i := 0; ; i++ {
@@ -170,6 +189,11 @@ func FuzzTable(f *testing.F) {
 			}
 			if len(r.Fields) != len(tb.Header()) || r.Line <= prev {
 				t.Fatalf("row %d: %d fields for %d columns, line %d after %d", i, len(r.Fields), len(tb.Header()), r.Line, prev)
+			}
+			for _, v := range r.Fields {
+				if !utf8.ValidString(v) {
+					t.Fatalf("row %d: field %q is not UTF-8 (read as %s)", i, v, tb.ReadAs())
+				}
 			}
 			prev = r.Line
 		}

@@ -34,7 +34,7 @@ func TestRecordLimit(t *testing.T) {
 	const limit = 1000
 	body := "a,b\n1,2\n" + strings.Repeat("x", 10*limit) + ",2\n"
 	for _, lenient := range []bool{false, true} {
-		tb, err := open("r.csv", strings.NewReader(body), lenient, limits.CSVHeaderBytes, limit)
+		tb, err := open("r.csv", strings.NewReader(body), Options{Lenient: lenient}, limits.CSVHeaderBytes, limit)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -31,12 +31,18 @@ import (
 // not needed. notes receives remarks for the source, such as a file with
 // passwords that others can read.
 func ReadAccounts(path string, getenv func(string) string, needPassword bool) (accs []Account, notes []string, err error) {
+	return ReadAccountsAs(path, csvin.Encoding{}, getenv, needPassword)
+}
+
+// ReadAccountsAs is ReadAccounts for a file in enc (when it has no
+// byte-order mark).
+func ReadAccountsAs(path string, enc csvin.Encoding, getenv func(string) string, needPassword bool) (accs []Account, notes []string, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, &snapshot.InputError{File: path, Msg: err.Error()}
 	}
 	defer func() { _ = f.Close() }() // read-only
-	t, err := csvin.Open(path, f, false)
+	t, err := csvin.OpenWith(path, f, csvin.Options{Encoding: enc})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -101,7 +107,7 @@ func ReadAccounts(path string, getenv func(string) string, needPassword bool) (a
 		accs = append(accs, a)
 	}
 	if len(accs) == 0 {
-		return nil, nil, &snapshot.InputError{File: path, Msg: "no accounts"}
+		return nil, nil, &snapshot.InputError{File: path, Msg: "no accounts: the file has a header and no rows, so there is no mailbox to scan"}
 	}
-	return accs, notes, nil
+	return accs, append(notes, t.SourceNotes("accounts")...), nil
 }

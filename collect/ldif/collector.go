@@ -192,30 +192,24 @@ func readBatches(rd *Reader, conv *converter, out chan<- *batch, stop <-chan str
 
 // converter turns entries into directory objects, reusing its buffers.
 type converter struct {
-	base          map[string]string // attribute description -> kept lower-case base name, "" when dropped
-	raw           map[string][][]byte
-	store         map[string][][]byte
-	prevName      []string // attribute names by position in the previous entry
-	prevBase      []string // and their base names
-	touched       []string
+	base          map[string]string  // attribute description -> kept lower-case base name, "" when dropped
+	attrs         []snapshot.RawAttr // this entry's kept attributes by base name, in file order
+	prevName      []string           // attribute names by position in the previous entry
+	prevBase      []string           // and their base names
 	ranged        int64
 	rangedExample string
 }
 
 func newConverter() *converter {
-	return &converter{base: map[string]string{}, raw: map[string][][]byte{}, store: map[string][][]byte{}}
+	return &converter{base: map[string]string{}}
 }
 
 // object converts one entry. Attributes with options (member;range=0-1499)
 // are merged into their base attribute.
 func (c *converter) object(e *Entry) *snapshot.DirObject {
-	// raw holds only this entry's attributes (NewDirObject looks at every
-	// key); store keeps the value slices for reuse across entries.
-	for _, k := range c.touched {
-		c.store[k] = c.raw[k][:0]
-	}
-	clear(c.raw)
-	c.touched = c.touched[:0]
+	// attrs keeps its value slices for reuse across entries: an entry
+	// uses the first n.
+	n := 0
 	partial := false
 	for i, a := range e.Attrs {
 		var base string
@@ -249,17 +243,29 @@ func (c *converter) object(e *Entry) *snapshot.DirObject {
 				c.rangedExample = a.Name
 			}
 		}
-		vals, ok := c.raw[base]
-		if !ok {
-			vals = c.store[base]
-			c.touched = append(c.touched, base)
+		// Values of one attribute are usually adjacent: look at the last
+		// attribute first, then the others.
+		k := n - 1
+		if k < 0 || c.attrs[k].Name != base {
+			k = 0
+			for k < n && c.attrs[k].Name != base {
+				k++
+			}
 		}
-		c.raw[base] = append(vals, a.Value)
+		if k == n {
+			if n == len(c.attrs) {
+				c.attrs = append(c.attrs, snapshot.RawAttr{})
+			}
+			c.attrs[n].Name = base
+			c.attrs[n].Vals = c.attrs[n].Vals[:0]
+			n++
+		}
+		c.attrs[k].Vals = append(c.attrs[k].Vals, a.Value)
 	}
 	if partial {
 		c.ranged++
 	}
-	return snapshot.NewDirObject(e.DN, c.raw)
+	return snapshot.NewDirObjectAttrs(e.DN, c.attrs[:n])
 }
 
 // isPartialRange reports whether an attribute description carries a range

@@ -55,6 +55,8 @@ type Collector struct {
 	Open func() (io.ReadCloser, error)
 	// Lenient skips malformed rows (counted) instead of failing.
 	Lenient bool
+	// Encoding decodes a file without a byte-order mark (zero: UTF-8).
+	Encoding csvin.Encoding
 	// Progress receives progress; nil is quiet.
 	Progress *progress.Reporter
 }
@@ -74,7 +76,7 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 		return src, nil
 	}
 	defer func() { _ = f.Close() }() // read-only
-	t, err := csvin.Open(c.Path, f, c.Lenient)
+	t, err := csvin.OpenWith(c.Path, f, csvin.Options{Lenient: c.Lenient, Encoding: c.Encoding})
 	if err != nil {
 		return src, err
 	}
@@ -97,6 +99,16 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 	}
 	if src.SkippedRows > 0 {
 		src.Notes = append(src.Notes, fmt.Sprintf("%d malformed row(s) skipped (--lenient)", src.SkippedRows))
+	}
+	if err == nil && src.Status == snapshot.StatusOK {
+		holds := snapshot.HoldsMailboxes
+		if c.Export == FolderStats {
+			holds = snapshot.HoldsFolders
+		}
+		src.Notes = append(src.Notes, t.SourceNotes(holds)...)
+		if src.Objects == 0 {
+			src.Holds = holds
+		}
 	}
 	c.Progress.Done(c.Path, src.Objects, 0, src.Status)
 	return src, err

@@ -32,6 +32,8 @@ type Collector struct {
 	Open func(path string) (io.ReadCloser, error)
 	// Lenient skips malformed rows (counted) instead of failing.
 	Lenient bool
+	// Encoding decodes a file without a byte-order mark (zero: UTF-8).
+	Encoding csvin.Encoding
 }
 
 // Collect reads the files, matches their rows and puts the merged
@@ -58,8 +60,9 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 			src.Status, src.Error = snapshot.StatusError, why
 			return src, nil
 		}
-		skipped, unmatched, rows, err := c.read(f.path, f.kind, m)
+		skipped, unmatched, rows, notes, err := c.read(f.path, f.kind, m)
 		src.SkippedRows += skipped
+		src.Notes = append(src.Notes, notes...)
 		var ie *snapshot.InputError
 		if err != nil && !errors.As(err, &ie) {
 			src.Status, src.Error = snapshot.StatusError, err.Error()
@@ -80,6 +83,9 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 			return src, fmt.Errorf("tenant: %w", err)
 		}
 		src.Objects++
+	}
+	if src.Objects == 0 {
+		src.Holds = snapshot.HoldsRecipients
 	}
 	src.DurationMS = time.Since(start).Milliseconds()
 	return src, nil
@@ -109,25 +115,25 @@ func (e export) String() string {
 }
 
 // read reads one file into m. It returns the rows skipped, the rows that
-// matched nothing read before and the rows read.
-func (c *Collector) read(path string, kind export, m *merger) (skipped, unmatched, rows int64, err error) {
+// matched nothing read before, the rows read and the file's notes.
+func (c *Collector) read(path string, kind export, m *merger) (skipped, unmatched, rows int64, notes []string, err error) {
 	open := c.Open
 	if open == nil {
 		open = func(p string) (io.ReadCloser, error) { return os.Open(p) }
 	}
 	f, err := open(path)
 	if err != nil {
-		return 0, 0, 0, fmt.Errorf("open %s export: %w", kind, err)
+		return 0, 0, 0, nil, fmt.Errorf("open %s export: %w", kind, err)
 	}
 	defer func() { _ = f.Close() }() // read-only
-	t, err := csvin.Open(path, f, c.Lenient)
+	t, err := csvin.OpenWith(path, f, csvin.Options{Lenient: c.Lenient, Encoding: c.Encoding})
 	if err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, nil, err
 	}
 	cols := columnsOf(t)
 	if cols.empty() {
 		_, err := t.Require("Identity", "ExchangeGuid", "UserPrincipalName", "PrimarySmtpAddress")
-		return 0, 0, 0, err
+		return 0, 0, 0, nil, err
 	}
 	for {
 		row, err := t.Next()
@@ -135,11 +141,11 @@ func (c *Collector) read(path string, kind export, m *merger) (skipped, unmatche
 			break
 		}
 		if err != nil {
-			return t.Skipped(), unmatched, rows, err
+			return t.Skipped(), unmatched, rows, nil, err
 		}
 		r, ok, err := cols.recipient(row, path, kind)
 		if err != nil {
-			return t.Skipped(), unmatched, rows, err
+			return t.Skipped(), unmatched, rows, nil, err
 		}
 		if !ok {
 			continue
@@ -149,5 +155,10 @@ func (c *Collector) read(path string, kind export, m *merger) (skipped, unmatche
 			unmatched++
 		}
 	}
-	return t.Skipped(), unmatched, rows, nil
+	return t.Skipped(), unmatched, rows, t.SourceNotes(kind.holds()), nil
+}
+
+// holds is what a file of this kind lists, for "no users in FILE".
+func (e export) holds() string {
+	return [...]string{"recipients", "mailboxes", "users", "archive mailboxes"}[e]
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/preflight-scan/preflight/collect/csvin"
 	"github.com/preflight-scan/preflight/engine"
 	"github.com/preflight-scan/preflight/internal/clip"
 	"github.com/preflight-scan/preflight/progress"
@@ -52,8 +53,10 @@ type runEnv struct {
 	io       IO
 	progress *progress.Reporter
 	lenient  bool
-	timeout  time.Duration
-	now      time.Time
+	// csvEncoding decodes the CSV exports without a byte-order mark.
+	csvEncoding csvin.Encoding
+	timeout     time.Duration
+	now         time.Time
 	// params resolves rule parameters under the scan's profile and
 	// overrides, for the engine and the collectors that take their tables
 	// from rules (see resolver).

@@ -25,7 +25,7 @@ func TestConfigKeysAndDefaultsUnchanged(t *testing.T) {
 	)
 	scan := config.Flags{
 		"bandwidth-mbps": n, "base-dn": s, "baseline": s, "bind-password-env": s, "bind-password-file": s, "bind-user": s,
-		"clients": s, "config": s, "cutover-date": s, "dns-authoritative": b, "dns-concurrency": n, "dns-deadline": s,
+		"clients": s, "config": s, "csv-encoding": s, "cutover-date": s, "dns-authoritative": b, "dns-concurrency": n, "dns-deadline": s,
 		"dns-retries": n, "dns-timeout": s, "dnsbl-zone": l, "domain": l, "egress-ip": l, "endpoints": s, "fail-on": s,
 		"fail-on-new": s, "firewall-allowlist": s, "folder-stats": s, "format": l, "history": s, "imap-accounts": s,
 		"imap-admin-mode": s, "imap-admin-user": s, "imap-ca-file": s, "imap-master-separator": s, "imap-password-env": s,

@@ -150,6 +150,8 @@ func scanFlagDefs(o *scanOptions) []flagDef {
 			usage: "no DNS, blocklist or network checks (they are reported as not assessed); for exports analysed away from the customer's network"},
 		{group: groupGeneral, name: "lenient", value: boolFlag(&out.Lenient, false), scanOnly: true,
 			usage: "skip malformed CSV rows (counted in the source status) instead of failing"},
+		{group: groupGeneral, name: "csv-encoding", value: stringFlag(&out.CSVEncoding, ""), scanOnly: true,
+			usage: "encoding `NAME` of the CSV exports that have no byte-order mark (a mark wins): windows-1252 for Windows PowerShell 5.1's Export-Csv -Encoding Default in Western Europe, windows-1250, windows-1251, iso-8859-15, ibm850, koi8-r... (WHATWG or IANA names); default UTF-8, where an invalid byte exits 2 naming the line"},
 		{group: groupGeneral, name: "timeout", value: durationFlag(&out.Timeout, 2*time.Minute),
 			usage: "per-operation network timeout (LDAP, IMAP)"},
 		{group: groupGeneral, name: "quiet", value: boolFlag(&out.Quiet, false),

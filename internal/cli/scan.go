@@ -15,6 +15,7 @@ import (
 
 	"github.com/preflight-scan/preflight/checks"
 	"github.com/preflight-scan/preflight/collect/clients"
+	"github.com/preflight-scan/preflight/collect/csvin"
 	"github.com/preflight-scan/preflight/collect/dnsbl"
 	"github.com/preflight-scan/preflight/collect/dnscheck"
 	"github.com/preflight-scan/preflight/collect/imap"
@@ -47,6 +48,7 @@ type outputOptions struct {
 	SaveSnapshot  string
 	Quiet         bool
 	Lenient       bool
+	CSVEncoding   string
 	Timeout       time.Duration
 	Sample        bool
 	Plan          string
@@ -200,6 +202,9 @@ func prepareScan(c scanCommand, pos []string, sys IO) (*scanRun, error) {
 	}
 	o.sampleScan = o.Sample
 	env.lenient, env.timeout = o.Lenient, o.Timeout
+	if env.csvEncoding, err = csvin.LookupEncoding(o.CSVEncoding); err != nil {
+		return nil, usagef("--csv-encoding: %v", err)
+	}
 	if !o.Quiet {
 		env.progress = progress.New(sys.Stderr)
 	}

@@ -46,7 +46,7 @@ func mailboxCollectors(o *mailboxOptions, env *runEnv) ([]snapshot.Collector, er
 		if _, err := os.Stat(path); err != nil {
 			return usagef("%s file: %v", kind, err)
 		}
-		cs = append(cs, &mailbox.Collector{Export: kind, Path: path, Lenient: env.lenient, Progress: env.progress})
+		cs = append(cs, &mailbox.Collector{Export: kind, Path: path, Lenient: env.lenient, Encoding: env.csvEncoding, Progress: env.progress})
 		return nil
 	}
 	if err := add(o.MailboxStats, mailbox.MailboxStats); err != nil {
@@ -71,7 +71,7 @@ func mailboxCollectors(o *mailboxOptions, env *runEnv) ([]snapshot.Collector, er
 		if _, err := os.Stat(o.Clients); err != nil {
 			return nil, usagef("client inventory: %v", err)
 		}
-		cs = append(cs, &clients.Collector{Path: o.Clients, Lenient: env.lenient, Progress: env.progress})
+		cs = append(cs, &clients.Collector{Path: o.Clients, Lenient: env.lenient, Encoding: env.csvEncoding, Progress: env.progress})
 	}
 	return cs, nil
 }
@@ -101,7 +101,7 @@ func (o *mailboxOptions) imapCollector(env *runEnv) (snapshot.Collector, error) 
 	} else if o.IMAPPasswordEnv != "" || o.IMAPPasswordFile != "" {
 		return nil, usagef("--imap-password-env/--imap-password-file are the admin's password: give --imap-admin-user too, or put per-account secrets in --imap-accounts")
 	}
-	accs, notes, err := imap.ReadAccounts(o.IMAPAccounts, env.io.Getenv, c.Mode == imap.AdminNone)
+	accs, notes, err := imap.ReadAccountsAs(o.IMAPAccounts, env.csvEncoding, env.io.Getenv, c.Mode == imap.AdminNone)
 	if err != nil {
 		return nil, err
 	}

@@ -35,10 +35,10 @@ func tenantCollectors(o *tenantOptions, env *runEnv) ([]snapshot.Collector, erro
 	var cs []snapshot.Collector
 	if o.Recipients != "" || o.Mailboxes != "" || o.Users != "" || o.ArchiveStats != "" {
 		cs = append(cs, &tenant.Collector{Side: snapshot.SideSource, Recipients: o.Recipients, Mailboxes: o.Mailboxes,
-			Users: o.Users, Archive: o.ArchiveStats, Lenient: env.lenient})
+			Users: o.Users, Archive: o.ArchiveStats, Lenient: env.lenient, Encoding: env.csvEncoding})
 	}
 	if o.TargetRecipients != "" {
-		cs = append(cs, &tenant.Collector{Side: snapshot.SideTarget, Recipients: o.TargetRecipients, Lenient: env.lenient})
+		cs = append(cs, &tenant.Collector{Side: snapshot.SideTarget, Recipients: o.TargetRecipients, Lenient: env.lenient, Encoding: env.csvEncoding})
 	}
 	return cs, nil
 }
