@@ -42,8 +42,8 @@ type DomainHeld struct {
 type ZeroCount struct {
 	RuleID, What string
 	Count        int
-	// Status is "" when judged, else why not ("not assessed: …").
-	Status string
+	// Status is "" when judged, else "not assessed"; Reason says why.
+	Status, Reason string
 }
 
 // TenantItem is one object of a list.
@@ -106,12 +106,9 @@ func Tenant(rep *model.Report, examples int) *TenantView {
 	} {
 		zc := ZeroCount{RuleID: z.id, What: z.what, Count: len(byRule[z.id])}
 		if c, ok := checks[z.id]; !ok {
-			zc.Status = "not assessed: the rule did not run"
+			zc.Status, zc.Reason = "not assessed", "the rule did not run"
 		} else if c.Status == model.StatusSkipped || c.Status == model.StatusError {
-			zc.Status = "not assessed"
-			if c.Error != "" {
-				zc.Status += ": " + strings.TrimPrefix(c.Error, "not assessed: ")
-			}
+			zc.Status, zc.Reason = "not assessed", strings.TrimPrefix(c.Error, "not assessed: ")
 		}
 		v.Zero = append(v.Zero, zc)
 	}

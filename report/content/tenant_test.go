@@ -44,7 +44,7 @@ func TestTenantSection(t *testing.T) {
 	if z := v.Zero[0]; z.RuleID != "T2T-002" || z.Count != 3 || z.Status != "" {
 		t.Errorf("T2T-002 count: %+v", z)
 	}
-	if z := v.Zero[1]; z.RuleID != "T2T-004" || z.Status != "not assessed: no target tenant export given (--target-recipients)" {
+	if z := v.Zero[1]; z.RuleID != "T2T-004" || z.Status != "not assessed" || z.Reason != "no target tenant export given (--target-recipients)" {
 		t.Errorf("T2T-004 not judged: %+v", z)
 	}
 	if len(v.NoOnMicrosoft) != 1 || v.NoOnMicrosoft[0].Detail != "add smtp:bo@src.onmicrosoft.com" {

@@ -19,7 +19,7 @@ type tenantPage struct {
 }
 
 type zeroRow struct {
-	RuleID, What, Now, Class string
+	RuleID, What, Reason, Now, Class string
 }
 
 type tenantList struct {
@@ -38,7 +38,7 @@ func tenantSection(rep *model.Report) *tenantPage {
 		t.Kinds = append(t.Kinds, content.KindLabel(k))
 	}
 	for _, z := range v.Zero {
-		r := zeroRow{RuleID: z.RuleID, What: z.What, Now: strconv.Itoa(z.Count), Class: "bad"}
+		r := zeroRow{RuleID: z.RuleID, What: z.What, Reason: z.Reason, Now: strconv.Itoa(z.Count), Class: "bad"}
 		switch {
 		case z.Status != "":
 			r.Now, r.Class = z.Status, "muted"
@@ -48,7 +48,7 @@ func tenantSection(rep *model.Report) *tenantPage {
 		t.Zero = append(t.Zero, r)
 	}
 	if len(v.Domains) == 0 && !v.Cleared {
-		t.NotAssessed = v.Zero[0].Status
+		t.NotAssessed = v.Zero[0].Reason
 	}
 	for _, l := range []tenantList{
 		{ID: "T2T-004", Title: "Collisions with the target tenant", Detail: "The target object already holds the address", Items: v.Collisions, More: v.MoreCollisions,

@@ -21,13 +21,16 @@ func (w *writer) tenant() {
 	w.p.Ln(1)
 	rows := make([][]string, 0, len(v.Zero))
 	for _, z := range v.Zero {
-		n := strconv.Itoa(z.Count)
+		n, what := strconv.Itoa(z.Count), z.What
 		if z.Status != "" {
 			n = z.Status
+			if z.Reason != "" {
+				what += "\n" + z.Reason
+			}
 		}
-		rows = append(rows, []string{z.RuleID, z.What, n})
+		rows = append(rows, []string{z.RuleID, what, n})
 	}
-	w.table([]column{{"Rule", 20, "", false}, {"Must reach zero", contentW - 70, "", false}, {"Now", 50, "R", false}}, rows, 9.5, func(r, c int) *rgb {
+	w.table([]column{{"Rule", 20, "", false}, {"Must reach zero", contentW - 50, "", true}, {"Now", 30, "R", false}}, rows, 9.5, func(r, c int) *rgb {
 		if c != 2 {
 			return nil
 		}
@@ -61,7 +64,7 @@ func (w *writer) tenant() {
 	case v.Cleared:
 		w.para("No source object holds a migrating domain any more: the domain can be removed from the source tenant.", 9.5, colOK)
 	default:
-		w.para("Not assessed: "+v.Zero[0].Status, 9.5, colMuted)
+		w.para("Not assessed: "+v.Zero[0].Reason, 9.5, colMuted)
 	}
 	w.itemList("Collisions with the target tenant (T2T-004)", "The target object already holds the address", v.Collisions, v.MoreCollisions,
 		"Remove the address from the target object, or plan the move around it: the source object cannot take it.")
