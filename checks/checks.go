@@ -150,7 +150,9 @@ type Output struct {
 	NotEvaluated map[string]int64
 
 	// needs are the attributes (lower-case) the rule reads; see Require.
-	needs []string
+	// carries counts, per need, the applicable objects holding it.
+	needs   []string
+	carries []int64
 	// applicable counts the directory objects the rule applies to, and
 	// carrying those of them holding at least one of needs.
 	applicable, carrying int64
@@ -163,6 +165,7 @@ func (o *Output) Require(attrs []string) {
 	for _, a := range attrs {
 		o.needs = append(o.needs, strings.ToLower(a))
 	}
+	o.carries = make([]int64, len(o.needs))
 }
 
 // Consider counts a directory object the rule applies to as evaluated, and
@@ -170,12 +173,32 @@ func (o *Output) Require(attrs []string) {
 func (o *Output) Consider(d *snapshot.DirObject) {
 	o.Evaluated++
 	o.applicable++
-	for _, a := range o.needs {
+	has := false
+	for i, a := range o.needs {
 		if len(d.Attrs[a]) > 0 {
-			o.carrying++
-			return
+			o.carries[i]++
+			has = true
 		}
 	}
+	if has {
+		o.carrying++
+	}
+}
+
+// Absent returns the indexes, in the order Require was given them, of the
+// attributes the rule reads that none of the objects it applied to
+// carried.
+func (o *Output) Absent() []int {
+	if o.applicable == 0 {
+		return nil
+	}
+	var out []int
+	for i, n := range o.carries {
+		if n == 0 {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // Judged counts n objects as evaluated.
