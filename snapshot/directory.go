@@ -26,7 +26,8 @@ const (
 type DirObject struct {
 	// DN is the distinguished name as the server wrote it.
 	DN string `json:"dn"`
-	// Kind is derived from objectClass.
+	// Kind is derived from objectClass, or without it from what is certain
+	// (Classify); KindUnclassified when nothing is.
 	Kind ObjectKind `json:"kind"`
 	// Domain is the DNS name of the domain holding the object, derived from
 	// the DC= components of the DN, lower-case ("corp.example.com").
@@ -41,7 +42,7 @@ type DirObject struct {
 // DirectoryAttributes are the attributes the directory collectors request
 // and keep, in LDAP display-name spelling.
 var directoryAttributes = []string{
-	"objectClass", "objectGUID", "objectSid", "cn", "name", "distinguishedName",
+	"objectClass", "objectCategory", "sAMAccountType", "objectGUID", "objectSid", "cn", "name", "distinguishedName",
 	"sAMAccountName", "userPrincipalName", "mail", "mailNickname", "proxyAddresses",
 	"targetAddress", "displayName", "givenName", "sn",
 	"title", "department", "physicalDeliveryOfficeName", "telephoneNumber", "mobile",
@@ -171,7 +172,7 @@ func NewDirObjectAttrs(dn string, raw []RawAttr) *DirObject {
 			o.Attrs[a.base] = values[first:i:i]
 		}
 	}
-	o.Kind = KindOf(o.Attrs["objectclass"])
+	o.Kind, _ = Classify(o.Attrs)
 	o.Domain = DomainOfDN(dn)
 	return o
 }

@@ -108,6 +108,11 @@ type Fact struct {
 	Value string `json:"value"`
 }
 
+// FactProbesNotRun names the fact a network source records when it read
+// its inputs but probed nothing; its value says why ("--offline"). The
+// probe rules (NET-001, NET-004) are then not assessed, with that reason.
+const FactProbesNotRun = "probes_not_run"
+
 // Sink receives records. Put must not keep a reference to the record after
 // it returns: the caller may reuse it.
 type Sink interface {

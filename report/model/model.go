@@ -99,6 +99,10 @@ type Coverage struct {
 	Failed []string `json:"failed"`
 	// Reasons says, per area not assessed or failed, why.
 	Reasons map[string]string `json:"reasons,omitempty"`
+	// Partial says, per area whose sources held entries no rule could
+	// judge (directory entries without objectClass or carrying only
+	// their DN), how many: such an area was only partly assessed.
+	Partial map[string]string `json:"partial,omitempty"`
 }
 
 // Scope says which directory objects the rules judged.
