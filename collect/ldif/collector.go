@@ -129,6 +129,12 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 	}
 	tr := rd.Trailer()
 	conv.count.Fill(&src)
+	if tr.Requested != nil {
+		src.Requested = tr.Requested
+		if len(src.Requested) == 0 {
+			src.Requested = []string{"1.1"}
+		}
+	}
 	if why := incomplete(tr); why != "" {
 		src.Status, src.Error = snapshot.StatusError, why
 	} else if src.Objects == 0 {

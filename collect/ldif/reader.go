@@ -76,11 +76,13 @@ type Reader struct {
 	eof     bool
 
 	// What ldapsearch wrote about the search (see Trailer).
-	extended   bool  // the first line is "# extended LDIF"
-	pending    bool  // a search result was read and no "# numResponses" after it yet
-	trailers   int   // "# numResponses:" lines
-	numEntries int64 // sum of "# numEntries:" values
-	entries    int64 // entries returned by Next
+	extended   bool     // the first line is "# extended LDIF"
+	pending    bool     // a search result was read and no "# numResponses" after it yet
+	trailers   int      // "# numResponses:" lines
+	numEntries int64    // sum of "# numEntries:" values
+	entries    int64    // entries returned by Next
+	requesting []string // the "# requesting:" list; nil for ALL
+	requested  bool     // a "# requesting:" line was read
 }
 
 type span struct {
@@ -298,8 +300,25 @@ func (r *Reader) name0(s span) []byte {
 // itself: "# extended LDIF" on the first line (ldapsearch without -L), and
 // after each search "# numResponses: N" and, when N > 1, "# numEntries: M".
 func (r *Reader) comment(b []byte) {
-	const numEntries, numResponses = "# numEntries:", "# numResponses:"
+	const numEntries, numResponses, requesting = "# numEntries:", "# numResponses:", "# requesting:"
 	switch {
+	case r.entries == 0 && !r.requested && bytes.HasPrefix(b, []byte(requesting)):
+		r.requested = true
+		names := strings.Fields(string(b[len(requesting):]))
+		for _, n := range names {
+			// "ALL" when no list was given, "*" all user attributes;
+			// "+" (operational) and "1.1" (none) add nothing.
+			if n == "ALL" || n == "*" {
+				r.requesting = nil
+				return
+			}
+			if n != "+" && n != "1.1" && len(r.requesting) < maxNames {
+				r.requesting = append(r.requesting, n)
+			}
+		}
+		if r.requesting == nil {
+			r.requesting = []string{} // "1.1" alone: no attribute
+		}
 	case r.line == 1 && string(bytes.TrimRight(b, " ")) == "# extended LDIF":
 		r.extended = true
 	case bytes.HasPrefix(b, []byte(numResponses)):
@@ -363,6 +382,10 @@ type Trailer struct {
 	// NumEntries is the sum of the "# numEntries" trailers; Entries counts
 	// the entries read.
 	NumEntries, Entries int64
+	// Requested is the attribute list of ldapsearch's "# requesting:"
+	// line, nil when it said ALL or there was none (empty when it asked
+	// for no attribute).
+	Requested []string
 }
 
 // Trailer returns what the input said about its own completeness so far;
@@ -370,7 +393,7 @@ type Trailer struct {
 func (r *Reader) Trailer() Trailer {
 	return Trailer{Results: r.results, Failed: r.failed, Referrals: r.refs,
 		Extended: r.extended, Closed: r.results > 0 && r.trailers > 0 && !r.pending,
-		NumEntries: r.numEntries, Entries: r.entries}
+		NumEntries: r.numEntries, Entries: r.entries, Requested: r.requesting}
 }
 
 // split parses one logical line "name: value", "name:: base64" or

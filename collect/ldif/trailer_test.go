@@ -76,3 +76,27 @@ func TestUnclassifiedEntriesAreCounted(t *testing.T) {
 		t.Errorf("records %s", recs)
 	}
 }
+
+// ldapsearch's "# requesting:" line says which attributes the export was
+// limited to; ALL, "*" or no such line mean no limit.
+func TestRequestedAttributes(t *testing.T) {
+	trailer := "# search result\nsearch: 2\nresult: 0 Success\n\n# numResponses: 3\n# numEntries: 2\n"
+	for _, tc := range []struct {
+		requesting string
+		want       []string
+	}{
+		{"ALL", nil},
+		{"* +", nil},
+		{"sAMAccountName userAccountControl memberOf ", []string{"sAMAccountName", "userAccountControl", "memberOf"}},
+		{"1.1 ", []string{"1.1"}},
+	} {
+		text := strings.Replace(extHeader, "# requesting: ALL", "# requesting: "+tc.requesting, 1) + twoEntries + trailer
+		src, _, err := collect(t, "x.ldif", []byte(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(src.Requested, ",") != strings.Join(tc.want, ",") || (tc.want == nil) != (src.Requested == nil) {
+			t.Errorf("requesting %q: requested %q, want %q", tc.requesting, src.Requested, tc.want)
+		}
+	}
+}

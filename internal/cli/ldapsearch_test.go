@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,7 +17,11 @@ import (
 func scanLDIF(t *testing.T, fixture string, extra ...string) (int, *model.Report) {
 	t.Helper()
 	out := t.TempDir()
-	args := append([]string{"scan", "--offline", "--ldif", filepath.Join("../../testdata/ldapsearch", fixture), "--quiet", "--out", out, "--format", "json"}, extra...)
+	path := fixture
+	if !filepath.IsAbs(path) {
+		path = filepath.Join("../../testdata/ldapsearch", fixture)
+	}
+	args := append([]string{"scan", "--offline", "--ldif", path, "--quiet", "--out", out, "--format", "json"}, extra...)
 	code, _, stderr := runCLI(t, nil, args...)
 	if code == ExitUsage || code == 4 {
 		t.Fatalf("%s: exit %d: %s", fixture, code, stderr)
@@ -176,6 +182,62 @@ func TestLdapsearchExchangeSystemMailboxes(t *testing.T) {
 			if strings.Contains(f.Object.Name, name) || strings.Contains(f.Object.ID, name) || strings.Contains(f.Message, name) {
 				t.Errorf("%s judged a system mailbox: %s", f.RuleID, f.Message)
 			}
+		}
+	}
+}
+
+// An export with mail but without proxyAddresses: the rules that read
+// proxyAddresses name it. When the export says it did not request it
+// (ldapsearch's "# requesting:" line), they are not judged on it (error)
+// and do not pass on the part they saw; when it does not say (ldifde),
+// the check lists it under missing_attributes.
+func TestExportWithoutProxyAddresses(t *testing.T) {
+	dir := t.TempDir()
+	var users strings.Builder
+	for _, n := range []string{"anna", "ben", "carl"} {
+		fmt.Fprintf(&users, "# %s, Staff, corp.example.com\ndn: CN=%s,OU=Staff,DC=corp,DC=example,DC=com\nobjectClass: top\nobjectClass: person\nobjectClass: organizationalPerson\nobjectClass: user\n"+
+			"sAMAccountName: %s\nuserPrincipalName: %s@example.com\ndisplayName: %s\nmail: %s@example.com\nuserAccountControl: 512\n\n", n, n, n, n, n, n)
+	}
+	header := "# extended LDIF\n#\n# LDAPv3\n# base <DC=corp,DC=example,DC=com> with scope subtree\n# filter: (objectClass=user)\n# requesting: objectClass sAMAccountName userPrincipalName displayName mail userAccountControl \n#\n\n"
+	trailer := "# search result\nsearch: 2\nresult: 0 Success\n\n# numResponses: 4\n# numEntries: 3\n"
+	limited := filepath.Join(dir, "limited.ldif")
+	writeFile(t, limited, header+users.String()+trailer)
+	plain := filepath.Join(dir, "plain.ldf")
+	writeFile(t, plain, strings.ReplaceAll(users.String(), "objectClass: top\n", "changetype: add\nobjectClass: top\n"))
+
+	code, rep := scanLDIF(t, limited)
+	if code != ExitIncomplete || rep.Summary.Verdict != model.VerdictIncomplete {
+		t.Errorf("exit %d, verdict %s, want incomplete", code, rep.Summary.Verdict)
+	}
+	if got := rep.Sources[0].Requested; len(got) != 6 || got[0] != "objectClass" {
+		t.Errorf("requested %q", got)
+	}
+	c := checkOf(rep, "DIR-005")
+	if c.Status != model.StatusError || !strings.Contains(c.Error, "not judged on proxyAddresses and targetAddress") || !slices.Contains(c.MissingAttributes, "proxyAddresses") {
+		t.Errorf("DIR-005 %s %q %v; want error naming proxyAddresses", c.Status, c.Error, c.MissingAttributes)
+	}
+	if c := checkOf(rep, "DIR-004"); c.Status != model.StatusError || c.Findings != 0 {
+		t.Errorf("DIR-004 %s with %d findings: the address-book attributes were not exported, so their absence is no finding", c.Status, c.Findings)
+	}
+
+	_, rep = scanLDIF(t, plain)
+	if c := checkOf(rep, "DIR-005"); !slices.Contains(c.MissingAttributes, "proxyAddresses") || c.Evaluated != 3 {
+		t.Errorf("ldifde: DIR-005 %s, evaluated %d, missing %v; want proxyAddresses named", c.Status, c.Evaluated, c.MissingAttributes)
+	}
+}
+
+// Attributes an ldapsearch export did not request are not judged, and a
+// required attribute that was not exported is no finding: DIR-003 does
+// not call every user "without displayName".
+func TestRequiredAttributeNotExported(t *testing.T) {
+	_, rep := scanLDIF(t, "no-objectclass.ldif", "--sync-scope", "all")
+	c := checkOf(rep, "DIR-003")
+	if c.Status != model.StatusError || !strings.Contains(c.Error, "displayName") || c.Findings != 0 {
+		t.Errorf("DIR-003 %s %q with %d findings; want error naming displayName and no finding", c.Status, c.Error, c.Findings)
+	}
+	for _, f := range rep.Findings {
+		if f.RuleID == "DIR-003" || f.RuleID == "DIR-004" {
+			t.Errorf("artefact finding %s: %s", f.RuleID, f.Message)
 		}
 	}
 }
