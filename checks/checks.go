@@ -54,11 +54,14 @@ type Env struct {
 // Shared is the per-record work the checks of one evaluation share. It is
 // an explicit stage: the engine calls Observe once for every record before
 // handing the record to the checks, and the checks only read what it
-// built. Checks ask for a part when they are built (the owner index is
-// filled only when a mailbox rule asked for it).
+// built. Checks ask for a part when they are built (the owner index and
+// the mailbox facts are filled only when a mailbox rule asked for them).
 type Shared struct {
 	// owners is the mailbox owner index; nil until a check asks for it.
 	owners *owners
+	// facts are the mailbox facts MBX-008…010 join (hold, shared,
+	// archive); nil until a check asks for them.
+	facts *facts
 	// noMailbox skips indexing directory users (no mailbox source).
 	noMailbox bool
 	// cur is the scope decision for the record being evaluated.
@@ -73,6 +76,9 @@ func NewShared() *Shared { return &Shared{} }
 func (s *Shared) Observe(r *snapshot.Record) {
 	if s.owners != nil && (!s.noMailbox || r.Dir == nil) {
 		s.owners.observe(r)
+	}
+	if s.facts != nil {
+		s.facts.observe(r)
 	}
 	s.cur = nil
 	if r.Dir != nil {
@@ -248,7 +254,7 @@ type noParams struct{}
 func Default() Registry {
 	r := Registry{}
 	for _, add := range []func(Registry){
-		addDirectory, addClients, addMailbox, addDNS, addBlocklist, addNetwork, addTenant,
+		addDirectory, addClients, addMailbox, addMailboxQuotas, addDNS, addBlocklist, addNetwork, addTenant,
 	} {
 		add(r)
 	}

@@ -34,7 +34,7 @@ type DirObject struct {
 	Domain string `json:"domain"`
 	// Attrs maps lower-case attribute names to their values. Only the
 	// attributes of DirectoryAttributes are kept. Binary values are
-	// normalised: objectGUID and msExchMailboxGuid as the canonical
+	// normalised: objectGUID, msExchMailboxGuid and msExchArchiveGUID as the canonical
 	// lower-case GUID string, objectSid as S-1-5-... form.
 	Attrs map[string][]string `json:"attrs"`
 }
@@ -48,9 +48,11 @@ var directoryAttributes = []string{
 	"title", "department", "physicalDeliveryOfficeName", "telephoneNumber", "mobile",
 	"facsimileTelephoneNumber", "streetAddress", "l", "st", "postalCode", "c", "co",
 	"userAccountControl", "pwdLastSet", "accountExpires",
-	"msRTCSIP-PrimaryUserAddress", "altRecipient", "deliverAndRedirect", "publicDelegates",
+	"msRTCSIP-PrimaryUserAddress", "altRecipient", "deliverAndRedirect", "publicDelegates", "msExchDelegateListLink",
 	"operatingSystem", "operatingSystemVersion", "operatingSystemServicePack", "dNSHostName",
 	"legacyExchangeDN", "msExchMailboxGuid", "msExchRecipientTypeDetails", "homeMDB",
+	"msExchArchiveGUID", "msExchArchiveName", "msExchELCMailboxFlags", "msExchLitigationHoldDate",
+	"msExchUserHoldPolicies",
 	"groupType", "isCriticalSystemObject", "member",
 	"minPwdLength", "pwdProperties", "pwdHistoryLength", "maxPwdAge", "minPwdAge",
 	"lockoutThreshold", "lockoutDuration",
@@ -146,7 +148,7 @@ func NewDirObjectAttrs(dn string, raw []RawAttr) *DirObject {
 	var tmp [96]byte
 	for _, a := range attrs {
 		for _, v := range a.vals {
-			if a.base == "objectguid" || a.base == "msexchmailboxguid" || a.base == "objectsid" {
+			if a.base == "objectguid" || a.base == "msexchmailboxguid" || a.base == "msexcharchiveguid" || a.base == "objectsid" {
 				sb.Write(appendValue(tmp[:0], a.base, v))
 			} else {
 				sb.Write(v)
@@ -180,7 +182,7 @@ func NewDirObjectAttrs(dn string, raw []RawAttr) *DirObject {
 // appendValue appends the normalised form of one raw value of attr.
 func appendValue(dst []byte, attr string, v []byte) []byte {
 	switch attr {
-	case "objectguid", "msexchmailboxguid":
+	case "objectguid", "msexchmailboxguid", "msexcharchiveguid":
 		if len(v) == 16 {
 			return appendGUID(dst, v)
 		}
