@@ -52,10 +52,23 @@ type PortTable struct {
 	Recommended []int `json:"recommended,omitempty"`
 }
 
+// notProbed returns why the network source probed nothing (the
+// probes_not_run fact), or "".
+func notProbed(r *snapshot.Record) string {
+	if r.Fact != nil && r.Fact.Name == snapshot.FactProbesNotRun {
+		return r.Fact.Value
+	}
+	return ""
+}
+
 func newReachabilityCheck(prm ReachabilityParams, _ Env) (Check, error) {
 	n := 0
+	why := ""
 	return Funcs{
 		ObserveFunc: func(r *snapshot.Record, out *Output) {
+			if w := notProbed(r); w != "" {
+				why = w
+			}
 			pr := r.Probe
 			if pr == nil {
 				return
@@ -95,7 +108,10 @@ func newReachabilityCheck(prm ReachabilityParams, _ Env) (Check, error) {
 			out.Add(f)
 		},
 		FinishFunc: func(out *Output) {
-			if n == 0 {
+			switch {
+			case n == 0 && why != "":
+				out.Skip("probes not run: %s", why)
+			case n == 0:
 				out.Skip("no endpoint was probed (give --endpoints, --probe or --probe-defaults)")
 			}
 		},
@@ -109,8 +125,12 @@ type tlsParams struct {
 
 func newTLSInterceptionCheck(prm tlsParams, _ Env) (Check, error) {
 	n := 0
+	why := ""
 	return Funcs{
 		ObserveFunc: func(r *snapshot.Record, out *Output) {
+			if w := notProbed(r); w != "" {
+				why = w
+			}
 			pr := r.Probe
 			if pr == nil || pr.TLS == "" || pr.Outcome != snapshot.ProbeOpen {
 				return
@@ -137,7 +157,10 @@ func newTLSInterceptionCheck(prm tlsParams, _ Env) (Check, error) {
 			})
 		},
 		FinishFunc: func(out *Output) {
-			if n == 0 {
+			switch {
+			case n == 0 && why != "":
+				out.Skip("probes not run: %s", why)
+			case n == 0:
 				out.Skip("no TLS endpoint was reached (probe port 443 with --endpoints, --probe or --probe-defaults)")
 			}
 		},

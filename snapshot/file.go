@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"context"
 	"encoding/json"
@@ -68,10 +69,14 @@ func (w *Writer) Close() error {
 // is bad input, refused before it is held whole. Read stops with ctx's
 // error when ctx is done.
 func Read(ctx context.Context, r io.Reader, name string, sink Sink) (Header, error) {
-	return read(ctx, r, name, sink, limits.SnapshotLineBytes)
+	return read(ctx, r, name, sink, limits.SnapshotLineBytes, limits.SnapshotValues)
 }
 
-func read(ctx context.Context, r io.Reader, name string, sink Sink, maxLine int) (Header, error) {
+// keepBuf is the largest line buffer read keeps from one line to the
+// next.
+const keepBuf = 4 << 20
+
+func read(ctx context.Context, r io.Reader, name string, sink Sink, maxLine, maxValues int) (Header, error) {
 	var h Header
 	zr, err := gzip.NewReader(r)
 	if err != nil {
@@ -88,7 +93,12 @@ func read(ctx context.Context, r io.Reader, name string, sink Sink, maxLine int)
 		if err != nil {
 			return nil, err
 		}
-		buf = b[:0]
+		// Keep a modest buffer for the next long line; let a huge one
+		// go (it is sized to its line, which is over when this one is
+		// decoded).
+		if cap(b) > cap(buf) && cap(b) <= keepBuf && cap(b) > br.Size() {
+			buf = b[:0]
+		}
 		line++
 		return b, nil
 	}
@@ -120,6 +130,9 @@ func read(ctx context.Context, r io.Reader, name string, sink Sink, maxLine int)
 			}
 			return h, &InputError{File: name, Line: line + 1, Msg: readProblem(err)}
 		}
+		if n := values(b); n > maxValues {
+			return h, &InputError{File: name, Line: line, Msg: (&limits.Error{What: "values in one snapshot record", Limit: int64(maxValues), Name: "SnapshotValues", Count: true}).Error()}
+		}
 		var rec Record
 		if err := json.Unmarshal(b, &rec); err != nil {
 			return h, &InputError{File: name, Line: line, Msg: "bad record: " + err.Error()}
@@ -134,6 +147,41 @@ func read(ctx context.Context, r io.Reader, name string, sink Sink, maxLine int)
 			return h, err
 		}
 	}
+}
+
+// values counts the commas outside strings of a JSON text: one fewer
+// than its array elements and object members, the things that cost
+// memory beyond their bytes once decoded.
+func values(b []byte) int {
+	n := 0
+	for len(b) > 0 {
+		i := bytes.IndexAny(b, `",`)
+		if i < 0 {
+			break
+		}
+		if b[i] == ',' {
+			n++
+			b = b[i+1:]
+			continue
+		}
+		// Skip the string: to the first quote not escaped.
+		b = b[i+1:]
+		for {
+			j := bytes.IndexByte(b, '"')
+			if j < 0 {
+				return n
+			}
+			k := j
+			for k > 0 && b[k-1] == '\\' {
+				k--
+			}
+			b = b[j+1:]
+			if (j-k)%2 == 0 {
+				break
+			}
+		}
+	}
+	return n
 }
 
 // sourceKinds are the kinds a Source may have (the report schema's enum).

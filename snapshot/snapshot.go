@@ -75,6 +75,11 @@ type Source struct {
 	// contact, group or computer of this source carried. The engine fills
 	// it in the report; it is not part of the snapshot.
 	MissingAttributes []string `json:"missing_attributes,omitempty"`
+	// Requested lists the attributes a directory export was limited to,
+	// when it says so (ldapsearch's "# requesting:" line); empty when
+	// it holds every attribute or does not say. An attribute not listed
+	// was not exported: its absence says nothing about the directory.
+	Requested []string `json:"requested,omitempty"`
 }
 
 // The values of Source.Holds.
@@ -107,6 +112,11 @@ type Fact struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
 }
+
+// FactProbesNotRun names the fact a network source records when it read
+// its inputs but probed nothing; its value says why ("--offline"). The
+// probe rules (NET-001, NET-004) are then not assessed, with that reason.
+const FactProbesNotRun = "probes_not_run"
 
 // Sink receives records. Put must not keep a reference to the record after
 // it returns: the caller may reuse it.

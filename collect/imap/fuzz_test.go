@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"testing"
 	"time"
 
@@ -26,12 +27,24 @@ func FuzzIMAPResponses(f *testing.F) {
 	f.Add([]byte("* OK ready\r\n* LIST () \"/\" {4000000000}\r\n"))
 	f.Add([]byte("* PREAUTH x\r\n* 1 FETCH (RFC822.SIZE 10)\r\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// A hang is a finding: every wait below is bounded by 100 ms,
+		// so an input still running after 30 s kills the worker, with
+		// every goroutine's stack, and the input is kept.
+		watchdog := time.AfterFunc(30*time.Second, func() {
+			debug.SetTraceback("all")
+			panic("FuzzIMAPResponses: input still running after 30 s")
+		})
+		defer watchdog.Stop()
 		server, conn := net.Pipe()
 		go func() {
-			// The server says its piece, reads what the client sends
-			// and hangs up when the client does.
+			// The server reads what the client sends, says its piece
+			// and hangs up: the client sees the end of the stream at
+			// once instead of waiting out its timeout (the target
+			// made a few execs a second, and minimising one new input
+			// took the whole run).
+			go func() { _, _ = io.Copy(io.Discard, server) }()
 			_, _ = server.Write(data)
-			_, _ = io.Copy(io.Discard, server)
+			_ = server.Close()
 		}()
 		defer func() { _ = server.Close() }()
 		g := &guardConn{Conn: conn, maxLiteral: 1 << 10, maxLine: 4 << 10}

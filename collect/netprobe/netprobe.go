@@ -112,6 +112,12 @@ type Collector struct {
 	Progress *progress.Reporter
 	// HeloName is sent in EHLO (default "preflight.invalid").
 	HeloName string
+	// NotProbed, when set, says why nothing is probed ("--offline"): the
+	// collector then only reads its inputs (egress addresses, allow-list,
+	// required ranges), dials nothing, and records the reason as the fact
+	// probes_not_run, so that the probe rules say why they were not
+	// assessed.
+	NotProbed string
 }
 
 // Collect emits facts, ranges and one ProbeResult per target.
@@ -152,6 +158,18 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 		if err := put(&snapshot.Record{Range: &rr}); err != nil {
 			return src, fmt.Errorf("network: write record: %w", err)
 		}
+	}
+
+	if c.NotProbed != "" {
+		src.Kind = "file"
+		if err := put(&snapshot.Record{Fact: &snapshot.Fact{Area: snapshot.AreaNetwork, Name: snapshot.FactProbesNotRun, Value: c.NotProbed}}); err != nil {
+			return src, fmt.Errorf("network: write record: %w", err)
+		}
+		src.Notes = append(src.Notes, fmt.Sprintf("probes not run: %s (%d endpoints not probed)", c.NotProbed, len(c.Targets)))
+		src.Objects = n
+		src.DurationMS = time.Since(start).Milliseconds()
+		c.Progress.Done(src.Name, n, 0, src.Status)
+		return src, nil
 	}
 
 	conc := c.Concurrency

@@ -29,7 +29,9 @@ type networkOptions struct {
 	Endpoints         string
 	Probes            listFlag
 	ProbeDefaults     bool
-	// Offline skips every DNS, blocklist and network source.
+	// Offline skips every DNS lookup, blocklist query and probe; the
+	// endpoints file, the allow-list and the egress addresses are still
+	// read (offlineCollectors).
 	Offline          bool
 	DNSTimeout       time.Duration
 	DNSRetries       int
@@ -69,10 +71,7 @@ func split(l listFlag) []string {
 // counts can be taken from tally. An error is a usage error.
 func networkCollectors(o *networkOptions, env *runEnv, tally *snapshot.Tally) ([]snapshot.Collector, error) {
 	if o.Offline {
-		if o.any() {
-			return nil, usagef("--offline cannot be combined with --domain, --egress-ip, --firewall-allowlist, --endpoints, --probe or --probe-defaults")
-		}
-		return nil, nil
+		return o.offlineCollectors()
 	}
 	domains, err := o.mailDomains(tally)
 	if err != nil {
@@ -112,6 +111,47 @@ func networkCollectors(o *networkOptions, env *runEnv, tally *snapshot.Tally) ([
 		out = append(out, np)
 	}
 	return out, nil
+}
+
+// offlineCollectors returns, under --offline, the network source that
+// reads the files and addresses given (--endpoints, --firewall-allowlist,
+// --egress-ip: NET-002's coverage arithmetic and NET-003's ratio need no
+// network) and probes nothing, or none when none was given. The flags
+// that only mean something with the network (--domain: DNS and
+// blocklists; --probe, --probe-defaults: connections) are refused.
+func (o *networkOptions) offlineCollectors() ([]snapshot.Collector, error) {
+	var need []string
+	if len(o.Domains) > 0 {
+		need = append(need, "--domain")
+	}
+	if len(o.Probes) > 0 {
+		need = append(need, "--probe")
+	}
+	if o.ProbeDefaults {
+		need = append(need, "--probe-defaults")
+	}
+	if len(need) > 0 {
+		return nil, usagef("--offline cannot be combined with %s: they need the network (--endpoints, --firewall-allowlist and --egress-ip are read offline)", strings.Join(need, ", "))
+	}
+	egress, err := o.egressIPs()
+	if err != nil {
+		return nil, err
+	}
+	if o.Endpoints == "" && o.FirewallAllowlist == "" && len(egress) == 0 {
+		return nil, nil
+	}
+	// No dialer: nothing is resolved or connected to.
+	c := &netprobe.Collector{Name: "network files (offline, no probes)", NotProbed: "--offline"}
+	if len(egress) > 0 {
+		c.EgressIPs = egress
+	}
+	if err := o.readEndpoints(c); err != nil {
+		return nil, err
+	}
+	if err := o.readAllowlist(c); err != nil {
+		return nil, err
+	}
+	return []snapshot.Collector{c}, nil
 }
 
 // zonesToAsk returns the blocklist zones that have something to be asked

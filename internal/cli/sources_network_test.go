@@ -203,3 +203,89 @@ func TestProbeDefaultsTargets(t *testing.T) {
 		t.Errorf("collector without any network input: %+v", c)
 	}
 }
+
+// --offline with an endpoints file (Microsoft's endpoint web service
+// format) and a firewall allow-list evaluates NET-002, which is
+// arithmetic over the two files, and probes nothing: NET-001 and NET-004
+// are not assessed, saying why, and not one connection is made, not even
+// to an endpoint on loopback. The flags that need the network are still
+// refused under --offline.
+func TestOfflineAllowlistCoverage(t *testing.T) {
+	dir := t.TempDir()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = l.Close() }()
+	accepted := make(chan struct{}, 16)
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			accepted <- struct{}{}
+			_ = c.Close()
+		}
+	}()
+	eps, err := os.ReadFile(filepath.Join("testdata", "network", "endpoints-worldwide.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One more required set, on loopback: a probe would connect to it.
+	local := `{"id":99,"serviceArea":"Exchange","serviceAreaDisplayName":"Exchange Online","urls":["127.0.0.1"],"ips":["127.0.0.0/8"],"tcpPorts":"` +
+		strconv.Itoa(l.Addr().(*net.TCPAddr).Port) + `","expressRoute":false,"category":"Allow","required":true},`
+	eps = []byte(strings.Replace(string(eps), "[", "["+local, 1))
+	epFile := filepath.Join(dir, "endpoints.json")
+	if err := os.WriteFile(epFile, eps, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fw := filepath.Join("testdata", "network", "firewall-allowlist.txt")
+	out := filepath.Join(dir, "out")
+	env := map[string]string{"PREFLIGHT_LOOPBACK_ONLY": "1"}
+	code, _, stderr := runCLI(t, env, "scan", "--offline", "--quiet", "--format", "json", "--out", out,
+		"--endpoints", epFile, "--firewall-allowlist", fw, "--egress-ip", "192.0.2.10")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	select {
+	case <-accepted:
+		t.Error("--offline connected to an endpoint")
+	default:
+	}
+	rep := readReport(t, filepath.Join(out, "report.json"))
+	st := map[string]model.Check{}
+	for _, c := range rep.Checks {
+		st[c.RuleID] = c
+	}
+	var got []string
+	for _, f := range rep.Findings {
+		if f.RuleID == "NET-002" {
+			got = append(got, f.Object.ID)
+		}
+	}
+	// The allow-list misses three Exchange Online /32s and /22 of set 1,
+	// one EOP /32 of set 9, half of 40.107.0.0/16 and the loopback set.
+	want := "127.0.0.0/8 131.253.33.215/32 150.171.32.0/22 204.79.197.215/32 40.107.0.0/16 52.238.78.88/32"
+	if n2 := st["NET-002"]; n2.Status != model.StatusFail || strings.Join(got, " ") != want || n2.Evaluated < 60 {
+		t.Errorf("NET-002 %s, evaluated %d, findings %v; want fail on %s", n2.Status, n2.Evaluated, got, want)
+	}
+	for _, id := range []string{"NET-001", "NET-004"} {
+		if c := st[id]; c.Status != model.StatusSkipped || !strings.Contains(c.Error, "probes not run: --offline") {
+			t.Errorf("%s: %s %q, want not assessed: probes not run: --offline", id, c.Status, c.Error)
+		}
+	}
+	if len(rep.Sources) != 1 || rep.Sources[0].Kind != "file" || !strings.Contains(strings.Join(rep.Sources[0].Notes, " "), "probes not run: --offline") {
+		t.Errorf("sources %+v", rep.Sources)
+	}
+	if rep.Summary.Verdict == model.VerdictReady {
+		t.Errorf("verdict ready with uncovered required ranges")
+	}
+
+	for _, args := range [][]string{{"--probe", "127.0.0.1:1"}, {"--probe-defaults"}, {"--domain", "example.com"}} {
+		code, _, stderr := runCLI(t, env, append([]string{"scan", "--offline", "--quiet", "--out", filepath.Join(dir, "refused"), "--firewall-allowlist", fw}, args...)...)
+		if code != ExitUsage || !strings.Contains(stderr, args[0]) || !strings.Contains(stderr, "need the network") {
+			t.Errorf("%v: exit %d, %q (want 2: it needs the network)", args, code, stderr)
+		}
+	}
+}

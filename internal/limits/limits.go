@@ -34,6 +34,13 @@ const (
 	// SnapshotLineBytes bounds one line (one record) of a snapshot file,
 	// decompressed: the record of a group with a million members.
 	SnapshotLineBytes = 256 << 20
+	// SnapshotValues bounds the values of one snapshot record (array
+	// elements and object members, counted as the commas outside
+	// strings): decoded, each costs a string header whatever its size, so
+	// a line of tiny values would otherwise take several times its own
+	// size. Four million is four times the members of the group the line
+	// limit is sized for.
+	SnapshotValues = 4 << 20
 
 	// EndpointsBytes bounds the Microsoft 365 endpoints JSON file (the
 	// real one is about 100 KB).
@@ -71,15 +78,20 @@ var ErrTooLarge = errors.New("input over a size limit")
 type Error struct {
 	// What names the input: "CSV header line", "snapshot record".
 	What string
-	// Limit is the limit in bytes.
+	// Limit is the limit in bytes, or a count when Count is set.
 	Limit int64
 	// Name is the limit's constant, for the documentation.
 	Name string
+	// Count says Limit counts items (What names them), not bytes.
+	Count bool
 }
 
 // Error says which input exceeded which limit.
 func (e *Error) Error() string {
 	s := fmt.Sprintf("%s longer than %s", e.What, Size(e.Limit))
+	if e.Count {
+		s = fmt.Sprintf("more than %d %s", e.Limit, e.What)
+	}
 	if e.Name != "" {
 		s += fmt.Sprintf(" (limits.%s, see docs/limits.md)", e.Name)
 	}
@@ -105,34 +117,78 @@ func Size(n int64) string {
 // ReadLine returns the next line of br without its line end ("\n" or
 // "\r\n"), holding at most limit bytes of it: a longer line is an *Error
 // (the rest of the line is not read). io.EOF means no more input; a last
-// line without a line end is returned with a nil error. The slice is
-// valid until the next call with the same buf; buf is reused.
+// line without a line end is returned with a nil error.
+//
+// Memory is bounded by the line, not by how it arrives: a line that fits
+// br's buffer is returned in place, without a copy; a longer one is
+// gathered in pieces of at most 1 MiB and then copied once into buf, when
+// buf has room for it, or into one allocation of the line's exact size.
+// Reading a line of n bytes therefore holds at most about 2n bytes (the
+// pieces and the line) and allocates about 2n in all, where appending to
+// a growing slice held up to 3n and allocated 5n. The slice is valid until
+// the next read from br or the next use of buf.
 func ReadLine(br *bufio.Reader, buf []byte, limit int, what, name string) ([]byte, error) {
-	buf = buf[:0]
-	for {
-		part, err := br.ReadSlice('\n')
-		if len(buf)+len(part) > limit+2 { // room for the line end
+	part, err := br.ReadSlice('\n')
+	if err == nil || !errors.Is(err, bufio.ErrBufferFull) {
+		if len(part) > limit+2 { // room for the line end
 			return nil, &Error{What: what, Limit: int64(limit), Name: name}
 		}
-		buf = append(buf, part...)
-		switch {
-		case err == nil:
-			buf = buf[:len(buf)-1]
-			if n := len(buf); n > 0 && buf[n-1] == '\r' {
-				buf = buf[:n-1]
-			}
-			if len(buf) > limit {
-				return nil, &Error{What: what, Limit: int64(limit), Name: name}
-			}
-			return buf, nil
-		case errors.Is(err, bufio.ErrBufferFull):
-			continue
-		case errors.Is(err, io.EOF) && len(buf) > 0:
-			return buf, nil
-		default:
-			return nil, err
-		}
+		return lineEnd(part, err, limit, what, name)
 	}
+	const maxPiece = 1 << 20
+	var pieces [][]byte
+	total := 0
+	for {
+		total += len(part)
+		if total > limit+2 {
+			return nil, &Error{What: what, Limit: int64(limit), Name: name}
+		}
+		for len(part) > 0 {
+			if n := len(pieces); n == 0 || len(pieces[n-1]) == cap(pieces[n-1]) {
+				pieces = append(pieces, make([]byte, 0, min(max(total, len(part)), maxPiece)))
+			}
+			last := &pieces[len(pieces)-1]
+			k := min(len(part), cap(*last)-len(*last))
+			*last = append(*last, part[:k]...)
+			part = part[k:]
+		}
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			break
+		}
+		part, err = br.ReadSlice('\n')
+	}
+	if cap(buf) >= total {
+		buf = buf[:0]
+	} else {
+		buf = make([]byte, 0, total)
+	}
+	for i, p := range pieces {
+		buf = append(buf, p...)
+		pieces[i] = nil // collectable as soon as copied
+	}
+	if errors.Is(err, io.EOF) {
+		err = nil // a last line without a line end
+	}
+	return lineEnd(buf, err, limit, what, name)
+}
+
+// lineEnd strips the line end of a line read whole (err nil) or returns a
+// last line without one (io.EOF with bytes), checking the limit.
+func lineEnd(b []byte, err error, limit int, what, name string) ([]byte, error) {
+	switch {
+	case err == nil && len(b) > 0 && b[len(b)-1] == '\n':
+		b = b[:len(b)-1]
+		if n := len(b); n > 0 && b[n-1] == '\r' {
+			b = b[:n-1]
+		}
+	case err == nil, errors.Is(err, io.EOF) && len(b) > 0:
+	default:
+		return nil, err
+	}
+	if len(b) > limit {
+		return nil, &Error{What: what, Limit: int64(limit), Name: name}
+	}
+	return b, nil
 }
 
 // ReadAll reads r whole when it holds at most limit bytes.
@@ -191,5 +247,11 @@ func (l *Reader) Read(p []byte) (int, error) {
 	}
 	n, err := l.r.Read(p)
 	l.n += int64(n)
+	if over := l.n - l.limit; over > 0 {
+		// The byte over the limit is not passed on: the reader above
+		// sees the limit now, not only if it asks for more (a JSON
+		// decoder holding a complete value does not).
+		return n - int(over), &Error{What: l.what, Limit: l.limit, Name: l.name}
+	}
 	return n, err
 }
