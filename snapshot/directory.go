@@ -48,7 +48,7 @@ var directoryAttributes = []string{
 	"title", "department", "physicalDeliveryOfficeName", "telephoneNumber", "mobile",
 	"facsimileTelephoneNumber", "streetAddress", "l", "st", "postalCode", "c", "co",
 	"userAccountControl", "pwdLastSet", "accountExpires",
-	"msRTCSIP-PrimaryUserAddress", "altRecipient", "deliverAndRedirect", "publicDelegates",
+	"msRTCSIP-PrimaryUserAddress", "altRecipient", "deliverAndRedirect", "publicDelegates", "msExchDelegateListLink",
 	"operatingSystem", "operatingSystemVersion", "operatingSystemServicePack", "dNSHostName",
 	"legacyExchangeDN", "msExchMailboxGuid", "msExchRecipientTypeDetails", "homeMDB",
 	"msExchArchiveGUID", "msExchArchiveName", "msExchELCMailboxFlags", "msExchLitigationHoldDate",

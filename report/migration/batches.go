@@ -75,6 +75,7 @@ func dirMailbox(o *snapshot.DirObject, primary, _ string) *mailboxEntry {
 	m := &mailboxEntry{primary: primary, upn: o.First("userprincipalname"), display: o.First("displayname"), typ: dirType(o),
 		keys: keysOf(o.DN, o.First("userprincipalname"), primary, o.First("mailnickname"), o.First("samaccountname"), o.First("displayname"))}
 	m.delegates = append(m.delegates, o.Attrs["publicdelegates"]...)
+	m.delegates = append(m.delegates, o.Attrs["msexchdelegatelistlink"]...)
 	return m
 }
 
@@ -112,7 +113,8 @@ type plan struct {
 //
 // A wave holds at most PerMbps × BandwidthMbps mailboxes [003 PW4.14].
 // A mailbox and the mailboxes its delegate list names (GrantSendOnBehalfTo
-// in the mailbox export, publicDelegates in the directory), transitively,
+// in the mailbox export, publicDelegates and msExchDelegateListLink in the
+// directory), transitively,
 // form a group that goes into one wave [002 §3.4.8] unless it is larger
 // than a wave (then it fills consecutive waves, said in Note). Groups are
 // placed in order of their first address into the first wave with room.
@@ -163,7 +165,7 @@ func (b *Book) WriteBatches(w io.Writer, o BatchOptions) error {
 			notes = append(notes, fmt.Sprintf("delegate group larger than a wave (%d mailboxes): split over consecutive waves", size))
 		}
 		if !p.hasLinks {
-			notes = append(notes, "no delegation data in the inputs (GrantSendOnBehalfTo in --mailboxes, publicDelegates in the directory): waves do not keep delegates together")
+			notes = append(notes, "no delegation data in the inputs (GrantSendOnBehalfTo in --mailboxes, publicDelegates or msExchDelegateListLink in the directory): waves do not keep delegates together")
 		}
 		if m.address() == "" {
 			notes = append(notes, "no primary SMTP address or UPN")

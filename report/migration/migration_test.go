@@ -185,12 +185,18 @@ func TestBatchesFromDirectory(t *testing.T) {
 		return &snapshot.Record{Dir: snapshot.NewDirObject("CN="+cn+",DC=corp,DC=example", raw)}
 	}
 	put(t, b, user("Boss", "boss@contoso.com", "publicDelegates", "CN=Zoe,DC=corp,DC=example"),
-		user("Mid", "mid@contoso.com"), user("Zoe", "zoe@contoso.com"))
+		user("Mid", "mid@contoso.com"), user("Zoe", "zoe@contoso.com"),
+		user("Exec", "exec@contoso.com", "msExchDelegateListLink", "CN=Pa,DC=corp,DC=example"), user("Pa", "pa@contoso.com"))
 	got := batches(t, b, BatchOptions{BandwidthMbps: 0.67, TargetDomain: "t.example"})
-	if got[0][1] != "boss@contoso.com" || got[1][1] != "zoe@contoso.com" || got[0][0] != "1" || got[1][0] != "1" || got[2][0] != "2" {
-		t.Errorf("want boss and zoe in wave 1, mid in wave 2: %q", got)
+	waves := map[string]string{}
+	groups := map[string]string{}
+	for _, r := range got {
+		waves[r[1]], groups[r[1]] = r[0], r[5]
 	}
-	if got[0][5] != "boss@contoso.com" || got[1][5] != "boss@contoso.com" || got[2][5] != "" {
+	if waves["boss@contoso.com"] != waves["zoe@contoso.com"] || waves["exec@contoso.com"] != waves["pa@contoso.com"] || waves["boss@contoso.com"] == waves["exec@contoso.com"] {
+		t.Errorf("want boss with zoe (publicDelegates) and exec with pa (msExchDelegateListLink), two per wave: %q", got)
+	}
+	if groups["boss@contoso.com"] != "boss@contoso.com" || groups["zoe@contoso.com"] != "boss@contoso.com" || groups["mid@contoso.com"] != "" {
 		t.Errorf("DelegateGroup: %q", got)
 	}
 }
