@@ -227,7 +227,31 @@ func (o *Output) Skip(format string, args ...any) {
 }
 
 // Add reports a finding.
-func (o *Output) Add(f Finding) { o.Findings = append(o.Findings, f) }
+//
+// The finding's strings are copied: a check builds them from a record's
+// values, which share one allocation per directory object, and a finding
+// that kept a piece of it would keep the whole object alive until the
+// report is written.
+func (o *Output) Add(f Finding) {
+	f.Object.ID = strings.Clone(f.Object.ID)
+	f.Object.Name = strings.Clone(f.Object.Name)
+	f.Identity = strings.Clone(f.Identity)
+	f.Key = strings.Clone(f.Key)
+	f.Group = strings.Clone(f.Group)
+	for k, v := range f.Evidence {
+		switch v := v.(type) {
+		case string:
+			f.Evidence[k] = strings.Clone(v)
+		case []string:
+			c := make([]string, len(v))
+			for i := range v {
+				c[i] = strings.Clone(v[i])
+			}
+			f.Evidence[k] = c
+		}
+	}
+	o.Findings = append(o.Findings, f)
+}
 
 // Fail reports that the check could not be evaluated (in whole or part).
 func (o *Output) Fail(format string, args ...any) {

@@ -174,6 +174,7 @@ func runScan(ctx context.Context, c scanCommand, pos []string, sys IO) error {
 	if s.book != nil {
 		defer s.book.Close()
 	}
+	defer setMemoryBackstop(sys.Getenv, ldifBytes(&c.opts.directoryOptions))()
 	if err := s.collect(ctx, pos); err != nil {
 		return err
 	}
