@@ -3,6 +3,7 @@ package csvin
 import (
 	"errors"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -63,5 +64,24 @@ func TestHeaderEchoIsNeutralised(t *testing.T) {
 	msg := err.Error()
 	if strings.ContainsAny(msg, "\x1b\x07") || len(msg) > 600 {
 		t.Errorf("message (%d bytes) holds raw controls or is unclipped: %q", len(msg), msg[:min(len(msg), 200)])
+	}
+}
+
+// TestFieldsLimit: a header of limits.CSVFields columns is read; one
+// column more is refused naming the limit.
+func TestFieldsLimit(t *testing.T) {
+	header := func(n int) string {
+		cols := make([]string, n)
+		for i := range cols {
+			cols[i] = "c" + strconv.Itoa(i)
+		}
+		return strings.Join(cols, ",") + "\n"
+	}
+	if _, err := Open("at.csv", strings.NewReader(header(limits.CSVFields)), false); err != nil {
+		t.Fatalf("header at the limit: %v", err)
+	}
+	_, err := Open("over.csv", strings.NewReader(header(limits.CSVFields+1)), false)
+	if !errors.Is(err, snapshot.ErrBadInput) || !strings.Contains(err.Error(), "limits.CSVFields") {
+		t.Errorf("header over the limit: %v", err)
 	}
 }

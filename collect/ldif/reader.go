@@ -174,6 +174,11 @@ func (r *Reader) readLine() ([]byte, error) {
 	if n := len(b); n > 0 && b[n-1] == '\r' {
 		b = b[:n-1]
 	}
+	if len(b) > MaxLineBytes {
+		// The loop above checks before each further read; the last
+		// piece (up to a buffer) is checked here.
+		return nil, r.errorf(r.line, "line longer than %d MiB (limits.LDIFValueBytes, see docs/limits.md)", MaxLineBytes>>20)
+	}
 	if bytes.IndexByte(b, '\r') >= 0 {
 		// LDIF text never holds a bare CR; base64 carries one in a value.
 		return nil, r.errorf(r.line, "carriage return inside a line (a file with old Mac line endings, or a value that should be base64)")

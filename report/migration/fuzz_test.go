@@ -53,8 +53,12 @@ func FuzzBook(f *testing.F) {
 			t.Fatalf("addresses.csv does not read back: %v", err)
 		}
 		for _, r := range rows[1:] {
-			// encoding/csv turns \r\n inside a quoted field into \n.
-			norm := func(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }
+			// encoding/csv turns \r\n inside a quoted field into \n,
+			// and its writer, with UseCRLF, drops a lone \r (no
+			// address or name holds one legitimately).
+			norm := func(s string) string {
+				return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "")
+			}
 			if r[6] != norm(primary) || r[5] != norm(alias) || r[8] != norm(strings.Join(uniqSorted(strings.Split(addrs, ";")), ";")) {
 				t.Fatalf("row %q does not hold the values given", r)
 			}
