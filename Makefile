@@ -4,6 +4,10 @@ BIN       ?= bin/preflight
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -X github.com/preflight-scan/preflight/internal/cli.Version=$(VERSION)
 FUZZTIME  ?= 20s
+# Minimising each new input the fuzzer finds is bounded by a count: with
+# go test's default (60s each), slow targets (rules, history, IMAP) spent
+# whole runs minimising their first new input and made a dozen execs.
+FUZZMINIMIZE ?= 100x
 
 .PHONY: build test test-unit demo bench lint fuzz docs clean
 
@@ -47,7 +51,7 @@ lint:
 fuzz:
 	@for pkg in $$($(GO) list ./...); do \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
-	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE) $$pkg || exit 1; \
 	  done; \
 	done
 

@@ -54,11 +54,14 @@ type Env struct {
 // Shared is the per-record work the checks of one evaluation share. It is
 // an explicit stage: the engine calls Observe once for every record before
 // handing the record to the checks, and the checks only read what it
-// built. Checks ask for a part when they are built (the owner index is
-// filled only when a mailbox rule asked for it).
+// built. Checks ask for a part when they are built (the owner index and
+// the mailbox facts are filled only when a mailbox rule asked for them).
 type Shared struct {
 	// owners is the mailbox owner index; nil until a check asks for it.
 	owners *owners
+	// facts are the mailbox facts MBX-008…010 join (hold, shared,
+	// archive); nil until a check asks for them.
+	facts *facts
 	// noMailbox skips indexing directory users (no mailbox source).
 	noMailbox bool
 	// cur is the scope decision for the record being evaluated.
@@ -73,6 +76,9 @@ func NewShared() *Shared { return &Shared{} }
 func (s *Shared) Observe(r *snapshot.Record) {
 	if s.owners != nil && (!s.noMailbox || r.Dir == nil) {
 		s.owners.observe(r)
+	}
+	if s.facts != nil {
+		s.facts.observe(r)
 	}
 	s.cur = nil
 	if r.Dir != nil {
@@ -144,7 +150,9 @@ type Output struct {
 	NotEvaluated map[string]int64
 
 	// needs are the attributes (lower-case) the rule reads; see Require.
-	needs []string
+	// carries counts, per need, the applicable objects holding it.
+	needs   []string
+	carries []int64
 	// applicable counts the directory objects the rule applies to, and
 	// carrying those of them holding at least one of needs.
 	applicable, carrying int64
@@ -157,6 +165,7 @@ func (o *Output) Require(attrs []string) {
 	for _, a := range attrs {
 		o.needs = append(o.needs, strings.ToLower(a))
 	}
+	o.carries = make([]int64, len(o.needs))
 }
 
 // Consider counts a directory object the rule applies to as evaluated, and
@@ -164,12 +173,32 @@ func (o *Output) Require(attrs []string) {
 func (o *Output) Consider(d *snapshot.DirObject) {
 	o.Evaluated++
 	o.applicable++
-	for _, a := range o.needs {
+	has := false
+	for i, a := range o.needs {
 		if len(d.Attrs[a]) > 0 {
-			o.carrying++
-			return
+			o.carries[i]++
+			has = true
 		}
 	}
+	if has {
+		o.carrying++
+	}
+}
+
+// Absent returns the indexes, in the order Require was given them, of the
+// attributes the rule reads that none of the objects it applied to
+// carried.
+func (o *Output) Absent() []int {
+	if o.applicable == 0 {
+		return nil
+	}
+	var out []int
+	for i, n := range o.carries {
+		if n == 0 {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // Judged counts n objects as evaluated.
@@ -225,7 +254,7 @@ type noParams struct{}
 func Default() Registry {
 	r := Registry{}
 	for _, add := range []func(Registry){
-		addDirectory, addClients, addMailbox, addDNS, addBlocklist, addNetwork, addTenant,
+		addDirectory, addClients, addMailbox, addMailboxQuotas, addDNS, addBlocklist, addNetwork, addTenant,
 	} {
 		add(r)
 	}

@@ -55,6 +55,10 @@ func (g *attrGroup) has(o *snapshot.DirObject) bool {
 type requiredAttrs struct {
 	scoped
 	groups []attrGroup
+	// unexported marks the groups a source's export did not request
+	// (Source.Requested); labels holds each finding's user label.
+	unexported map[string]bool
+	labels     []string
 }
 
 // requiredAttrsParams are the parameters of newRequiredAttrs.
@@ -71,6 +75,16 @@ func newRequiredAttrs(cfg requiredAttrsParams, _ Env) (Check, error) {
 }
 
 func (c *requiredAttrs) Observe(r *snapshot.Record, out *Output) {
+	if s := r.Source; s != nil && len(s.Requested) > 0 && s.Status == snapshot.StatusOK {
+		for _, g := range c.groups {
+			if !g.requested(s.Requested) {
+				if c.unexported == nil {
+					c.unexported = map[string]bool{}
+				}
+				c.unexported[g.label] = true
+			}
+		}
+	}
 	o := r.Dir
 	if o == nil || o.Kind != snapshot.KindUser || !c.scope.in(o) {
 		return
@@ -91,7 +105,8 @@ func (c *requiredAttrs) Observe(r *snapshot.Record, out *Output) {
 		return
 	}
 	f := dirFinding(o)
-	f.Message = fmt.Sprintf("mail-enabled user '%s' has no %s", o.Label(), strings.Join(missing, ", no "))
+	c.labels = append(c.labels, o.Label())
+	f.Message = requiredMessage(o.Label(), missing)
 	var req []string
 	for _, g := range c.groups {
 		req = append(req, g.label)
@@ -104,7 +119,52 @@ func (c *requiredAttrs) Observe(r *snapshot.Record, out *Output) {
 	out.Add(f)
 }
 
-func (c *requiredAttrs) Finish(*Output) {}
+// requiredMessage words a DIR-003 finding.
+func requiredMessage(label string, missing []string) string {
+	return fmt.Sprintf("mail-enabled user '%s' has no %s", label, strings.Join(missing, ", no "))
+}
+
+// requested reports whether an export limited to these attributes holds
+// one of the group's.
+func (g *attrGroup) requested(list []string) bool {
+	for _, a := range g.alts {
+		for _, r := range list {
+			if strings.EqualFold(a, r) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Finish drops from the findings the attributes an export did not
+// request: "every user lacks displayName" is then an artefact of the
+// export. The engine reports such a rule as not judged on them (error);
+// the attributes the export did hold are judged as usual.
+func (c *requiredAttrs) Finish(out *Output) {
+	if len(c.unexported) == 0 {
+		return
+	}
+	kept := out.Findings[:0]
+	for i, f := range out.Findings {
+		missing, _ := f.Evidence["missing"].([]string)
+		var left []string
+		for _, m := range missing {
+			if !c.unexported[m] {
+				left = append(left, m)
+			}
+		}
+		if len(left) == 0 {
+			continue
+		}
+		f.Evidence["attribute"], f.Evidence["missing"] = left, left
+		if i < len(c.labels) {
+			f.Message = requiredMessage(c.labels[i], left)
+		}
+		kept = append(kept, f)
+	}
+	out.Findings = kept
+}
 
 // galFill is DIR-004: how many mail-enabled people have each address-book
 // attribute; one finding per attribute below the fill threshold.

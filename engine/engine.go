@@ -351,6 +351,36 @@ func (r *Run) conclude(b *bound, areas map[snapshot.Area]string) (model.Check, [
 		}
 	}
 	errs := append(failed, b.out.Errors...)
+	if _, carrying, ok := b.out.Coverage(); ok && carrying > 0 {
+		for _, i := range b.out.Absent() {
+			c.MissingAttributes = append(c.MissingAttributes, rule.Attributes[i])
+		}
+	}
+	if names, src := r.notExported(rule); len(names) > 0 {
+		// The export was limited to a list of attributes without these:
+		// the rule could not look at them, whatever it found elsewhere.
+		pron := "them"
+		if len(names) == 1 {
+			pron = "it"
+		}
+		errs = append(errs, fmt.Sprintf("not judged on %s: %s did not export %s (its \"# requesting:\" line lists the attributes ldapsearch asked for); re-export with the attribute list in the README",
+			andList(names), src, pron))
+		// A finding about one of them ("title is empty for every user")
+		// is an artefact of the export.
+		kept := out[:0]
+		for _, f := range out {
+			if a, ok := f.Evidence["attribute"].(string); ok && allIn(strings.Split(a, " or "), names) {
+				continue
+			}
+			kept = append(kept, f)
+		}
+		out = kept
+		for _, n := range names {
+			if !containsFold(c.MissingAttributes, n) {
+				c.MissingAttributes = append(c.MissingAttributes, n)
+			}
+		}
+	}
 	if why := r.attributesAbsent(b); why != "" {
 		// The findings of a rule whose attributes the export lacks are
 		// artefacts of the export (every user "has no givenName"): not
@@ -423,6 +453,59 @@ func dedupe(ss []string) []string {
 		}
 	}
 	return out
+}
+
+// notExported returns the attributes of the rule that an ok source of one
+// of its areas, whose export was limited to a list of attributes
+// (Source.Requested), did not list, and that source's name.
+func (r *Run) notExported(rule *rules.Rule) ([]string, string) {
+	for i, s := range r.sources {
+		if s.Status != snapshot.StatusOK || len(s.Requested) == 0 || (s.Objects == 0 && r.yielded[i] == 0) || !feeds(s, rule.Requires) {
+			continue
+		}
+		var out []string
+		for _, a := range rule.Attributes {
+			if !containsFold(s.Requested, a) {
+				out = append(out, a)
+			}
+		}
+		if len(out) > 0 {
+			return out, s.Name
+		}
+	}
+	return nil, ""
+}
+
+// feeds reports whether a source covers one of the areas.
+func feeds(s snapshot.Source, areas []string) bool {
+	for _, a := range s.Areas {
+		for _, b := range areas {
+			if string(a) == b {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// allIn reports whether every one of names is in list (ASCII case
+// ignored).
+func allIn(names, list []string) bool {
+	for _, n := range names {
+		if !containsFold(list, n) {
+			return false
+		}
+	}
+	return len(names) > 0
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // attributesAbsent returns why a rule was not judged when none of the
@@ -542,6 +625,14 @@ func count(n int64) string {
 		b.WriteRune(c)
 	}
 	return b.String()
+}
+
+// andList renders names as "a", "a and b", "a, b and c".
+func andList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // orList renders names as "a", "a or b", "a, b or c".

@@ -113,6 +113,15 @@ func Summarize(rep *model.Report) {
 	if len(s.Coverage.Reasons) == 0 {
 		s.Coverage.Reasons = nil
 	}
+	partial := unjudgedEntries(rep.Sources)
+	for _, a := range snapshot.Areas() {
+		if p := partial[string(a)]; len(p) > 0 {
+			if s.Coverage.Partial == nil {
+				s.Coverage.Partial = map[string]string{}
+			}
+			s.Coverage.Partial[string(a)] = strings.Join(p, "; ")
+		}
+	}
 
 	score := 1.0
 	var errored []string
@@ -140,7 +149,7 @@ func Summarize(rep *model.Report) {
 	}
 	var reasons []string
 	switch {
-	case len(errored) > 0 || rep.Scan.Interrupted || sourceFailed || !anyJudged:
+	case len(errored) > 0 || rep.Scan.Interrupted || sourceFailed || !anyJudged || len(s.Coverage.Partial) > 0:
 		s.Verdict = model.VerdictIncomplete
 		if rep.Scan.Interrupted {
 			reasons = append(reasons, "the scan was interrupted before it finished")
@@ -148,6 +157,11 @@ func Summarize(rep *model.Report) {
 		for _, src := range rep.Sources {
 			if src.Status == snapshot.StatusError {
 				reasons = append(reasons, fmt.Sprintf("source %s (%s) failed: %s", src.Name, src.Kind, src.Error))
+			}
+		}
+		for _, a := range snapshot.Areas() {
+			if p := s.Coverage.Partial[string(a)]; p != "" {
+				reasons = append(reasons, fmt.Sprintf("%s only partly assessed: %s", a, p))
 			}
 		}
 		if len(errored) > 0 {
@@ -180,6 +194,32 @@ func Summarize(rep *model.Report) {
 		reasons = append(reasons, "not assessed (no source given): "+strings.Join(none, ", "))
 	}
 	s.VerdictReasons = reasons
+}
+
+// unjudgedEntries says, per area, which ok sources held entries no rule
+// could judge (Source.Unclassified, Source.DNOnly) and how many.
+func unjudgedEntries(sources []snapshot.Source) map[string][]string {
+	out := map[string][]string{}
+	for _, src := range sources {
+		n := src.Unclassified + src.DNOnly
+		if n <= 0 || src.Status != snapshot.StatusOK {
+			continue
+		}
+		var parts []string
+		if src.Unclassified > 0 {
+			parts = append(parts, fmt.Sprintf("%s without objectClass or anything else that tells their kind", count(src.Unclassified)))
+		}
+		if src.DNOnly > 0 {
+			parts = append(parts, fmt.Sprintf("%s carrying only their DN", count(src.DNOnly)))
+		}
+		msg := fmt.Sprintf("%s of the %s entries in %s were not classified and not judged (%s)", count(n), count(src.Objects), src.Name, strings.Join(parts, ", "))
+		for _, a := range src.Areas {
+			if a == snapshot.AreaDirectory {
+				out[string(a)] = append(out[string(a)], msg)
+			}
+		}
+	}
+	return out
 }
 
 func rulesAt(rep *model.Report, sev model.Severity) string {

@@ -26,14 +26,15 @@ const (
 type DirObject struct {
 	// DN is the distinguished name as the server wrote it.
 	DN string `json:"dn"`
-	// Kind is derived from objectClass.
+	// Kind is derived from objectClass, or without it from what is certain
+	// (Classify); KindUnclassified when nothing is.
 	Kind ObjectKind `json:"kind"`
 	// Domain is the DNS name of the domain holding the object, derived from
 	// the DC= components of the DN, lower-case ("corp.example.com").
 	Domain string `json:"domain"`
 	// Attrs maps lower-case attribute names to their values. Only the
 	// attributes of DirectoryAttributes are kept. Binary values are
-	// normalised: objectGUID and msExchMailboxGuid as the canonical
+	// normalised: objectGUID, msExchMailboxGuid and msExchArchiveGUID as the canonical
 	// lower-case GUID string, objectSid as S-1-5-... form.
 	Attrs map[string][]string `json:"attrs"`
 }
@@ -41,7 +42,7 @@ type DirObject struct {
 // DirectoryAttributes are the attributes the directory collectors request
 // and keep, in LDAP display-name spelling.
 var directoryAttributes = []string{
-	"objectClass", "objectGUID", "objectSid", "cn", "name", "distinguishedName",
+	"objectClass", "objectCategory", "sAMAccountType", "objectGUID", "objectSid", "cn", "name", "distinguishedName",
 	"sAMAccountName", "userPrincipalName", "mail", "mailNickname", "proxyAddresses",
 	"targetAddress", "displayName", "givenName", "sn",
 	"title", "department", "physicalDeliveryOfficeName", "telephoneNumber", "mobile",
@@ -50,6 +51,8 @@ var directoryAttributes = []string{
 	"msRTCSIP-PrimaryUserAddress", "altRecipient", "deliverAndRedirect", "publicDelegates",
 	"operatingSystem", "operatingSystemVersion", "operatingSystemServicePack", "dNSHostName",
 	"legacyExchangeDN", "msExchMailboxGuid", "msExchRecipientTypeDetails", "homeMDB",
+	"msExchArchiveGUID", "msExchArchiveName", "msExchELCMailboxFlags", "msExchLitigationHoldDate",
+	"msExchUserHoldPolicies",
 	"groupType", "isCriticalSystemObject", "member",
 	"minPwdLength", "pwdProperties", "pwdHistoryLength", "maxPwdAge", "minPwdAge",
 	"lockoutThreshold", "lockoutDuration",
@@ -145,7 +148,7 @@ func NewDirObjectAttrs(dn string, raw []RawAttr) *DirObject {
 	var tmp [96]byte
 	for _, a := range attrs {
 		for _, v := range a.vals {
-			if a.base == "objectguid" || a.base == "msexchmailboxguid" || a.base == "objectsid" {
+			if a.base == "objectguid" || a.base == "msexchmailboxguid" || a.base == "msexcharchiveguid" || a.base == "objectsid" {
 				sb.Write(appendValue(tmp[:0], a.base, v))
 			} else {
 				sb.Write(v)
@@ -171,7 +174,7 @@ func NewDirObjectAttrs(dn string, raw []RawAttr) *DirObject {
 			o.Attrs[a.base] = values[first:i:i]
 		}
 	}
-	o.Kind = KindOf(o.Attrs["objectclass"])
+	o.Kind, _ = Classify(o.Attrs)
 	o.Domain = DomainOfDN(dn)
 	return o
 }
@@ -179,7 +182,7 @@ func NewDirObjectAttrs(dn string, raw []RawAttr) *DirObject {
 // appendValue appends the normalised form of one raw value of attr.
 func appendValue(dst []byte, attr string, v []byte) []byte {
 	switch attr {
-	case "objectguid", "msexchmailboxguid":
+	case "objectguid", "msexchmailboxguid", "msexcharchiveguid":
 		if len(v) == 16 {
 			return appendGUID(dst, v)
 		}

@@ -19,7 +19,22 @@ type Mailbox struct {
 	// (TotalDeletedItemSize), which Exchange Online counts against its own
 	// quota, not the mailbox quota.
 	DeletedBytes int64 `json:"deleted_bytes,omitempty"`
-	ItemCount    int64 `json:"item_count"`
+	// DeletedKnown is set when the export gave the Recoverable Items size
+	// (TotalDeletedItemSize, the usage report's Deleted Item Size), so
+	// that a DeletedBytes of 0 means empty, not unknown.
+	DeletedKnown bool `json:"deleted_known,omitempty"`
+	// RecoverableQuotaBytes is the Recoverable Items quota in force when
+	// the export gives it (the usage report's Deleted Item Quota): 30 GB,
+	// or 100 GB for a mailbox on hold.
+	RecoverableQuotaBytes int64 `json:"recoverable_quota_bytes,omitempty"`
+	// TypeDetail is the mailbox's type when the export gives it
+	// (MailboxTypeDetail: UserMailbox, SharedMailbox …; the usage report's
+	// Recipient Type: User, Shared …).
+	TypeDetail string `json:"type_detail,omitempty"`
+	// HasArchive is "true" or "false" when the export says whether the
+	// mailbox has an archive (the usage report's Has Archive), "" unknown.
+	HasArchive string `json:"has_archive,omitempty"`
+	ItemCount  int64  `json:"item_count"`
 	// LargestItemBytes is the largest item's size, when the export holds it.
 	LargestItemBytes int64 `json:"largest_item_bytes,omitempty"`
 	// Source names the file and line (or IMAP account) this came from.

@@ -75,6 +75,11 @@ type Source struct {
 	// contact, group or computer of this source carried. The engine fills
 	// it in the report; it is not part of the snapshot.
 	MissingAttributes []string `json:"missing_attributes,omitempty"`
+	// Requested lists the attributes a directory export was limited to,
+	// when it says so (ldapsearch's "# requesting:" line); empty when
+	// it holds every attribute or does not say. An attribute not listed
+	// was not exported: its absence says nothing about the directory.
+	Requested []string `json:"requested,omitempty"`
 }
 
 // The values of Source.Holds.

@@ -35,9 +35,22 @@ type Recipient struct {
 	DeliverAndForward bool     `json:"deliver_and_forward,omitempty"`
 	LitigationHold    bool     `json:"litigation_hold,omitempty"`
 	InPlaceHolds      []string `json:"in_place_holds,omitempty"`
-	ArchiveStatus     string   `json:"archive_status,omitempty"`
-	// AutoExpandingArchive is AutoExpandingArchiveEnabled.
+	// HoldKnown is set when an export gave LitigationHoldEnabled or
+	// InPlaceHolds: only then does "no hold" mean no hold.
+	HoldKnown     bool   `json:"hold_known,omitempty"`
+	ArchiveStatus string `json:"archive_status,omitempty"`
+	// ArchiveGUID is ArchiveGuid (the archive mailbox's GUID; the archive
+	// statistics export's MailboxGuid), lower case; all zeros means none.
+	ArchiveGUID string `json:"archive_guid,omitempty"`
+	// AutoExpandingArchive is AutoExpandingArchiveEnabled; AutoExpandKnown
+	// is set when an export gave the column.
 	AutoExpandingArchive bool `json:"auto_expanding_archive,omitempty"`
+	AutoExpandKnown      bool `json:"auto_expand_known,omitempty"`
+	// ArchiveQuotaBytes and RecoverableQuotaBytes are the mailbox's
+	// ArchiveQuota and RecoverableItemsQuota when exported (0 unknown or
+	// Unlimited).
+	ArchiveQuotaBytes     int64 `json:"archive_quota_bytes,omitempty"`
+	RecoverableQuotaBytes int64 `json:"recoverable_quota_bytes,omitempty"`
 	// Archive is set when an archive statistics export covered the object.
 	Archive *ArchiveInfo `json:"archive,omitempty"`
 	// Delegates are the mailboxes' GrantSendOnBehalfTo entries, when

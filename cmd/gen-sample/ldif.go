@@ -78,7 +78,8 @@ func sid(rid uint32) string {
 // and returns it from every later call, so the writes ignore it and
 // generate reports it from Flush.
 type writer struct {
-	w *bufio.Writer
+	w       *bufio.Writer
+	entries int
 }
 
 func (w *writer) line(name, value string) {
@@ -86,6 +87,7 @@ func (w *writer) line(name, value string) {
 }
 
 func (w *writer) entry(e *entry) {
+	w.entries++
 	_, _ = w.w.WriteString("# " + e.comment + "\n")
 	w.line("dn", e.dn)
 	for _, a := range e.attrs {

@@ -83,6 +83,9 @@ func generate(out io.Writer) error {
 	for _, e := range computers(rng) {
 		w.entry(e)
 	}
-	_, _ = bw.WriteString("# search result\nsearch: 2\nresult: 0 Success\ncontrol: 1.2.840.113556.1.4.319 false MIQAAAAFAgEABAA=\n\n")
+	// ldapsearch's trailer: the result, then the counts (the result is
+	// a response too).
+	_, _ = fmt.Fprintf(bw, "# search result\nsearch: 2\nresult: 0 Success\ncontrol: 1.2.840.113556.1.4.319 false MIQAAAAFAgEABAA=\n\n# numResponses: %d\n# numEntries: %d\n",
+		w.entries+1, w.entries)
 	return bw.Flush()
 }

@@ -149,6 +149,7 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 	if s.dropped > 0 {
 		src.Notes = append(src.Notes, fmt.Sprintf("%d more referrals not followed", s.dropped))
 	}
+	s.count.Fill(&src)
 	var sinkErr *sinkError
 	if errors.As(fatal, &sinkErr) {
 		return src, sinkErr.err
@@ -183,6 +184,7 @@ type scan struct {
 	dropped  int
 	failures []failure
 	multi    bool // the forest has more than one domain
+	count    snapshot.EntryCount
 
 	raw   map[string][][]byte // the entry being built, reused
 	names map[string]string   // attribute names seen, interned
@@ -563,6 +565,7 @@ func (s *scan) emit(ctx context.Context, conn searcher, dn string, attrs []ldapw
 		}
 	}
 	obj := snapshot.NewDirObject(dn, s.raw)
+	s.count.Add(obj, len(attrs))
 	if err := s.sink.Put(&snapshot.Record{Dir: obj}); err != nil {
 		return &sinkError{err: fmt.Errorf("ldap: %w", err)}
 	}

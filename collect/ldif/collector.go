@@ -128,13 +128,18 @@ func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.S
 		return interrupted(), nil
 	}
 	tr := rd.Trailer()
-	if src.Objects == 0 && tr.Failed == "" {
+	conv.count.Fill(&src)
+	if tr.Requested != nil {
+		src.Requested = tr.Requested
+		if len(src.Requested) == 0 {
+			src.Requested = []string{"1.1"}
+		}
+	}
+	if why := incomplete(tr); why != "" {
+		src.Status, src.Error = snapshot.StatusError, why
+	} else if src.Objects == 0 {
 		// An empty export would otherwise pass every directory rule.
 		return src, &snapshot.InputError{File: c.name, Msg: "no directory entries in the file (an empty or failed export?)"}
-	}
-	if tr.Failed != "" {
-		src.Status = snapshot.StatusError
-		src.Error = fmt.Sprintf("the export is incomplete: ldapsearch reported result %q after %d objects", tr.Failed, src.Objects)
 	}
 	// The export covers the client area (operating systems) only if it
 	// holds computer objects: an export of users alone must not make the
@@ -198,6 +203,7 @@ type converter struct {
 	prevBase      []string           // and their base names
 	ranged        int64
 	rangedExample string
+	count         snapshot.EntryCount
 }
 
 func newConverter() *converter {
@@ -265,7 +271,9 @@ func (c *converter) object(e *Entry) *snapshot.DirObject {
 	if partial {
 		c.ranged++
 	}
-	return snapshot.NewDirObjectAttrs(e.DN, c.attrs[:n])
+	o := snapshot.NewDirObjectAttrs(e.DN, c.attrs[:n])
+	c.count.Add(o, len(e.Attrs))
+	return o
 }
 
 // isPartialRange reports whether an attribute description carries a range
@@ -278,6 +286,43 @@ func isPartialRange(desc string) bool {
 		}
 	}
 	return false
+}
+
+// incomplete says why an export is known to hold only part of what was
+// searched, from what ldapsearch wrote about the search, or "". An export
+// without the "# extended LDIF" header (ldifde, ldapsearch -L) makes no
+// claim either way, except a failed result line.
+func incomplete(tr Trailer) string {
+	if tr.Failed != "" {
+		return fmt.Sprintf("ldapsearch reported result %s after %d entries: %s", tr.Failed, tr.Entries, resultAdvice(tr.Failed))
+	}
+	if !tr.Extended {
+		return ""
+	}
+	if !tr.Closed {
+		return fmt.Sprintf("ldapsearch export ends without its result trailer (\"# search result\", \"result: 0 Success\", \"# numResponses\") after %d entries: cut off? Export again and keep the whole output", tr.Entries)
+	}
+	if tr.NumEntries != tr.Entries {
+		return fmt.Sprintf("ldapsearch's trailer says \"# numEntries: %d\" but the file holds %d entries: the export was cut or edited; export again", tr.NumEntries, tr.Entries)
+	}
+	return ""
+}
+
+// resultAdvice says what a failed ldapsearch result means and what to do,
+// by LDAP result code (RFC 4511 4.1.9).
+func resultAdvice(result string) string {
+	code, _, _ := strings.Cut(result, " ")
+	switch code {
+	case "4":
+		return "the server returned only part of the directory (its size limit, in Active Directory MaxPageSize, 1,000 by default); re-run with paged results: -E pr=1000/noprompt"
+	case "3":
+		return "the search ran out of time and the server returned only part of the directory; re-run with paged results (-E pr=1000/noprompt) and a longer time limit (-l)"
+	case "11":
+		return "the server stopped the search at an administrative limit and returned only part of the directory; re-run with paged results: -E pr=1000/noprompt"
+	case "10":
+		return "the server referred the search elsewhere (a Global Catalog or another domain controller holds the naming context); search the server that holds the base DN"
+	}
+	return "the search failed and the export holds at most part of the directory; fix the cause and export again"
 }
 
 func oneLine(s string) string {

@@ -74,6 +74,15 @@ type Reader struct {
 	prev    []string // attribute names by position in the previous entry
 	first   bool     // no entry has been returned or skipped yet
 	eof     bool
+
+	// What ldapsearch wrote about the search (see Trailer).
+	extended   bool     // the first line is "# extended LDIF"
+	pending    bool     // a search result was read and no "# numResponses" after it yet
+	trailers   int      // "# numResponses:" lines
+	numEntries int64    // sum of "# numEntries:" values
+	entries    int64    // entries returned by Next
+	requesting []string // the "# requesting:" list; nil for ALL
+	requested  bool     // a "# requesting:" line was read
 }
 
 type span struct {
@@ -214,6 +223,7 @@ func (r *Reader) readEntry() error {
 			continue
 		case b[0] == '#':
 			inComment = true
+			r.comment(b)
 			continue
 		}
 		inComment = false
@@ -271,6 +281,7 @@ func (r *Reader) Next() (*Entry, error) {
 			r.refs++
 			continue
 		}
+		r.entries++
 		return r.parse(spans)
 	}
 }
@@ -285,15 +296,56 @@ func (r *Reader) name0(s span) []byte {
 	return l
 }
 
-// searchResult records the outcome ldapsearch wrote at the end of a search.
+// comment notes what ldapsearch writes in comments about the search
+// itself: "# extended LDIF" on the first line (ldapsearch without -L), and
+// after each search "# numResponses: N" and, when N > 1, "# numEntries: M".
+func (r *Reader) comment(b []byte) {
+	const numEntries, numResponses, requesting = "# numEntries:", "# numResponses:", "# requesting:"
+	switch {
+	case r.entries == 0 && !r.requested && bytes.HasPrefix(b, []byte(requesting)):
+		r.requested = true
+		names := strings.Fields(string(b[len(requesting):]))
+		for _, n := range names {
+			// "ALL" when no list was given, "*" all user attributes;
+			// "+" (operational) and "1.1" (none) add nothing.
+			if n == "ALL" || n == "*" {
+				r.requesting = nil
+				return
+			}
+			if n != "+" && n != "1.1" && len(r.requesting) < maxNames {
+				r.requesting = append(r.requesting, n)
+			}
+		}
+		if r.requesting == nil {
+			r.requesting = []string{} // "1.1" alone: no attribute
+		}
+	case r.line == 1 && string(bytes.TrimRight(b, " ")) == "# extended LDIF":
+		r.extended = true
+	case bytes.HasPrefix(b, []byte(numResponses)):
+		r.trailers++
+		r.pending = false
+	case bytes.HasPrefix(b, []byte(numEntries)):
+		if n, err := strconv.ParseInt(string(bytes.TrimSpace(b[len(numEntries):])), 10, 64); err == nil && n >= 0 && r.numEntries <= 1<<62-n {
+			r.numEntries += n
+		}
+	}
+}
+
+// searchResult records the outcome ldapsearch wrote at the end of a search
+// (or of a page, with paged results). The record may hold more than
+// "result:": "matchedDN:", "text:", "control:", "pagedresults:", and, when
+// ldapsearch prompted between pages, its "Press [size] Enter…" and
+// "Estimate entries: N" lines, which are not LDIF: only the result line is
+// parsed.
 func (r *Reader) searchResult(spans []span) error {
+	r.pending = true
 	for _, s := range spans {
-		name, val, _, err := r.split(s)
+		if !equalFold(r.name0(s), "result") {
+			continue
+		}
+		_, val, _, err := r.split(s)
 		if err != nil {
 			return err
-		}
-		if !equalFold(name, "result") {
-			continue
 		}
 		code, text, _ := strings.Cut(string(val), " ")
 		n, err := strconv.Atoi(code)
@@ -318,12 +370,30 @@ type Trailer struct {
 	Failed string
 	// Referrals counts "ref:" records: referrals ldapsearch did not follow.
 	Referrals int
+	// Extended reports an export that begins "# extended LDIF", as
+	// ldapsearch without -L writes it: such an export ends with a search
+	// result and "# numResponses" (and "# numEntries") comments, so one
+	// that does not was cut off. Exports without the header (ldifde,
+	// ldapsearch -L…) make no such promise.
+	Extended bool
+	// Closed reports that the last search result was followed by its
+	// "# numResponses" trailer.
+	Closed bool
+	// NumEntries is the sum of the "# numEntries" trailers; Entries counts
+	// the entries read.
+	NumEntries, Entries int64
+	// Requested is the attribute list of ldapsearch's "# requesting:"
+	// line, nil when it said ALL or there was none (empty when it asked
+	// for no attribute).
+	Requested []string
 }
 
 // Trailer returns what the input said about its own completeness so far;
 // call it after Next returned io.EOF.
 func (r *Reader) Trailer() Trailer {
-	return Trailer{Results: r.results, Failed: r.failed, Referrals: r.refs}
+	return Trailer{Results: r.results, Failed: r.failed, Referrals: r.refs,
+		Extended: r.extended, Closed: r.results > 0 && r.trailers > 0 && !r.pending,
+		NumEntries: r.numEntries, Entries: r.entries, Requested: r.requesting}
 }
 
 // split parses one logical line "name: value", "name:: base64" or

@@ -196,12 +196,14 @@ func (r *run) mailboxStats(ctx context.Context) error {
 		return err
 	}
 	delCol := t.Col("TotalDeletedItemSize")
+	typeCol := t.Col("MailboxTypeDetail", "RecipientTypeDetails")
 	return r.rows(ctx, func(row csvin.Row) error {
 		m := &snapshot.Mailbox{
 			DisplayName: row.Get(nameCol),
 			PrimarySMTP: row.Get(smtpCol),
 			LegacyDN:    row.Get(legCol),
 			MailboxGUID: strings.ToLower(strings.Trim(row.Get(guidCol), "{}")),
+			TypeDetail:  row.Get(typeCol),
 			Origin:      r.origin(row.Line),
 		}
 		m.Identity = firstNonEmpty(row.Get(idCol), m.MailboxGUID, m.PrimarySMTP, m.DisplayName)
@@ -221,6 +223,7 @@ func (r *run) mailboxStats(ctx context.Context) error {
 				return err
 			}
 			m.TotalBytes += m.DeletedBytes
+			m.DeletedKnown = true
 		}
 		return r.put(&snapshot.Record{Mailbox: m})
 	})
@@ -242,6 +245,12 @@ func (r *run) usage(ctx context.Context) error {
 		return err
 	}
 	delCol := t.Col("Is Deleted", "IsDeleted")
+	// Recoverable Items: its size, and the quota in force (30 GB, 100 GB
+	// on hold). Storage Used is the items alone.
+	riCol := t.Col("Deleted Item Size (Byte)", "DeletedItemSizeInBytes")
+	riQuotaCol := t.Col("Deleted Item Quota (Byte)", "DeletedItemQuotaInBytes")
+	typeCol := t.Col("Recipient Type", "RecipientType")
+	archCol := t.Col("Has Archive", "HasArchive")
 	deleted := 0
 	err = r.rows(ctx, func(row csvin.Row) error {
 		if strings.EqualFold(row.Get(delCol), "true") {
@@ -252,7 +261,11 @@ func (r *run) usage(ctx context.Context) error {
 			Identity:    row.Get(upnCol),
 			DisplayName: row.Get(nameCol),
 			PrimarySMTP: row.Get(upnCol),
+			TypeDetail:  row.Get(typeCol),
 			Origin:      r.origin(row.Line),
+		}
+		if v := strings.ToLower(strings.TrimSpace(row.Get(archCol))); v == "true" || v == "false" {
+			m.HasArchive = v
 		}
 		if m.Identity == "" {
 			return row.Bad(upnCol, "empty user principal name")
@@ -266,6 +279,18 @@ func (r *run) usage(ctx context.Context) error {
 		}
 		if row.Get(itemsCol) != "" {
 			if m.ItemCount, ok, err = count(row, itemsCol); !ok {
+				return err
+			}
+		}
+		if riCol >= 0 && row.Get(riCol) != "" {
+			if m.DeletedBytes, ok, err = size(row, riCol); !ok {
+				return err
+			}
+			m.TotalBytes += m.DeletedBytes
+			m.DeletedKnown = true
+		}
+		if riQuotaCol >= 0 && row.Get(riQuotaCol) != "" {
+			if m.RecoverableQuotaBytes, ok, err = size(row, riQuotaCol); !ok {
 				return err
 			}
 		}

@@ -112,12 +112,17 @@ func port(s string) (int, error) {
 // InputError naming it.
 func ParseAllowlist(name string, r io.Reader) ([]netip.Prefix, error) {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), limits.AllowlistLineBytes)
+	// Room for the line end: a line of exactly the limit is read.
+	sc.Buffer(make([]byte, 64*1024), limits.AllowlistLineBytes+2)
 	var out []netip.Prefix
 	line := 0
 	for sc.Scan() {
 		line++
-		t := sc.Text()
+		t := strings.TrimSuffix(sc.Text(), "\r")
+		if len(t) > limits.AllowlistLineBytes {
+			err := &limits.Error{What: "line", Limit: limits.AllowlistLineBytes, Name: "AllowlistLineBytes"}
+			return nil, &snapshot.InputError{File: name, Line: line, Msg: err.Error()}
+		}
 		if i := strings.IndexByte(t, '#'); i >= 0 {
 			t = t[:i]
 		}

@@ -1,6 +1,7 @@
 package tenant
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -17,7 +18,8 @@ type columns struct {
 	rtype, rdetails, primary, external, addresses int
 	fwdSMTP, fwdAddr, deliver, litigation, holds  int
 	archive, autoExpand, delegates, enabled, skus int
-	totalSize, deletedSize                        int
+	totalSize, deletedSize, archiveGUID           int
+	archiveQuota, recoverableQuota                int
 }
 
 func columnsOf(t *csvin.Table) columns {
@@ -33,6 +35,8 @@ func columnsOf(t *csvin.Table) columns {
 		autoExpand: t.Col("AutoExpandingArchiveEnabled"), delegates: t.Col("GrantSendOnBehalfTo"),
 		enabled: t.Col("AccountEnabled"), skus: t.Col("AssignedLicenses", "SkuIds", "AssignedLicensesSkuIds"),
 		totalSize: t.Col("TotalItemSize"), deletedSize: t.Col("TotalDeletedItemSize"),
+		archiveGUID: t.Col("ArchiveGuid"), archiveQuota: t.Col("ArchiveQuota"),
+		recoverableQuota: t.Col("RecoverableItemsQuota"),
 	}
 }
 
@@ -84,6 +88,9 @@ func (c columns) recipient(row csvin.Row, path string, kind export) (*snapshot.R
 		LitigationHold:       truthy(row.Get(c.litigation)),
 		ArchiveStatus:        row.Get(c.archive),
 		AutoExpandingArchive: truthy(row.Get(c.autoExpand)),
+		AutoExpandKnown:      c.autoExpand >= 0,
+		HoldKnown:            c.litigation >= 0,
+		ArchiveGUID:          strings.ToLower(strings.Trim(row.Get(c.archiveGUID), "{}")),
 		Exports:              []string{kind.String()},
 		Origin:               fmt.Sprintf("%s:%d", path, row.Line),
 	}
@@ -111,7 +118,28 @@ func (c columns) recipient(row csvin.Row, path string, kind export) (*snapshot.R
 			}
 		}
 	}
+	for _, q := range []struct {
+		col int
+		dst *int64
+	}{{c.archiveQuota, &r.ArchiveQuotaBytes}, {c.recoverableQuota, &r.RecoverableQuotaBytes}} {
+		if q.col < 0 || row.Get(q.col) == "" {
+			continue
+		}
+		n, perr := mailbox.ParseSize(row.Get(q.col))
+		if errors.Is(perr, mailbox.ErrUnlimited) {
+			continue
+		}
+		if perr != nil {
+			return nil, false, row.Bad(q.col, perr.Error())
+		}
+		*q.dst = n
+	}
 	if kind == exArchive {
+		// The archive statistics' MailboxGuid is the archive's own GUID,
+		// which the mailbox export names ArchiveGuid.
+		if r.ArchiveGUID == "" {
+			r.ArchiveGUID = r.ExchangeGUID
+		}
 		a := &snapshot.ArchiveInfo{}
 		if c.totalSize >= 0 && row.Get(c.totalSize) != "" {
 			n, perr := mailbox.ParseSize(row.Get(c.totalSize))
@@ -166,6 +194,9 @@ func keys(r *snapshot.Recipient) []string {
 		}
 	}
 	add("guid", r.ExchangeGUID)
+	if r.ArchiveGUID != "" && r.ArchiveGUID != noGUID {
+		add("guid", r.ArchiveGUID)
+	}
 	add("addr", r.UPN)
 	add("addr", r.PrimarySMTP)
 	add("id", r.Identity)
@@ -201,6 +232,9 @@ func (m *merger) indexOf(r *snapshot.Recipient) {
 	}
 }
 
+// noGUID is the all-zeros GUID Exchange writes for "no archive".
+const noGUID = "00000000-0000-0000-0000-000000000000"
+
 func set(dst *string, v string) {
 	if *dst == "" {
 		*dst = v
@@ -224,6 +258,17 @@ func mergeInto(o, r *snapshot.Recipient) {
 	o.DeliverAndForward = o.DeliverAndForward || r.DeliverAndForward
 	o.LitigationHold = o.LitigationHold || r.LitigationHold
 	o.AutoExpandingArchive = o.AutoExpandingArchive || r.AutoExpandingArchive
+	o.AutoExpandKnown = o.AutoExpandKnown || r.AutoExpandKnown
+	o.HoldKnown = o.HoldKnown || r.HoldKnown
+	if o.ArchiveGUID == "" || o.ArchiveGUID == noGUID {
+		o.ArchiveGUID = r.ArchiveGUID
+	}
+	if o.ArchiveQuotaBytes == 0 {
+		o.ArchiveQuotaBytes = r.ArchiveQuotaBytes
+	}
+	if o.RecoverableQuotaBytes == 0 {
+		o.RecoverableQuotaBytes = r.RecoverableQuotaBytes
+	}
 	o.Addresses = append(o.Addresses, r.Addresses...)
 	o.InPlaceHolds = append(o.InPlaceHolds, r.InPlaceHolds...)
 	o.Delegates = append(o.Delegates, r.Delegates...)

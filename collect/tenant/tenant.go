@@ -36,18 +36,23 @@ type Collector struct {
 	Encoding csvin.Encoding
 }
 
-// Collect reads the files, matches their rows and puts the merged
-// Recipient records into sink. A malformed file is an input error; an
-// unreadable one makes the source fail.
-func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.Source, error) {
-	start := time.Now()
+// Name is the source's name: the files read, comma-separated.
+func (c *Collector) Name() string {
 	var names []string
 	for _, p := range []string{c.Recipients, c.Mailboxes, c.Users, c.Archive} {
 		if p != "" {
 			names = append(names, p)
 		}
 	}
-	src := snapshot.Source{Name: strings.Join(names, ", "), Kind: "csv", Areas: []snapshot.Area{snapshot.AreaMailbox}, Status: snapshot.StatusOK}
+	return strings.Join(names, ", ")
+}
+
+// Collect reads the files, matches their rows and puts the merged
+// Recipient records into sink. A malformed file is an input error; an
+// unreadable one makes the source fail.
+func (c *Collector) Collect(ctx context.Context, sink snapshot.Sink) (snapshot.Source, error) {
+	start := time.Now()
+	src := snapshot.Source{Name: c.Name(), Kind: "csv", Areas: []snapshot.Area{snapshot.AreaMailbox}, Status: snapshot.StatusOK}
 	m := newMerger(c.Side)
 	for _, f := range []struct {
 		path string

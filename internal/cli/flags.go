@@ -264,7 +264,7 @@ func scanFlagDefs(o *scanOptions) []flagDef {
 		{group: groupOutputs, name: "bandwidth-mbps", value: floatFlag(&out.BandwidthMbps, 0),
 			usage: "migration bandwidth in Mbit/s, for the migration estimate and the wave size of migration-batches.csv (3 mailboxes per Mbit/s)"},
 		{group: groupOutputs, name: "out", value: stringFlag(&out.Out, "."),
-			usage: "`DIR` receiving report.json, report.pdf, report.html, findings.csv (\"-\": a single file format to stdout)"},
+			usage: "`DIR` receiving report.json, report.pdf, report.html, findings.csv, addresses.csv, migration-batches.csv (\"-\": a single report format to stdout)"},
 		{group: groupOutputs, name: "format", value: listFlagOf(&out.Formats),
 			usage: "output `FORMATS`, comma-separated or repeated: json, table, pdf, html, csv, jsonl, addresses (addresses.csv), batches (migration-batches.csv) (default json,table)"},
 		{group: groupOutputs, name: "fail-on", value: stringFlag(&out.FailOn, "none"),

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -48,4 +49,33 @@ func TestMigrationFormatRefusals(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzBatchMapping: any --batch-mapping file is read or refused with an
+// input error (exit 2), never a panic; what is read maps lower-case
+// addresses to addresses.
+func FuzzBatchMapping(f *testing.F) {
+	f.Add([]byte("source,target\r\nalice@contoso.com,alice@northwind.com\r\n"))
+	f.Add([]byte("\uFEFF#TYPE x\r\n\"SourceAddress\";\"TargetAddress\"\r\n\"A@B\";\"c@d\"\r\n\"a@b\";\"e@f\"\r\n"))
+	f.Add([]byte("source\nx\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(t.TempDir(), "map.csv")
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for _, lenient := range []bool{false, true} {
+			m, err := readBatchMapping(p, lenient)
+			if err != nil {
+				if code := exitCode(err, io.Discard); code != ExitUsage {
+					t.Fatalf("error %v exits %d, want %d", err, code, ExitUsage)
+				}
+				continue
+			}
+			for k, v := range m {
+				if k != strings.ToLower(k) || !strings.Contains(k, "@") || !strings.Contains(v, "@") {
+					t.Fatalf("mapping %q → %q", k, v)
+				}
+			}
+		}
+	})
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/preflight-scan/preflight/collect/ldif"
 	"github.com/preflight-scan/preflight/collect/mailbox"
 	"github.com/preflight-scan/preflight/collect/netprobe"
+	"github.com/preflight-scan/preflight/collect/tenant"
 	"github.com/preflight-scan/preflight/engine"
 	"github.com/preflight-scan/preflight/internal/atomicfile"
 	"github.com/preflight-scan/preflight/internal/clip"
@@ -484,6 +485,8 @@ func notRun(c snapshot.Collector) snapshot.Source {
 		src.Name, src.Kind, src.Areas = c.Name, "dns", area(snapshot.AreaBlacklist)
 	case *netprobe.Collector:
 		src.Name, src.Kind, src.Areas = c.Name, "tcp", area(snapshot.AreaNetwork)
+	case *tenant.Collector:
+		src.Name, src.Kind, src.Areas = c.Name(), "csv", area(snapshot.AreaMailbox)
 	default:
 		src.Name, src.Kind = fmt.Sprintf("%T", c), "unknown"
 	}

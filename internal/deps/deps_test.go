@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"os/exec"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -66,6 +67,12 @@ var networkStd = map[string]bool{
 // violations lists every way the packages under roots break the rule, each
 // with the import chain that leads to it.
 func violations(g graph, roots []string) []string {
+	return violationsBy(g, roots, forbidden)
+}
+
+// violationsBy is violations with another rule: forbid says why a
+// package may not be depended on ("" when it may).
+func violationsBy(g graph, roots []string, forbid func(string) string) []string {
 	var out []string
 	for _, root := range roots {
 		// Breadth first, so each chain shown is a shortest one.
@@ -84,7 +91,7 @@ func violations(g graph, roots []string) []string {
 		for len(queue) > 0 {
 			p := queue[0]
 			queue = queue[1:]
-			if why := forbidden(p); why != "" {
+			if why := forbid(p); why != "" {
 				out = append(out, chain(p)+": "+why)
 				continue
 			}
@@ -181,6 +188,44 @@ func TestEvaluateStageImportsNoCollectorNetworkOrRenderer(t *testing.T) {
 	}
 	if v := violations(g, roots); len(v) > 0 {
 		t.Errorf("the evaluate stage depends on what it must not (docs/architecture.md, dependency rule):\n  %s", strings.Join(v, "\n  "))
+	}
+}
+
+// renderForbidden says why a renderer may not depend on path: the render
+// stage sees the report and the snapshot records, never a collector, the
+// command line or the network.
+func renderForbidden(path string) string {
+	local, ours := strings.CutPrefix(path, module+"/")
+	switch {
+	case ours && (local == "collect" || strings.HasPrefix(local, "collect/")):
+		return "a collector"
+	case ours && (local == "resolver" || local == "progress" || local == "internal/dialer"):
+		return "collection-stage code"
+	case ours && (local == "internal/cli" || strings.HasPrefix(local, "cmd/")):
+		return "the command line"
+	case strings.HasPrefix(path, "github.com/miekg/dns"), strings.HasPrefix(path, "github.com/go-ldap/"), strings.HasPrefix(path, "github.com/emersion/"):
+		return "network code"
+	}
+	return ""
+}
+
+// TestRenderersImportNoCollector: every renderer, addresses.csv and
+// migration-batches.csv (report/migration) included, works from the
+// report and the snapshot records alone.
+func TestRenderersImportNoCollector(t *testing.T) {
+	g := load(t, module+"/report/...")
+	var named []string
+	for p := range g {
+		if p == module+"/report" || strings.HasPrefix(p, module+"/report/") {
+			named = append(named, p)
+		}
+	}
+	sort.Strings(named)
+	if !slices.Contains(named, module+"/report/migration") || !slices.Contains(named, module+"/report/pdf") {
+		t.Fatalf("go list found only %v", named)
+	}
+	if v := violationsBy(g, named, renderForbidden); len(v) > 0 {
+		t.Errorf("a renderer depends on the collection stage:\n  %s", strings.Join(v, "\n  "))
 	}
 }
 

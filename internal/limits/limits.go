@@ -247,5 +247,11 @@ func (l *Reader) Read(p []byte) (int, error) {
 	}
 	n, err := l.r.Read(p)
 	l.n += int64(n)
+	if over := l.n - l.limit; over > 0 {
+		// The byte over the limit is not passed on: the reader above
+		// sees the limit now, not only if it asks for more (a JSON
+		// decoder holding a complete value does not).
+		return n - int(over), &Error{What: l.what, Limit: l.limit, Name: l.name}
+	}
 	return n, err
 }

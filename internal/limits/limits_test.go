@@ -77,3 +77,19 @@ func TestReadLineHoldsTheLineOnce(t *testing.T) {
 		t.Errorf("reading a line of %d bytes allocated %d bytes (%.2f×), want at most 2.125×", n, got, float64(got)/n)
 	}
 }
+
+// TestReaderRefusesTheByteOver: a Reader passes exactly limit bytes, and
+// the read that would pass one more fails at once (before, the byte over
+// went through and only a further read failed, so a JSON decoder that had
+// its value accepted a file one byte over the limit).
+func TestReaderRefusesTheByteOver(t *testing.T) {
+	if b, err := io.ReadAll(NewReader(strings.NewReader("12345"), 5, "file", "X")); err != nil || string(b) != "12345" {
+		t.Errorf("at the limit: %q, %v", b, err)
+	}
+	r := NewReader(strings.NewReader("123456"), 5, "file", "X")
+	p := make([]byte, 10)
+	n, err := r.Read(p)
+	if n != 5 || !errors.Is(err, ErrTooLarge) {
+		t.Errorf("over the limit: %d bytes, %v", n, err)
+	}
+}

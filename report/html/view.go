@@ -35,6 +35,8 @@ type page struct {
 	Rules []ruleView
 	Tally content.RuleTally
 
+	Tenant *tenantPage
+
 	Estimate      [][2]string
 	EstimateBasis string
 
@@ -134,6 +136,7 @@ func build(rep *model.Report) *page {
 	pg.Sources = sources(rep.Sources)
 	pg.Inventory = inventory(s.Inventory)
 	pg.Rules = rules(rep)
+	pg.Tenant = tenantSection(rep)
 	pg.Estimate, pg.EstimateBasis = estimate(s.Estimate)
 	pg.Changes = changesSince(rep)
 	pg.Trend = trendOf(rep)

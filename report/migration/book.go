@@ -115,7 +115,7 @@ func (b *Book) recipient(r *snapshot.Recipient) error {
 		typ = r.RecipientType
 	}
 	if err := b.addRow([]string{from, r.Origin, typ, r.DisplayName, r.UPN, r.Alias, r.PrimarySMTP, r.ExternalAddress,
-		strings.Join(r.Addresses, ";"), r.Identity}); err != nil {
+		strings.Join(uniqSorted(append([]string(nil), r.Addresses...)), ";"), r.Identity}); err != nil {
 		return err
 	}
 	if r.Side == snapshot.SideTarget {

@@ -99,6 +99,10 @@ type Coverage struct {
 	Failed []string `json:"failed"`
 	// Reasons says, per area not assessed or failed, why.
 	Reasons map[string]string `json:"reasons,omitempty"`
+	// Partial says, per area whose sources held entries no rule could
+	// judge (directory entries without objectClass or carrying only
+	// their DN), how many: such an area was only partly assessed.
+	Partial map[string]string `json:"partial,omitempty"`
 }
 
 // Scope says which directory objects the rules judged.
@@ -140,8 +144,12 @@ type Check struct {
 	// NotEvaluated counts, by reason, objects in the check's scope that it
 	// could not judge.
 	NotEvaluated map[string]int64 `json:"not_evaluated,omitempty"`
-	Description  string           `json:"description"`
-	Remediation  string           `json:"remediation"`
+	// MissingAttributes lists the attributes the rule reads that none of
+	// the objects it judged carried (the others did): the rule could not
+	// look at that part, and says so.
+	MissingAttributes []string `json:"missing_attributes,omitempty"`
+	Description       string   `json:"description"`
+	Remediation       string   `json:"remediation"`
 	// Threshold is the profile's parameter set the rule was held against.
 	Threshold map[string]any `json:"threshold,omitempty"`
 	// SourceReference says where the threshold comes from.

@@ -65,6 +65,7 @@ func Write(rep *model.Report, w io.Writer) error {
 	wr.firstPage()
 	wr.sources()
 	wr.rules()
+	wr.tenant()
 	wr.estimate()
 	wr.changes()
 	wr.trend()
