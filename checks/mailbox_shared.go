@@ -77,7 +77,7 @@ func newSharedLicence(prm sharedParams, env Env) (Check, error) {
 					fd.Evidence["threshold"] = limit
 					fd.Evidence["threshold_text"] = gbOf(limit)
 				}
-				licence := "assign it an Exchange Online Plan 2 licence (or an Exchange Online Plan 1 licence with the Exchange Online Archiving add-on) in the target"
+				licence := "assign it an Exchange Online Plan 2 licence (or an Exchange Online Plan 1 licence with the Exchange Online Archiving add-on) in Exchange Online (the target tenant)"
 				if j.licensed == "true" {
 					licence = "it holds a licence in the source tenant; assign one to the target mailbox too (Exchange Online Plan 2, or Plan 1 with Exchange Online Archiving)"
 				}

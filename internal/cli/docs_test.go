@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/preflight-scan/preflight/internal/golden"
+	"github.com/preflight-scan/preflight/snapshot"
 )
 
 // TestDocsUpToDate fails when docs/flags.md or a man page in docs/man
@@ -55,5 +56,30 @@ func TestDocsDeterministic(t *testing.T) {
 	th := strings.SplitN(string(a[ManDir+"/preflight-scan.1"]), "\n", 3)[1]
 	if th != `.TH "PREFLIGHT-SCAN" "1" "" "preflight" "preflight manual"` {
 		t.Errorf("man page header %q", th)
+	}
+}
+
+// TestReadmeExportRequestsEveryAttribute: the README's ldapsearch command
+// requests every attribute the rules read. An export made with it and
+// missing one would have that attribute reported as not exported, and the
+// rules needing it would not be judged.
+func TestReadmeExportRequestsEveryAttribute(t *testing.T) {
+	text, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := strings.Index(string(text), "ldapsearch -H ")
+	end := strings.Index(string(text), "> users.ldif")
+	if start < 0 || end < start {
+		t.Fatal("README.md: no ldapsearch command ending in > users.ldif")
+	}
+	requested := map[string]bool{}
+	for _, w := range strings.Fields(string(text[start:end])) {
+		requested[strings.ToLower(w)] = true
+	}
+	for _, a := range snapshot.DirectoryAttributes() {
+		if !requested[strings.ToLower(a)] {
+			t.Errorf("README.md's ldapsearch command does not request %s", a)
+		}
 	}
 }

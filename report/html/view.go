@@ -140,7 +140,7 @@ func build(rep *model.Report) *page {
 	pg.Estimate, pg.EstimateBasis = estimate(s.Estimate)
 	pg.Changes = changesSince(rep)
 	pg.Trend = trendOf(rep)
-	for _, it := range content.Checklist() {
+	for _, it := range content.ChecklistFor(rep) {
 		if n := len(pg.Checklist); n == 0 || pg.Checklist[n-1].When != it.When {
 			pg.Checklist = append(pg.Checklist, checkGroup{When: it.When})
 		}

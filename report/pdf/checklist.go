@@ -11,7 +11,7 @@ func (w *writer) checklist() {
 	w.para("Steps no scanner can verify. Tick each one when it is done. The tag after each step names the source document.", 9.5, colMuted)
 	p.Ln(2)
 	group := ""
-	for _, it := range content.Checklist() {
+	for _, it := range content.ChecklistFor(w.rep) {
 		if it.When != group {
 			group = it.When
 			w.need(20)
