@@ -148,3 +148,22 @@ func FuzzRecipientRows(f *testing.F) {
 		}
 	})
 }
+
+// TestArchiveStatsMatchingNoMailbox: an archive statistics row whose
+// archive GUID no mailbox carries is counted as unmatched, not turned into
+// a recipient of its own (the T2T rules would judge it as a mailbox).
+func TestArchiveStatsMatchingNoMailbox(t *testing.T) {
+	got, src, err := collect(t, &Collector{Side: snapshot.SideSource, Recipients: "testdata/source-recipients.csv",
+		Mailboxes: "testdata/source-mailboxes.csv", Archive: "testdata/source-archive-stats.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range got {
+		if r.Archive != nil || strings.Contains(r.DisplayName, "Archive") {
+			t.Errorf("the unmatched archive became a recipient: %+v", r)
+		}
+	}
+	if notes := strings.Join(src.Notes, "\n"); !strings.Contains(notes, "source-archive-stats.csv: 1 of 1 row(s) matched no object") {
+		t.Errorf("unmatched archive row not reported: %q", notes)
+	}
+}
