@@ -54,14 +54,9 @@ const (
 	zeroGUID               = "00000000-0000-0000-0000-000000000000"
 )
 
-// mbxFact is what one source says about one mailbox.
-type mbxFact struct {
-	// finding names the object when the fact alone makes a finding
-	// (a shared mailbox on hold without statistics).
-	finding Finding
-	keys    []string
-	// from says where the facts come from ("directory", "tenant export").
-	from       string
+// mbxState is what is known of a mailbox's type, holds, archive and
+// quotas: what one source says (mbxFact) or all sources together (joined).
+type mbxState struct {
 	typeName   string
 	shared     tri
 	hold       tri
@@ -69,12 +64,52 @@ type mbxFact struct {
 	archive    tri
 	archiveWhy string
 	autoExpand tri
-	// archiveBytes is the archive's size when an archive statistics
-	// export covered the mailbox; -1 unknown.
-	archiveBytes                   int64
+	// recoverableQuota and archiveQuota are the quotas the exports give
+	// (0 unknown).
 	archiveQuota, recoverableQuota int64
 	licensed                       string
-	origin                         string
+}
+
+// absorb adds what f says to what s knows: a yes wins over a no, a no over
+// unknown; the first quota and licence given stand.
+func (s *mbxState) absorb(f mbxState) {
+	s.shared = s.shared.or(f.shared)
+	if s.typeName == "" || f.shared == triYes {
+		s.typeName = f.typeName
+	}
+	if f.hold == triYes && s.hold != triYes {
+		s.holdWhy = f.holdWhy
+	}
+	s.hold = s.hold.or(f.hold)
+	if f.archive == triYes && s.archive != triYes {
+		s.archiveWhy = f.archiveWhy
+	}
+	s.archive = s.archive.or(f.archive)
+	s.autoExpand = s.autoExpand.or(f.autoExpand)
+	if s.recoverableQuota == 0 {
+		s.recoverableQuota = f.recoverableQuota
+	}
+	if s.archiveQuota == 0 {
+		s.archiveQuota = f.archiveQuota
+	}
+	if s.licensed == "" {
+		s.licensed = f.licensed
+	}
+}
+
+// mbxFact is what one source says about one mailbox.
+type mbxFact struct {
+	mbxState
+	// finding names the object when the fact alone makes a finding
+	// (a shared mailbox on hold without statistics).
+	finding Finding
+	keys    []string
+	// from says where the facts come from ("directory", "tenant export").
+	from string
+	// archiveBytes is the archive's size when an archive statistics
+	// export covered the mailbox; -1 unknown.
+	archiveBytes int64
+	origin       string
 }
 
 // facts indexes the mailbox facts of one evaluation by join key. Tenant
@@ -85,38 +120,21 @@ type facts struct {
 }
 
 type factIndex struct {
-	keys    map[uint64]int32
+	keys    keyIndex
 	entries []*mbxFact
 }
 
 func (ix *factIndex) add(f *mbxFact) {
 	if ix.keys == nil {
-		ix.keys = map[uint64]int32{}
+		ix.keys = keyIndex{}
 	}
 	ix.entries = append(ix.entries, f)
-	idx := int32(len(ix.entries) - 1)
-	for _, k := range f.keys {
-		h, ok := joinKey(k)
-		if !ok {
-			continue
-		}
-		if prev, seen := ix.keys[h]; seen && prev != idx {
-			ix.keys[h] = ambiguous
-			continue
-		}
-		ix.keys[h] = idx
-	}
+	ix.keys.add(int32(len(ix.entries)-1), f.keys...)
 }
 
 func (ix *factIndex) find(keys ...string) *mbxFact {
-	for _, k := range keys {
-		h, ok := joinKey(k)
-		if !ok {
-			continue
-		}
-		if i, seen := ix.keys[h]; seen && i >= 0 {
-			return ix.entries[i]
-		}
+	if i, ok := ix.keys.lookup(keys...); ok {
+		return ix.entries[i]
 	}
 	return nil
 }
@@ -165,8 +183,8 @@ func recipientFact(r *snapshot.Recipient) *mbxFact {
 	if RecipientKind(r) != "mailbox" && r.Archive == nil {
 		return nil
 	}
-	f := &mbxFact{finding: forRecipient(r), from: "tenant export", typeName: RecipientTypeOf(r), archiveBytes: -1,
-		licensed: r.Licensed, origin: r.Origin, archiveQuota: r.ArchiveQuotaBytes, recoverableQuota: r.RecoverableQuotaBytes}
+	f := &mbxFact{finding: forRecipient(r), from: "tenant export", archiveBytes: -1, origin: r.Origin,
+		mbxState: mbxState{typeName: RecipientTypeOf(r), licensed: r.Licensed, archiveQuota: r.ArchiveQuotaBytes, recoverableQuota: r.RecoverableQuotaBytes}}
 	f.keys = []string{r.ExchangeGUID, r.UPN, r.PrimarySMTP, r.Identity}
 	for _, a := range r.Addresses {
 		if strings.HasPrefix(strings.ToLower(a), "smtp:") {
@@ -235,18 +253,8 @@ func dirFact(o *snapshot.DirObject) *mbxFact {
 // joined is every fact known of one mailbox, from its statistics, the
 // tenant exports and the directory.
 type joined struct {
+	mbxState
 	tenant, dir *mbxFact
-	shared      tri
-	hold        tri
-	holdWhy     string
-	archive     tri
-	archiveWhy  string
-	autoExpand  tri
-	// recoverableQuota and archiveQuota are the quotas the exports give
-	// (0 unknown).
-	recoverableQuota, archiveQuota int64
-	licensed                       string
-	typeName                       string
 }
 
 // join looks up a mailbox's facts by its keys (GUID, legacyExchangeDN,
@@ -278,33 +286,10 @@ func (fs *facts) join(m *snapshot.Mailbox) joined {
 }
 
 func joinFacts(t, d *mbxFact) joined {
-	var j joined
-	j.tenant, j.dir = t, d
+	j := joined{tenant: t, dir: d}
 	for _, f := range []*mbxFact{t, d} {
-		if f == nil {
-			continue
-		}
-		j.shared = j.shared.or(f.shared)
-		if j.typeName == "" || f.shared == triYes {
-			j.typeName = f.typeName
-		}
-		if f.hold == triYes && j.hold != triYes {
-			j.holdWhy = f.holdWhy
-		}
-		j.hold = j.hold.or(f.hold)
-		if f.archive == triYes && j.archive != triYes {
-			j.archiveWhy = f.archiveWhy
-		}
-		j.archive = j.archive.or(f.archive)
-		j.autoExpand = j.autoExpand.or(f.autoExpand)
-		if j.recoverableQuota == 0 {
-			j.recoverableQuota = f.recoverableQuota
-		}
-		if j.archiveQuota == 0 {
-			j.archiveQuota = f.archiveQuota
-		}
-		if j.licensed == "" {
-			j.licensed = f.licensed
+		if f != nil {
+			j.absorb(f.mbxState)
 		}
 	}
 	return j

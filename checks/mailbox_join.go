@@ -16,7 +16,7 @@ import (
 // a small owner entry, so the index grows with users and mailboxes, never
 // with folder rows.
 type owners struct {
-	keys    map[uint64]int32
+	keys    keyIndex
 	entries []owner
 }
 
@@ -30,7 +30,7 @@ type owner struct {
 // same display name): it joins nobody.
 const ambiguous = int32(-1)
 
-func newOwners() *owners { return &owners{keys: map[uint64]int32{}} }
+func newOwners() *owners { return &owners{keys: keyIndex{}} }
 
 // ownerFeed is a mailbox check's view of the owner index. With the
 // evaluation's shared stage (Env.Shared) the stage fills the one index all
@@ -73,29 +73,44 @@ func joinKey(s string) (uint64, bool) {
 	return h.Sum64(), true
 }
 
-func (ix *owners) add(idx int32, keys ...string) {
-	for _, k := range keys {
-		h, ok := joinKey(k)
+// keyIndex maps the hashes of an entry's join keys (folded, trimmed) to
+// the entry's index; a key two entries hold is ambiguous and joins neither.
+type keyIndex map[uint64]int32
+
+// add files keys under entry idx.
+func (k keyIndex) add(idx int32, keys ...string) {
+	for _, key := range keys {
+		h, ok := joinKey(key)
 		if !ok {
 			continue
 		}
-		if prev, seen := ix.keys[h]; seen && prev != idx {
-			ix.keys[h] = ambiguous
+		if prev, seen := k[h]; seen && prev != idx {
+			k[h] = ambiguous
 			continue
 		}
-		ix.keys[h] = idx
+		k[h] = idx
 	}
 }
 
-func (ix *owners) find(keys ...string) (owner, bool) {
-	for _, k := range keys {
-		h, ok := joinKey(k)
+// lookup returns the entry of the first key that names exactly one.
+func (k keyIndex) lookup(keys ...string) (int32, bool) {
+	for _, key := range keys {
+		h, ok := joinKey(key)
 		if !ok {
 			continue
 		}
-		if i, seen := ix.keys[h]; seen && i >= 0 {
-			return ix.entries[i], true
+		if i, seen := k[h]; seen && i >= 0 {
+			return i, true
 		}
+	}
+	return 0, false
+}
+
+func (ix *owners) add(idx int32, keys ...string) { ix.keys.add(idx, keys...) }
+
+func (ix *owners) find(keys ...string) (owner, bool) {
+	if i, ok := ix.keys.lookup(keys...); ok {
+		return ix.entries[i], true
 	}
 	return owner{}, false
 }

@@ -3,6 +3,7 @@ package tenant
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -289,14 +290,8 @@ func uniq(ss []string) []string {
 	if len(ss) == 0 {
 		return nil
 	}
-	sort.Strings(ss)
-	out := ss[:1]
-	for _, s := range ss[1:] {
-		if s != out[len(out)-1] {
-			out = append(out, s)
-		}
-	}
-	return out
+	slices.Sort(ss)
+	return slices.Compact(ss)
 }
 
 // sorted returns the objects with their lists normalised, ordered by

@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -26,14 +24,7 @@ func TestExchangeOnlineQuotas(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	b, err := os.ReadFile(filepath.Join(out, "report.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rep model.Report
-	if err := json.Unmarshal(b, &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep := readReport(t, filepath.Join(out, "report.json"))
 	flagged := map[string][]string{}
 	for _, f := range rep.Findings {
 		if strings.HasPrefix(f.RuleID, "MBX-0") && f.RuleID >= "MBX-008" {

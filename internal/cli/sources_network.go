@@ -142,13 +142,7 @@ func (o *networkOptions) offlineCollectors() ([]snapshot.Collector, error) {
 	}
 	// No dialer: nothing is resolved or connected to.
 	c := &netprobe.Collector{Name: "network files (offline, no probes)", NotProbed: "--offline"}
-	if len(egress) > 0 {
-		c.EgressIPs = egress
-	}
-	if err := o.readEndpoints(c); err != nil {
-		return nil, err
-	}
-	if err := o.readAllowlist(c); err != nil {
+	if err := o.readFiles(c, egress); err != nil {
 		return nil, err
 	}
 	return []snapshot.Collector{c}, nil
@@ -304,13 +298,7 @@ func (o *networkOptions) netprobe(env *runEnv, net001 checks.ReachabilityParams,
 	}
 	d := env.netDialer()
 	c := &netprobe.Collector{Name: "network probes from this host", Timeout: o.ProbeTimeout, Progress: env.progress, Dialer: d}
-	if len(egress) > 0 {
-		c.EgressIPs = egress
-	}
-	if err := o.readEndpoints(c); err != nil {
-		return nil, err
-	}
-	if err := o.readAllowlist(c); err != nil {
+	if err := o.readFiles(c, egress); err != nil {
 		return nil, err
 	}
 	for _, p := range split(o.Probes) {
@@ -398,4 +386,16 @@ type failing struct{ err error }
 
 func (f failing) Lookup(_ context.Context, _, _ string) resolver.Answer {
 	return resolver.Answer{Outcome: snapshot.LookupError, Err: f.err.Error()}
+}
+
+// readFiles gives the collector the egress addresses and reads the
+// endpoints file and the allow-list, with or without probes.
+func (o *networkOptions) readFiles(c *netprobe.Collector, egress []netip.Addr) error {
+	if len(egress) > 0 {
+		c.EgressIPs = egress
+	}
+	if err := o.readEndpoints(c); err != nil {
+		return err
+	}
+	return o.readAllowlist(c)
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+
+	"github.com/preflight-scan/preflight/report/export"
 )
 
 // WriteAddresses writes addresses.csv: one row per mailbox, mail user,
@@ -39,7 +41,7 @@ func (b *Book) WriteAddresses(w io.Writer) error {
 	err := b.rows.each(func(r *row) error {
 		copy(out, r.fields)
 		out[1] = b.resolveSource(out[1])
-		out[3] = safeText(out[3])
+		out[3] = export.SafeCell(out[3])
 		return cw.Write(out)
 	})
 	if err != nil {
@@ -53,17 +55,4 @@ func (b *Book) WriteAddresses(w io.Writer) error {
 		return fmt.Errorf("addresses: %w", err)
 	}
 	return nil
-}
-
-// safeText keeps a spreadsheet from reading a free-text cell as a
-// formula.
-func safeText(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
-	}
-	return s
 }

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/preflight-scan/preflight/report/export"
 	"github.com/preflight-scan/preflight/snapshot"
 )
 
@@ -170,7 +171,7 @@ func (b *Book) WriteBatches(w io.Writer, o BatchOptions) error {
 		if m.address() == "" {
 			notes = append(notes, "no primary SMTP address or UPN")
 		}
-		rec := []string{strconv.Itoa(p.wave[i]), m.address(), target, safeText(m.display), m.typ, p.group[i], tfrom, strings.Join(notes, "; ")}
+		rec := []string{strconv.Itoa(p.wave[i]), m.address(), target, export.SafeCell(m.display), m.typ, p.group[i], tfrom, strings.Join(notes, "; ")}
 		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("batches: %w", err)
 		}

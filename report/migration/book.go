@@ -18,7 +18,7 @@ package migration
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -256,14 +256,8 @@ func uniqSorted(ss []string) []string {
 	if len(ss) == 0 {
 		return nil
 	}
-	sort.Strings(ss)
-	out := ss[:1]
-	for _, s := range ss[1:] {
-		if s != out[len(out)-1] {
-			out = append(out, s)
-		}
-	}
-	return out
+	slices.Sort(ss)
+	return slices.Compact(ss)
 }
 
 // Counts returns how many addresses.csv rows each Source gave, for the
