@@ -125,6 +125,12 @@ func ReadFile(path string) (*model.Report, error) {
 
 // Parse decodes and validates a report; name is used in errors.
 func Parse(name string, b []byte) (*model.Report, error) {
+	return parse(name, b, nil)
+}
+
+// parse is Parse with a compiled validator; a nil v compiles the schema
+// when the document gets that far.
+func parse(name string, b []byte, v *Validator) (*model.Report, error) {
 	var head struct {
 		SchemaVersion string `json:"schema_version"`
 	}
@@ -134,7 +140,13 @@ func Parse(name string, b []byte) (*model.Report, error) {
 	if head.SchemaVersion != model.SchemaVersion {
 		return nil, &snapshot.InputError{File: name, Msg: fmt.Sprintf("report schema version %q is not supported by this preflight (it reads version %q)", head.SchemaVersion, model.SchemaVersion)}
 	}
-	if err := Validate(b); err != nil {
+	if v == nil {
+		var err error
+		if v, err = NewValidator(); err != nil {
+			return nil, err
+		}
+	}
+	if err := v.Validate(b); err != nil {
 		return nil, &snapshot.InputError{File: name, Msg: err.Error()}
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))

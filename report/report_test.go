@@ -22,8 +22,12 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(`{"schema_version":"1"}`))
 	f.Add([]byte(`{}`))
 	f.Add([]byte(`[`))
+	v, err := NewValidator()
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		rep, err := Parse("fuzz.json", b)
+		rep, err := parse("fuzz.json", b, v)
 		if err == nil && rep == nil {
 			t.Error("nil report without error")
 		}
