@@ -52,3 +52,40 @@ func TestLoopbackGuardCoversEveryConnection(t *testing.T) {
 		})
 	}
 }
+
+// TestLoopbackGuardCoversProbesAndDNS: with PREFLIGHT_LOOPBACK_ONLY set,
+// a probe to a host name is refused before the name is resolved (NET-001
+// says so and the scan exits 3), and a DNS or blocklist scan through a
+// name server off the machine is refused before any query (exit 2).
+func TestLoopbackGuardCoversProbesAndDNS(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "probe")
+	code, _, stderr := runCLI(t, nil, "scan", "--probe", "tls://mail.corp.example.com:443", "--dnsbl-zone", "none",
+		"--quiet", "--out", out, "--format", "json")
+	if code != ExitIncomplete {
+		t.Fatalf("probe: exit %d, want 3; stderr: %s", code, stderr)
+	}
+	rep := readReport(t, filepath.Join(out, "report.json"))
+	refused := false
+	for _, c := range rep.Checks {
+		if c.RuleID == "NET-001" && strings.Contains(c.Error, "PREFLIGHT_LOOPBACK_ONLY") && strings.Contains(c.Error, "not resolved") {
+			refused = true
+		}
+	}
+	if !refused {
+		t.Errorf("NET-001 does not say the guard refused the probe: %+v", rep.Checks)
+	}
+	for name, args := range map[string][]string{
+		"dns":       {"--domain", "corp.example.com"},
+		"blocklist": {"--egress-ip", "192.0.2.1"},
+	} {
+		out := filepath.Join(dir, name)
+		code, _, stderr := runCLI(t, nil, append([]string{"scan", "--resolver", "192.0.2.53", "--quiet", "--out", out, "--format", "json"}, args...)...)
+		if code != ExitUsage || !strings.Contains(stderr, "PREFLIGHT_LOOPBACK_ONLY") || !strings.Contains(stderr, "192.0.2.53 is not a loopback address") {
+			t.Errorf("%s: exit %d, stderr %q; want 2 and the guard's refusal", name, code, stderr)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Errorf("%s: %s was created", name, out)
+		}
+	}
+}
