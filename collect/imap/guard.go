@@ -25,7 +25,7 @@ import (
 // the line end that would make it allocate.
 type guardConn struct {
 	net.Conn
-	maxLiteral, maxLine int64
+	maxLiteral, maxLine, maxAtom int64
 
 	mu  sync.Mutex
 	err error
@@ -82,6 +82,7 @@ type guardState struct {
 	n       int64 // literal length being read, or literal bytes left
 	over    bool  // the announced length is over the limit
 	lineLen int64 // bytes of the current line outside literals
+	atomLen int64 // bytes since the last space, parenthesis or line end
 }
 
 const (
@@ -94,7 +95,7 @@ const (
 )
 
 func newGuardConn(c net.Conn) *guardConn {
-	return &guardConn{Conn: c, maxLiteral: limits.IMAPLiteralBytes, maxLine: limits.IMAPLineBytes}
+	return &guardConn{Conn: c, maxLiteral: limits.IMAPLiteralBytes, maxLine: limits.IMAPLineBytes, maxAtom: limits.IMAPAtomBytes}
 }
 
 // fail records the first violation and closes the connection.
@@ -309,7 +310,7 @@ func (g *guardConn) scan(b []byte) error {
 			s.n -= k
 			i += int(k) - 1
 			if s.n == 0 {
-				s.mode, s.lineLen = inLine, 0
+				s.mode, s.lineLen, s.atomLen = inLine, 0, 0
 			}
 			continue
 		case inBrace:
@@ -346,7 +347,7 @@ func (g *guardConn) scan(b []byte) error {
 				if s.over {
 					return fmt.Errorf("the server announced a literal larger than %s (limits.IMAPLiteralBytes): %w", limits.Size(g.maxLiteral), &limits.Error{What: "IMAP literal", Limit: g.maxLiteral, Name: "IMAPLiteralBytes"})
 				}
-				s.lineLen = 0
+				s.lineLen, s.atomLen = 0, 0
 				if s.n == 0 {
 					s.mode = inLine
 				} else {
@@ -363,13 +364,22 @@ func (g *guardConn) scan(b []byte) error {
 			case '{':
 				s.mode, s.n, s.over = inBrace, 0, false
 			case '\n':
-				s.lineLen = 0
+				s.lineLen, s.atomLen = 0, 0
 				continue
 			}
 		}
 		s.lineLen++
 		if s.lineLen > g.maxLine {
 			return &limits.Error{What: "IMAP response line", Limit: g.maxLine, Name: "IMAPLineBytes"}
+		}
+		switch c {
+		case ' ', '(', ')', '\r', '\n':
+			s.atomLen = 0
+		default:
+			s.atomLen++
+			if g.maxAtom > 0 && s.atomLen > g.maxAtom {
+				return &limits.Error{What: "IMAP response token (a run without a space)", Limit: g.maxAtom, Name: "IMAPAtomBytes"}
+			}
 		}
 	}
 	return nil

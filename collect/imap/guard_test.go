@@ -84,33 +84,70 @@ func TestGuardLiterals(t *testing.T) {
 	}
 }
 
+// TestGuardAtoms: a run without a space, parenthesis or line end longer
+// than the atom limit fails the connection; literal bytes and line ends
+// do not count towards it.
+func TestGuardAtoms(t *testing.T) {
+	for _, chunk := range []int{1, 7, 1000} {
+		run := func(data string) error {
+			a, b := net.Pipe()
+			go func() {
+				for i := 0; i < len(data); i += chunk {
+					if _, err := a.Write([]byte(data[i:min(i+chunk, len(data))])); err != nil {
+						return
+					}
+				}
+				_ = a.Close()
+			}()
+			_, err := io.ReadAll(&guardConn{Conn: b, maxLiteral: 100, maxLine: 1000, maxAtom: 8})
+			return err
+		}
+		if err := run("* LIST () \"/\" 12345678\r\n12345678 {9}\r\n123456789 x\r\n"); err != nil {
+			t.Errorf("chunk %d: atoms at the limit: %v", chunk, err)
+		}
+		if err := run("* LIST () \"/\" (123456789)\r\n"); !errors.Is(err, limits.ErrTooLarge) || !strings.Contains(err.Error(), "IMAPAtomBytes") {
+			t.Errorf("chunk %d: atom over the limit: %v", chunk, err)
+		}
+	}
+}
+
 // TestHostileLiteralFailsTheSource: a server announcing a 4 GB literal
 // gives a failed source naming the limit (exit 3 and a report), not a
-// 4 GB allocation that kills the process.
+// 4 GB allocation that kills the process; so does a response line that
+// holds a run of 8 MiB without a space: limits.IMAPAtomBytes refuses it at
+// once (before, go-imap's quadratic atom parsing took minutes, the command
+// timed out and the source said only "connection closed").
 func TestHostileLiteralFailsTheSource(t *testing.T) {
-	cert, pool := selfSigned(t)
-	l, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = l.Close() }()
-	go func() {
-		for {
-			c, err := l.Accept()
+	for _, tc := range []struct{ name, send, limit string }{
+		{"literal", fmt.Sprintf("{%d}", uint64(limits.IMAPLiteralBytes)+1), "IMAPLiteralBytes"},
+		{"atom", strings.Repeat("x", limits.IMAPLineBytes), "IMAPAtomBytes"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cert, pool := selfSigned(t)
+			l, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
 			if err != nil {
-				return
+				t.Fatal(err)
 			}
-			go hostileIMAP(c, fmt.Sprintf("{%d}", uint64(limits.IMAPLiteralBytes)+1))
-		}
-	}()
-	c := &Collector{URL: "imaps://" + l.Addr().String(), Accounts: []Account{{User: "alice", Identity: "alice", Password: "pw"}},
-		RootCAs: pool, Timeout: 10 * time.Second}
-	src, err := c.Collect(context.Background(), snapshot.SinkFunc(func(*snapshot.Record) error { return nil }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if src.Status != snapshot.StatusError || !strings.Contains(src.Error, "IMAPLiteralBytes") {
-		t.Errorf("source %s: %q, want an error naming limits.IMAPLiteralBytes", src.Status, src.Error)
+			defer func() { _ = l.Close() }()
+			go func() {
+				for {
+					c, err := l.Accept()
+					if err != nil {
+						return
+					}
+					go hostileIMAP(c, tc.send)
+				}
+			}()
+			c := &Collector{URL: "imaps://" + l.Addr().String(), Accounts: []Account{{User: "alice", Identity: "alice", Password: "pw"}},
+				RootCAs: pool, Timeout: 10 * time.Second}
+			src, err := c.Collect(context.Background(), snapshot.SinkFunc(func(*snapshot.Record) error { return nil }))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if src.Status != snapshot.StatusError || !strings.Contains(src.Error, tc.limit) {
+				t.Errorf("source %s: %q, want an error naming limits.%s", src.Status, src.Error, tc.limit)
+			}
+		})
 	}
 }
 

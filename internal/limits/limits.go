@@ -66,6 +66,11 @@ const (
 	// IMAPLineBytes bounds one response line of an IMAP server (literals
 	// not counted).
 	IMAPLineBytes = 8 << 20
+	// IMAPAtomBytes bounds one unbroken run of an IMAP response line (no
+	// space, parenthesis or line end in it): go-imap v1 builds an atom a
+	// character at a time by string concatenation, so its cost grows with
+	// the square of the atom's length (a 1 MiB atom took three minutes).
+	IMAPAtomBytes = 64 << 10
 	// ProbeLineBytes bounds one line of an SMTP server's answer to a
 	// probe.
 	ProbeLineBytes = 64 << 10
