@@ -76,7 +76,7 @@ func FuzzGuard(f *testing.F) {
 	f.Add([]byte("{11+}\r\n"), uint8(1))
 	f.Fuzz(func(t *testing.T, data []byte, chunk uint8) {
 		n := int(chunk%64) + 1
-		g := &guardConn{maxLiteral: 10, maxLine: 100}
+		g := &guardConn{maxLiteral: 10, maxLine: 100, maxAtom: 40}
 		for i := 0; i < len(data); i += n {
 			if err := g.scan(data[i:min(i+n, len(data))]); err != nil {
 				if !errors.Is(err, limits.ErrTooLarge) {
