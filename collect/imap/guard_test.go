@@ -123,22 +123,8 @@ func TestHostileLiteralFailsTheSource(t *testing.T) {
 		{"atom", strings.Repeat("x", limits.IMAPLineBytes), "IMAPAtomBytes"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cert, pool := selfSigned(t)
-			l, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer func() { _ = l.Close() }()
-			go func() {
-				for {
-					c, err := l.Accept()
-					if err != nil {
-						return
-					}
-					go hostileIMAP(c, tc.send)
-				}
-			}()
-			c := &Collector{URL: "imaps://" + l.Addr().String(), Accounts: []Account{{User: "alice", Identity: "alice", Password: "pw"}},
+			addr, pool := serveTLS(t, func(c net.Conn) { hostileIMAP(c, tc.send) })
+			c := &Collector{URL: "imaps://" + addr, Accounts: []Account{{User: "alice", Identity: "alice", Password: "pw"}},
 				RootCAs: pool, Timeout: 10 * time.Second}
 			src, err := c.Collect(context.Background(), snapshot.SinkFunc(func(*snapshot.Record) error { return nil }))
 			if err != nil {
@@ -155,25 +141,11 @@ func TestHostileLiteralFailsTheSource(t *testing.T) {
 // then never answers CAPABILITY fails the source after --timeout (before,
 // go-imap cleared the deadline and the scan hung for ever).
 func TestSilentServerTimesOut(t *testing.T) {
-	cert, pool := selfSigned(t)
-	l, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = l.Close() }()
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				_, _ = fmt.Fprint(c, "* OK ready\r\n")
-				_, _ = io.Copy(io.Discard, c)
-			}()
-		}
-	}()
-	c := &Collector{URL: "imaps://" + l.Addr().String(), Accounts: []Account{{User: "alice", Identity: "alice", Password: "pw"}},
+	addr, pool := serveTLS(t, func(c net.Conn) {
+		_, _ = fmt.Fprint(c, "* OK ready\r\n")
+		_, _ = io.Copy(io.Discard, c)
+	})
+	c := &Collector{URL: "imaps://" + addr, Accounts: []Account{{User: "alice", Identity: "alice", Password: "pw"}},
 		RootCAs: pool, Timeout: 500 * time.Millisecond}
 	src, err := c.Collect(context.Background(), snapshot.SinkFunc(func(*snapshot.Record) error { return nil }))
 	if err != nil {
@@ -182,6 +154,29 @@ func TestSilentServerTimesOut(t *testing.T) {
 	if src.Status != snapshot.StatusError {
 		t.Errorf("source %s %q, want error", src.Status, src.Error)
 	}
+}
+
+// serveTLS serves TLS on a loopback port with a self-signed certificate
+// until the test ends, each connection by handle in its own goroutine; it
+// returns the address and the pool that trusts the certificate.
+func serveTLS(t *testing.T, handle func(net.Conn)) (string, *x509.CertPool) {
+	t.Helper()
+	cert, pool := selfSigned(t)
+	l, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go handle(c)
+		}
+	}()
+	return l.Addr().String(), pool
 }
 
 // hostileIMAP answers like a server until LIST, whose answer announces
